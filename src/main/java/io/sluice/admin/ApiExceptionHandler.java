@@ -1,0 +1,47 @@
+package io.sluice.admin;
+
+import io.sluice.mapping.MappingException;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.web.bind.MissingServletRequestParameterException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.NoSuchElementException;
+
+/** Admin API errors as {@code {"error": ..., "detail": ...}} with the right status, never a stack trace. */
+@RestControllerAdvice(basePackages = "io.sluice.admin")
+class ApiExceptionHandler {
+
+    @ExceptionHandler({IllegalArgumentException.class, MissingServletRequestParameterException.class,
+            MethodArgumentTypeMismatchException.class})
+    ResponseEntity<Map<String, Object>> badRequest(Exception e) {
+        return error(HttpStatus.BAD_REQUEST, "bad request", e.getMessage());
+    }
+
+    @ExceptionHandler(HttpMessageNotReadableException.class)
+    ResponseEntity<Map<String, Object>> unreadable(HttpMessageNotReadableException e) {
+        return error(HttpStatus.BAD_REQUEST, "request body is not valid JSON", null);
+    }
+
+    @ExceptionHandler(MappingException.class)
+    ResponseEntity<Map<String, Object>> mapping(MappingException e) {
+        return error(HttpStatus.UNPROCESSABLE_ENTITY, "the active mapping cannot map this event", e.getMessage());
+    }
+
+    @ExceptionHandler(NoSuchElementException.class)
+    ResponseEntity<Map<String, Object>> notFound(NoSuchElementException e) {
+        return error(HttpStatus.NOT_FOUND, "not found", e.getMessage());
+    }
+
+    static ResponseEntity<Map<String, Object>> error(HttpStatus status, String error, Object detail) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("error", error);
+        body.put("detail", detail);
+        return ResponseEntity.status(status).body(body);
+    }
+}

@@ -1,0 +1,47 @@
+package io.sluice.admin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.sluice.crm.CrmChange;
+import io.sluice.event.Timestamps;
+import io.sluice.mapping.ActiveMapping;
+import io.sluice.mapping.MappingEngine;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** {@code POST /api/mappings/preview}: what the active mapping makes of a sample webhook body; writes nothing. */
+@RestController
+@RequestMapping("/api/mappings")
+class MappingPreviewController {
+
+    private final ActiveMapping mapping;
+
+    MappingPreviewController(ActiveMapping mapping) {
+        this.mapping = mapping;
+    }
+
+    @PostMapping("/preview")
+    Map<String, Object> preview(@RequestBody JsonNode sample) {
+        if (sample == null || !sample.path("type").isTextual()) {
+            throw new IllegalArgumentException("send a Whop webhook body: a JSON object with 'type' and 'data'");
+        }
+        String type = sample.path("type").asText();
+        Instant fallback = Timestamps.firstOf(sample.path("timestamp"));
+        CrmChange change = MappingEngine.map(mapping.current(), sample.path("id").asText("preview"), type, sample,
+                fallback == null ? Instant.EPOCH : fallback);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("provider", mapping.current().provider());
+        body.put("mappingFile", mapping.current().file().toString());
+        body.put("group", change.group());
+        body.put("sourceUpdatedAt", change.sourceUpdatedAt());
+        body.put("person", change.person());
+        body.put("opportunity", change.opportunity());
+        body.put("note", change.note());
+        return body;
+    }
+}

@@ -1,0 +1,78 @@
+package io.sluice.admin;
+
+import io.sluice.config.SluiceProperties;
+import io.sluice.crm.CrmConnector;
+import io.sluice.event.EventStatus;
+import io.sluice.mapping.ActiveMapping;
+import io.sluice.store.DeadLetterStore;
+import io.sluice.store.EventLog;
+import io.sluice.store.PauseStore;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.info.BuildProperties;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+import javax.sql.DataSource;
+import java.sql.SQLException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** {@code GET /api/status}: what an operator checks first. */
+@RestController
+class StatusController {
+
+    private final SluiceProperties properties;
+    private final CrmConnector crm;
+    private final ActiveMapping mapping;
+    private final EventLog eventLog;
+    private final DeadLetterStore deadLetters;
+    private final PauseStore pauses;
+    private final String version;
+    private final String database;
+
+    StatusController(SluiceProperties properties, CrmConnector crm, ActiveMapping mapping, EventLog eventLog,
+                     DeadLetterStore deadLetters, PauseStore pauses, ObjectProvider<BuildProperties> build,
+                     DataSource dataSource) {
+        this.properties = properties;
+        this.crm = crm;
+        this.mapping = mapping;
+        this.eventLog = eventLog;
+        this.deadLetters = deadLetters;
+        this.pauses = pauses;
+        BuildProperties info = build.getIfAvailable();
+        this.version = info == null ? "dev" : info.getVersion();
+        this.database = databaseName(dataSource);
+    }
+
+    @GetMapping("/api/status")
+    Map<String, Object> status() {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("version", version);
+        body.put("mode", "h2".equalsIgnoreCase(database) ? "embedded" : "cluster");
+        body.put("database", database);
+        body.put("transport", properties.transport());
+        body.put("provider", crm.provider());
+        body.put("pauses", pauses.list());
+        Map<String, Object> queue = new LinkedHashMap<>();
+        queue.put("pending", eventLog.countByStatus(EventStatus.RECEIVED));
+        queue.put("processing", eventLog.countByStatus(EventStatus.PROCESSING));
+        body.put("queue", queue);
+        body.put("deadLetters", deadLetters.countOpen());
+        body.put("lastSync", null);
+        body.put("circuitBreakers", List.of());
+        Map<String, Object> mappingStatus = new LinkedHashMap<>();
+        mappingStatus.put("file", mapping.current().file().toString());
+        mappingStatus.put("reloadProblem", mapping.lastProblem());
+        body.put("mapping", mappingStatus);
+        return body;
+    }
+
+    private static String databaseName(DataSource dataSource) {
+        try (var connection = dataSource.getConnection()) {
+            return connection.getMetaData().getDatabaseProductName();
+        } catch (SQLException e) {
+            return "unknown";
+        }
+    }
+}

@@ -1,0 +1,65 @@
+package io.sluice.config;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+import org.springframework.validation.annotation.Validated;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/** Everything an operator can set under {@code sluice.*}; documented in docs/configuration.md. */
+@Validated
+@ConfigurationProperties("sluice")
+public record SluiceProperties(
+        @DefaultValue("./data") @NotNull Path dataDir,
+        @DefaultValue("jdbc") @NotNull Transport transport,
+        @DefaultValue @Valid Webhook webhook,
+        @DefaultValue @Valid Whop whop,
+        @DefaultValue @Valid Admin admin,
+        @DefaultValue @Valid Routes routes,
+        @DefaultValue @Valid Mappings mappings,
+        @DefaultValue @Valid Crm crm,
+        @DefaultValue @Valid Inbox inbox) {
+
+    /** How accepted events travel from ingress to processing. */
+    public enum Transport { jdbc, kafka }
+
+    public record Webhook(
+            @DefaultValue("1MB") @NotNull DataSize maxBodyBytes,
+            @DefaultValue("1000") @Min(1) int maxRps,
+            @DefaultValue("300") @Min(1) @Max(3600) long toleranceSeconds,
+            @DefaultValue("10") @Min(1) int retryAfterSeconds) {
+    }
+
+    /** Whop webhook secrets exactly as Whop shows them; several at once during rotation. */
+    public record Whop(@DefaultValue List<String> webhookSecrets) {
+    }
+
+    /** Admin API and Hawtio credentials; generated into the data directory when unset. */
+    public record Admin(String token) {
+    }
+
+    public record Routes(
+            @DefaultValue("./routes") @NotNull Path dir,
+            @DefaultValue("true") boolean reload,
+            @DefaultValue("2s") @NotNull Duration reloadInterval) {
+    }
+
+    public record Mappings(@DefaultValue("./mappings") @NotNull Path dir) {
+    }
+
+    public record Crm(@DefaultValue("local") @NotNull String provider) {
+    }
+
+    public record Inbox(
+            @DefaultValue("200ms") @NotNull Duration pollInterval,
+            @DefaultValue("100") @Min(1) int batchSize,
+            @DefaultValue("4") @Min(1) int consumers) {
+    }
+}

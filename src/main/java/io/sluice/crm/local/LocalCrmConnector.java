@@ -1,0 +1,184 @@
+package io.sluice.crm.local;
+
+import io.sluice.crm.CrmChange;
+import io.sluice.crm.CrmConnector;
+import io.sluice.crm.CrmWriteResult;
+import io.sluice.event.Timestamps;
+import io.sluice.mapping.CrmFieldSchema;
+import io.sluice.mapping.MappingException;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Transactional;
+
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The {@code local} CRM: people, opportunities and notes in Sluice's own database. Writes are keyed upserts that
+ * only apply when the change is at least as new as what is stored, and never blank a field with a missing value.
+ */
+@Component
+public class LocalCrmConnector implements CrmConnector {
+
+    /** The fields the local store keeps. */
+    public static final CrmFieldSchema SCHEMA = new CrmFieldSchema(
+            Set.of("email", "name", "firstName", "lastName", "whopUserId"),
+            Set.of("membershipId", "name", "amount", "currency", "product", "stage", "renewalDate"),
+            Set.of("externalId", "text", "membershipId"));
+
+    private static final Map<String, String> PERSON_COLUMNS = columns("name", "name", "firstName", "first_name",
+            "lastName", "last_name", "whopUserId", "whop_user_id");
+    private static final Map<String, String> OPPORTUNITY_COLUMNS = columns("name", "name", "amount", "amount",
+            "currency", "currency", "product", "product", "stage", "stage", "renewalDate", "renewal_date");
+    private static final Map<String, String> NOTE_COLUMNS = columns("text", "text", "membershipId", "membership_id");
+
+    private final JdbcTemplate jdbc;
+    private final Clock clock;
+
+    public LocalCrmConnector(JdbcTemplate jdbc, Clock clock) {
+        this.jdbc = jdbc;
+        this.clock = clock;
+    }
+
+    @Override
+    public String provider() {
+        return "local";
+    }
+
+    @Override
+    public CrmFieldSchema fieldSchema() {
+        return SCHEMA;
+    }
+
+    @Override
+    @Transactional
+    public CrmWriteResult apply(CrmChange change) {
+        String email = text(change.person() == null ? null : change.person().get(CrmFieldSchema.PERSON_KEY));
+        boolean hasSubject = false;
+        boolean anyApplied = false;
+        if (change.opportunity() != null && change.opportunity().get(CrmFieldSchema.OPPORTUNITY_KEY) != null) {
+            hasSubject = true;
+            Map<String, Object> values = new LinkedHashMap<>(change.opportunity());
+            values.put("personEmail", email);
+            anyApplied |= upsert("crm_opportunity", "membership_id", text(values.remove(CrmFieldSchema.OPPORTUNITY_KEY)),
+                    withPersonEmail(OPPORTUNITY_COLUMNS), values, change);
+        }
+        if (change.note() != null && change.note().get(CrmFieldSchema.NOTE_KEY) != null) {
+            hasSubject = true;
+            Map<String, Object> values = new LinkedHashMap<>(change.note());
+            values.put("personEmail", email);
+            anyApplied |= upsert("crm_note", "external_id", text(values.remove(CrmFieldSchema.NOTE_KEY)),
+                    withPersonEmail(NOTE_COLUMNS), values, change);
+        }
+        if (hasSubject && !anyApplied) {
+            return CrmWriteResult.STALE; // the subject already holds a newer change: write nothing
+        }
+        if (email != null) {
+            Map<String, Object> values = new LinkedHashMap<>(change.person());
+            values.remove(CrmFieldSchema.PERSON_KEY);
+            upsert("crm_person", "email", email, PERSON_COLUMNS, values, change);
+        }
+        return CrmWriteResult.APPLIED;
+    }
+
+    /**
+     * Inserts the row, or updates it when the stored change is not newer. Missing values never blank a column.
+     * Both statements are portable (PostgreSQL, H2 in PostgreSQL mode) and raise no duplicate-key error.
+     */
+    private boolean upsert(String table, String keyColumn, String key, Map<String, String> columns,
+                           Map<String, Object> values, CrmChange change) {
+        OffsetDateTime now = OffsetDateTime.now(clock);
+        // the mapping engine falls back to the event time, so every change carries one
+        OffsetDateTime sourceTime = change.sourceUpdatedAt().atOffset(ZoneOffset.UTC);
+        boolean tracksEvent = !"crm_person".equals(table);
+
+        List<String> insertColumns = new ArrayList<>(List.of(keyColumn, "source_updated_at", "created_at", "updated_at"));
+        List<Object> insertArgs = new ArrayList<>(List.of(key, sourceTime, now, now));
+        if (tracksEvent) {
+            insertColumns.add("last_event_id");
+            insertArgs.add(change.eventId());
+        }
+        List<String> setClauses = new ArrayList<>();
+        List<Object> updateArgs = new ArrayList<>();
+        for (var entry : values.entrySet()) {
+            String column = columns.get(entry.getKey());
+            if (column == null) {
+                continue;
+            }
+            Object value = convert(column, entry.getValue());
+            insertColumns.add(column);
+            insertArgs.add(value);
+            setClauses.add(column + " = COALESCE(?, " + column + ")");
+            updateArgs.add(value);
+        }
+        String placeholders = String.join(", ", java.util.Collections.nCopies(insertColumns.size(), "?"));
+        int inserted = jdbc.update("INSERT INTO " + table + " (" + String.join(", ", insertColumns) + ") VALUES ("
+                + placeholders + ") ON CONFLICT DO NOTHING", insertArgs.toArray());
+        if (inserted == 1) {
+            return true;
+        }
+        setClauses.add("source_updated_at = ?");
+        updateArgs.add(sourceTime);
+        setClauses.add("updated_at = ?");
+        updateArgs.add(now);
+        if (tracksEvent) {
+            setClauses.add("last_event_id = ?");
+            updateArgs.add(change.eventId());
+        }
+        updateArgs.add(key);
+        updateArgs.add(sourceTime);
+        return jdbc.update("UPDATE " + table + " SET " + String.join(", ", setClauses) + " WHERE " + keyColumn
+                + " = ? AND (source_updated_at IS NULL OR source_updated_at <= ?)", updateArgs.toArray()) == 1;
+    }
+
+    private static Object convert(String column, Object value) {
+        if (value == null) {
+            return null;
+        }
+        return switch (column) {
+            case "amount" -> value instanceof BigDecimal d ? d : decimal(value);
+            case "renewal_date" -> {
+                Instant t = value instanceof Instant i ? i : Timestamps.parse(value.toString());
+                if (t == null) {
+                    throw new MappingException("renewalDate '" + value + "' is not a date");
+                }
+                yield t.atOffset(ZoneOffset.UTC);
+            }
+            default -> value.toString();
+        };
+    }
+
+    private static BigDecimal decimal(Object value) {
+        try {
+            return new BigDecimal(value.toString().trim());
+        } catch (NumberFormatException e) {
+            throw new MappingException("amount '" + value + "' is not a number");
+        }
+    }
+
+    private static String text(Object value) {
+        return value == null ? null : value.toString();
+    }
+
+    private static Map<String, String> withPersonEmail(Map<String, String> columns) {
+        Map<String, String> all = new LinkedHashMap<>(columns);
+        all.put("personEmail", "person_email");
+        return all;
+    }
+
+    private static Map<String, String> columns(String... pairs) {
+        Map<String, String> map = new LinkedHashMap<>();
+        for (int i = 0; i < pairs.length; i += 2) {
+            map.put(pairs[i], pairs[i + 1]);
+        }
+        return map;
+    }
+}

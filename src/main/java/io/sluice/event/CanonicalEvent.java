@@ -1,0 +1,18 @@
+package io.sluice.event;
+
+import java.time.Instant;
+
+/**
+ * One event as Sluice stores and processes it, whatever its source.
+ *
+ * @param id          the source's own delivery id (the {@code webhook-id}, or {@code <resource>:<id>:<updated_at>} for pulls)
+ * @param source      {@code whop}, or an e-sign provider
+ * @param type        the source's event type, e.g. {@code membership.activated}
+ * @param occurredAt  the resource's {@code updated_at}, else the event timestamp: orders changes of one subject
+ * @param subjectKey  the resource the event is about (membership, payment, ... id)
+ * @param payload     the body exactly as received
+ * @param status      {@link EventStatus#RECEIVED} for handled types, {@link EventStatus#IGNORED} for others
+ */
+public record CanonicalEvent(String id, String source, String type, Instant occurredAt, String subjectKey,
+                             byte[] payload, EventStatus status) {
+}

@@ -1,0 +1,19 @@
+package io.sluice.event;
+
+/** Where an event is in its life; SPEC §3 names these. */
+public enum EventStatus {
+    /** Stored durably, waiting to be processed. */
+    RECEIVED,
+    /** Claimed by a processor. */
+    PROCESSING,
+    /** Applied to the CRM (or found already applied). */
+    DONE,
+    /** A type Sluice does not handle: stored, not applied. */
+    IGNORED,
+    /** Older than what the CRM already holds for its subject: skipped. */
+    STALE,
+    /** Failed after every retry: a dead letter, replayable. */
+    DEAD,
+    /** Signed but unusable (not JSON, no type or data): kept for operators, never applied. */
+    REJECTED
+}

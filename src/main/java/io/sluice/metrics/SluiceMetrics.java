@@ -1,0 +1,61 @@
+package io.sluice.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.sluice.event.EventStatus;
+import io.sluice.store.DeadLetterStore;
+import io.sluice.store.EventLog;
+import org.springframework.stereotype.Component;
+
+import java.time.Duration;
+
+/** Sluice's own meters (SPEC §5); Camel's route metrics come from camel-micrometer. */
+@Component
+public class SluiceMetrics {
+
+    private final MeterRegistry registry;
+    private final Timer processing;
+
+    public SluiceMetrics(MeterRegistry registry, EventLog eventLog, DeadLetterStore deadLetters) {
+        this.registry = registry;
+        this.processing = Timer.builder("sluice.event.processing")
+                .description("Time from claiming an event to its final status")
+                .publishPercentileHistogram()
+                .register(registry);
+        Gauge.builder("sluice.inbox.pending", () -> safeCount(() -> eventLog.countByStatus(EventStatus.RECEIVED)))
+                .description("Events stored and waiting to be processed")
+                .register(registry);
+        Gauge.builder("sluice.dead.letters", () -> safeCount(deadLetters::countOpen))
+                .description("Dead letters not yet replayed")
+                .register(registry);
+    }
+
+    public void webhookRequest(String source, String outcome) {
+        Counter.builder("sluice.webhook.requests")
+                .description("Webhook requests by source and outcome")
+                .tag("source", source).tag("outcome", outcome)
+                .register(registry).increment();
+    }
+
+    public void event(String type, EventStatus status) {
+        Counter.builder("sluice.events")
+                .description("Events reaching a status, by type")
+                .tag("type", type).tag("status", status.name())
+                .register(registry).increment();
+    }
+
+    public void processed(Duration duration) {
+        processing.record(duration);
+    }
+
+    /** A gauge must not fail a scrape while the database is down. */
+    private static double safeCount(java.util.function.LongSupplier count) {
+        try {
+            return count.getAsLong();
+        } catch (RuntimeException e) {
+            return Double.NaN;
+        }
+    }
+}

@@ -1,0 +1,55 @@
+package io.sluice.processing;
+
+import io.sluice.event.EventStatus;
+import io.sluice.store.DeadLetter;
+import io.sluice.store.DeadLetterStore;
+import io.sluice.store.EventLog;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import java.util.List;
+import java.util.Optional;
+
+/** Puts dead letters back in the inbox; the idempotent consumer keeps a replay from applying anything twice. */
+@Service
+public class DeadLetterReplayer {
+
+    private static final Logger log = LoggerFactory.getLogger(DeadLetterReplayer.class);
+
+    private final DeadLetterStore deadLetters;
+    private final EventLog eventLog;
+    private final TransactionTemplate transaction;
+
+    public DeadLetterReplayer(DeadLetterStore deadLetters, EventLog eventLog, TransactionTemplate transaction) {
+        this.deadLetters = deadLetters;
+        this.eventLog = eventLog;
+        this.transaction = transaction;
+    }
+
+    /** Replays one dead letter; empty if it does not exist, false if it was already replayed. */
+    public Optional<Boolean> replay(long id) {
+        return transaction.execute(status -> replayInTransaction(id));
+    }
+
+    private Optional<Boolean> replayInTransaction(long id) {
+        Optional<DeadLetter> deadLetter = deadLetters.find(id);
+        if (deadLetter.isEmpty()) {
+            return Optional.empty();
+        }
+        if (!deadLetters.markReplayed(id)) {
+            return Optional.of(false);
+        }
+        eventLog.markStatus(deadLetter.get().eventId(), EventStatus.RECEIVED, "replayed from dead letter " + id);
+        log.info("Event {} replayed from dead letter {}", deadLetter.get().eventId(), id);
+        return Optional.of(true);
+    }
+
+    /** Replays every open dead letter, optionally of one event type; returns the ids replayed. */
+    public List<Long> replayAll(String type) {
+        return deadLetters.openIds(type).stream()
+                .filter(id -> replay(id).orElse(false))
+                .toList();
+    }
+}

@@ -1,0 +1,108 @@
+package io.sluice.processing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sluice.crm.CrmChange;
+import io.sluice.crm.CrmConnector;
+import io.sluice.crm.CrmWriteResult;
+import io.sluice.event.EventStatus;
+import io.sluice.mapping.ActiveMapping;
+import io.sluice.mapping.MappingEngine;
+import io.sluice.mapping.MappingException;
+import io.sluice.metrics.SluiceMetrics;
+import io.sluice.store.EventLog;
+import io.sluice.store.StoredEvent;
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+import java.io.IOException;
+import java.time.Duration;
+
+/** Camel steps of the {@code process-event} route: load, map, write, complete. */
+@Component("eventProcessor")
+public class EventProcessor {
+
+    public static final String EVENT_ID = "SluiceEventId";
+    public static final String EVENT_TYPE = "SluiceEventType";
+    public static final String OUTCOME = "SluiceOutcome";
+    private static final String STARTED = "SluiceStartedNanos";
+
+    private static final Logger log = LoggerFactory.getLogger(EventProcessor.class);
+
+    private final EventLog eventLog;
+    private final ActiveMapping mapping;
+    private final CrmConnector crm;
+    private final ObjectMapper objectMapper;
+    private final SluiceMetrics metrics;
+
+    public EventProcessor(EventLog eventLog, ActiveMapping mapping, CrmConnector crm, ObjectMapper objectMapper,
+                          SluiceMetrics metrics) {
+        this.eventLog = eventLog;
+        this.mapping = mapping;
+        this.crm = crm;
+        this.objectMapper = objectMapper;
+        this.metrics = metrics;
+    }
+
+    /** Body in: the event id; body out: the stored event. */
+    public void load(Exchange exchange) {
+        String id = exchange.getMessage().getBody(String.class);
+        StoredEvent event = eventLog.find(id).orElseThrow(() ->
+                new IllegalStateException("event " + id + " was claimed but is not in the event log"));
+        exchange.setProperty(STARTED, System.nanoTime());
+        exchange.getMessage().setHeader(EVENT_ID, event.id());
+        exchange.getMessage().setHeader(EVENT_TYPE, event.type());
+        exchange.getMessage().setBody(event);
+        log.debug("Event {} {} processing", event.id(), event.type());
+    }
+
+    /** Body in: the stored event; body out: the CRM change the active mapping makes of it. */
+    public CrmChange map(StoredEvent event) {
+        JsonNode envelope;
+        try {
+            envelope = objectMapper.readTree(event.payload());
+        } catch (IOException e) {
+            throw new MappingException("event " + event.id() + " payload is not JSON: " + e.getMessage());
+        }
+        return MappingEngine.map(mapping.current(), event.id(), event.type(), envelope, event.occurredAt());
+    }
+
+    /** Body in: the CRM change; writes it and remembers whether it applied or was stale. */
+    public void write(Exchange exchange) {
+        CrmChange change = exchange.getMessage().getBody(CrmChange.class);
+        CrmWriteResult result = crm.apply(change);
+        exchange.getMessage().setHeader(OUTCOME, result == CrmWriteResult.STALE ? EventStatus.STALE : EventStatus.DONE);
+    }
+
+    /** Marks the event's final status; an event already applied earlier (a duplicate) is DONE. */
+    public void complete(Exchange exchange) {
+        String id = exchange.getMessage().getHeader(EVENT_ID, String.class);
+        String type = exchange.getMessage().getHeader(EVENT_TYPE, String.class);
+        EventStatus status = exchange.getMessage().getHeader(OUTCOME, EventStatus.class);
+        String detail;
+        if (Boolean.TRUE.equals(exchange.getProperty(Exchange.DUPLICATE_MESSAGE, Boolean.class))) {
+            status = EventStatus.DONE;
+            detail = "already applied earlier; nothing written";
+        } else if (status == null) {
+            status = EventStatus.IGNORED;
+            detail = "type not handled by the active mapping";
+        } else {
+            detail = status == EventStatus.STALE ? "the CRM holds a newer change of " + subject(exchange) : "applied to " + crm.provider();
+        }
+        eventLog.recordAttempt(id);
+        eventLog.markStatus(id, status, detail);
+        metrics.event(type, status);
+        Long started = exchange.getProperty(STARTED, Long.class);
+        if (started != null) {
+            metrics.processed(Duration.ofNanos(System.nanoTime() - started));
+        }
+        log.info("Event {} {} -> {} ({})", id, type, status, detail);
+    }
+
+    private static String subject(Exchange exchange) {
+        Object body = exchange.getMessage().getBody();
+        return body instanceof CrmChange c && c.opportunity() != null ? "membership " + c.opportunity().get("membershipId") : "its subject";
+    }
+}

@@ -1,0 +1,97 @@
+package io.sluice.routes;
+
+import io.sluice.config.SluiceProperties;
+import io.sluice.crm.local.LocalCrmConnector;
+import io.sluice.mapping.CrmFieldSchema;
+import io.sluice.mapping.MappingLoader;
+import io.sluice.mapping.MappingValidationException;
+import org.apache.camel.CamelContext;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.springframework.stereotype.Component;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * Validates the operator-owned files: every {@code routes/*.camel.yaml} and the active {@code mappings/<provider>.yaml}.
+ * As a bean it runs before Camel loads the routes, so an invalid file stops start-up with its reasons; with
+ * {@code --validate} it runs alone and exits non-zero when something is wrong.
+ */
+@Component
+public class ConfigurationValidator {
+
+    /** CRM providers whose mapping can be validated, with the fields each accepts. */
+    private static final Map<String, CrmFieldSchema> SCHEMAS = Map.of("local", LocalCrmConnector.SCHEMA);
+
+    public ConfigurationValidator(SluiceProperties properties) {
+        List<String> problems = validateRoutes(properties.routes().dir());
+        if (!problems.isEmpty()) {
+            throw new IllegalStateException("Invalid route files in " + properties.routes().dir().toAbsolutePath()
+                    + " (sluice.routes.dir):\n  " + String.join("\n  ", problems));
+        }
+    }
+
+    public static List<String> validateRoutes(Path dir) {
+        List<String> problems = new ArrayList<>();
+        if (!Files.isDirectory(dir)) {
+            problems.add(dir + ": route directory does not exist (set sluice.routes.dir / SLUICE_ROUTES_DIR)");
+            return problems;
+        }
+        CamelContext scratch = new DefaultCamelContext(false);
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path file : files.filter(p -> p.getFileName().toString().endsWith(".camel.yaml")).sorted().toList()) {
+                problems.addAll(RouteFileValidator.validate(file, Files.readString(file, StandardCharsets.UTF_8), scratch));
+            }
+        } catch (IOException e) {
+            problems.add(dir + ": cannot be read (" + e.getMessage() + ")");
+        } finally {
+            scratch.stop();
+        }
+        return problems;
+    }
+
+    public static List<String> validateMapping(Path dir, String provider) {
+        CrmFieldSchema schema = SCHEMAS.get(provider);
+        if (schema == null) {
+            return List.of("CRM_PROVIDER=" + provider + " is not available in this version; available: " + SCHEMAS.keySet());
+        }
+        try {
+            MappingLoader.load(dir.resolve(provider + ".yaml"), schema);
+            return List.of();
+        } catch (MappingValidationException e) {
+            return e.problems();
+        }
+    }
+
+    /** {@code java -jar sluice.jar --validate}: prints every problem and returns the process exit code. */
+    public static int runStandalone(String[] args) {
+        Path routes = Path.of(setting(args, "sluice.routes.dir", "SLUICE_ROUTES_DIR", "./routes"));
+        Path mappings = Path.of(setting(args, "sluice.mappings.dir", "SLUICE_MAPPINGS_DIR", "./mappings"));
+        String provider = setting(args, "sluice.crm.provider", "CRM_PROVIDER", "local");
+        List<String> problems = new ArrayList<>(validateRoutes(routes));
+        problems.addAll(validateMapping(mappings, provider));
+        if (problems.isEmpty()) {
+            System.out.println("OK: routes in " + routes + " and mapping " + mappings.resolve(provider + ".yaml") + " are valid");
+            return 0;
+        }
+        System.err.println("Invalid configuration (" + problems.size() + " problems):");
+        problems.forEach(p -> System.err.println("  " + p));
+        return 1;
+    }
+
+    private static String setting(String[] args, String property, String env, String fallback) {
+        for (String arg : args) {
+            if (arg.startsWith("--" + property + "=")) {
+                return arg.substring(property.length() + 3);
+            }
+        }
+        String value = System.getenv(env);
+        return value == null || value.isBlank() ? fallback : value;
+    }
+}

@@ -1,0 +1,113 @@
+package io.sluice.routes;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.RoutesBuilder;
+import org.apache.camel.spi.Resource;
+import org.apache.camel.support.PluginHelper;
+import org.apache.camel.support.ResourceHelper;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
+
+import java.io.StringReader;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Checks one {@code routes/*.camel.yaml} before it is loaded: valid YAML, Camel's YAML DSL accepts it, and every
+ * route has an {@code id} and a {@code description}. Problems are {@code file:line: reason}.
+ */
+public final class RouteFileValidator {
+
+    private RouteFileValidator() {
+    }
+
+    public static List<String> validate(Path file, String content, CamelContext scratchContext) {
+        List<String> problems = new ArrayList<>();
+        Node root;
+        try {
+            root = new Yaml(new LoaderOptions()).compose(new StringReader(content));
+        } catch (MarkedYAMLException e) {
+            int line = e.getProblemMark() == null ? 1 : e.getProblemMark().getLine() + 1;
+            problems.add(file + ":" + line + ": not valid YAML: " + e.getProblem());
+            return problems;
+        }
+        if (root == null) {
+            return problems; // an empty file defines no routes
+        }
+        if (!(root instanceof SequenceNode items)) {
+            problems.add(file + ":" + line(root) + ": a route file is a YAML list ('- route: ...')");
+            return problems;
+        }
+        for (Node item : items.getValue()) {
+            if (item instanceof MappingNode map) {
+                for (NodeTuple t : map.getValue()) {
+                    if ("route".equals(key(t))) {
+                        checkRoute(file, t.getValueNode(), problems);
+                    }
+                }
+            }
+        }
+        if (problems.isEmpty()) {
+            problems.addAll(parse(file, content, scratchContext));
+        }
+        return problems;
+    }
+
+    private static void checkRoute(Path file, Node route, List<String> problems) {
+        boolean id = false;
+        boolean description = false;
+        if (route instanceof MappingNode map) {
+            for (NodeTuple t : map.getValue()) {
+                id |= "id".equals(key(t)) && t.getValueNode() instanceof ScalarNode s && !s.getValue().isBlank();
+                description |= "description".equals(key(t)) && t.getValueNode() instanceof ScalarNode s && !s.getValue().isBlank();
+            }
+        }
+        if (!id) {
+            problems.add(file + ":" + line(route) + ": route has no 'id' (every route needs one, Hawtio and metrics show it)");
+        }
+        if (!description) {
+            problems.add(file + ":" + line(route) + ": route has no 'description' (one line saying what the flow does)");
+        }
+    }
+
+    /** Lets Camel's YAML DSL build the route definitions, without starting anything. */
+    private static List<String> parse(Path file, String content, CamelContext context) {
+        try {
+            Resource resource = ResourceHelper.fromString("file:" + file, content);
+            for (RoutesBuilder builder : PluginHelper.getRoutesLoader(context).findRoutesBuilders(resource)) {
+                if (builder instanceof org.apache.camel.builder.RouteBuilder routeBuilder) {
+                    routeBuilder.setCamelContext(context);
+                    routeBuilder.configure();
+                }
+            }
+            return List.of();
+        } catch (Exception e) {
+            return List.of(file + ": " + rootMessage(e));
+        }
+    }
+
+    static String rootMessage(Throwable e) {
+        StringBuilder message = new StringBuilder(String.valueOf(e.getMessage()));
+        for (Throwable cause = e.getCause(); cause != null && cause != cause.getCause(); cause = cause.getCause()) {
+            if (cause.getMessage() != null && !message.toString().contains(cause.getMessage())) {
+                message.append(": ").append(cause.getMessage());
+            }
+        }
+        return message.toString();
+    }
+
+    private static String key(NodeTuple t) {
+        return t.getKeyNode() instanceof ScalarNode s ? s.getValue() : "";
+    }
+
+    private static int line(Node node) {
+        return node.getStartMark().getLine() + 1;
+    }
+}

@@ -1,0 +1,46 @@
+package io.sluice.security;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.core.userdetails.UserDetailsService;
+import org.springframework.security.provisioning.InMemoryUserDetailsManager;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.access.intercept.AuthorizationFilter;
+
+/**
+ * Who may call what: webhooks and health/metrics are open (webhooks carry their own signatures); the admin API,
+ * Hawtio and Jolokia need the admin token, as Bearer or as HTTP Basic password of user {@code admin}.
+ */
+@Configuration(proxyBeanMethods = false)
+class SecurityConfiguration {
+
+    @Bean
+    SecurityFilterChain securityFilterChain(HttpSecurity http, AdminToken adminToken) throws Exception {
+        http.csrf(csrf -> csrf.disable()) // no cookies or sessions: every request carries its credential
+                .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .requestCache(cache -> cache.disable())
+                .addFilterBefore(new AdminCredentialsFilter(adminToken), AuthorizationFilter.class)
+                .authorizeHttpRequests(auth -> auth
+                        .requestMatchers("/webhooks/**", "/actuator/health", "/actuator/health/**",
+                                "/actuator/prometheus", "/actuator/info", "/error").permitAll()
+                        .anyRequest().hasRole("ADMIN"))
+                .exceptionHandling(e -> e
+                        .authenticationEntryPoint((request, response, ex) -> {
+                            response.setStatus(401);
+                            response.addHeader("WWW-Authenticate", "Bearer realm=\"Sluice\"");
+                            response.addHeader("WWW-Authenticate", "Basic realm=\"Sluice\"");
+                            response.setContentType("application/json");
+                            response.getWriter().write("{\"error\":\"missing or wrong admin credentials: send "
+                                    + "'Authorization: Bearer <SLUICE_ADMIN_TOKEN>' or HTTP Basic as user admin\"}");
+                        }));
+        return http.build();
+    }
+
+    /** No user store: the admin token is the only credential. Declared so Spring Boot generates no default user. */
+    @Bean
+    UserDetailsService noUsers() {
+        return new InMemoryUserDetailsManager();
+    }
+}

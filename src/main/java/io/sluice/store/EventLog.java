@@ -1,0 +1,201 @@
+package io.sluice.store;
+
+import io.sluice.event.CanonicalEvent;
+import io.sluice.event.EventStatus;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowMapper;
+import org.springframework.stereotype.Repository;
+import org.springframework.transaction.annotation.Transactional;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+
+/** The event log, which is also the JDBC inbox: every delivery Sluice acknowledged, with its status and history. */
+@Repository
+public class EventLog {
+
+    private static final int MAX_ERROR_LENGTH = 2000;
+    private static final String COLUMNS =
+            "id, source, type, subject_key, occurred_at, status, attempts, last_error, payload, received_at, updated_at";
+
+    private static final RowMapper<StoredEvent> ROW = (rs, n) -> new StoredEvent(
+            rs.getString("id"), rs.getString("source"), rs.getString("type"), rs.getString("subject_key"),
+            SqlTime.read(rs, "occurred_at"), EventStatus.valueOf(rs.getString("status")), rs.getInt("attempts"),
+            rs.getString("last_error"), rs.getBytes("payload"), SqlTime.read(rs, "received_at"),
+            SqlTime.read(rs, "updated_at"));
+
+    private final JdbcTemplate jdbc;
+    private final Clock clock;
+
+    public EventLog(JdbcTemplate jdbc, Clock clock) {
+        this.jdbc = jdbc;
+        this.clock = clock;
+    }
+
+    /** Stores a new event; false when an event with this id is already stored (a duplicate delivery). */
+    public boolean insertIfAbsent(CanonicalEvent event) {
+        var now = SqlTime.of(clock.instant());
+        int inserted = jdbc.update("INSERT INTO event_log (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, 0, NULL, ?, ?, ?) "
+                        + "ON CONFLICT DO NOTHING",
+                event.id(), event.source(), event.type(), event.subjectKey(), SqlTime.of(event.occurredAt()),
+                event.status().name(), event.payload(), now, now);
+        return inserted == 1;
+    }
+
+    /** Stores several new events in one statement batch; element i is false where event i was a duplicate. */
+    @Transactional
+    public boolean[] insertAllIfAbsent(List<CanonicalEvent> events) {
+        var now = SqlTime.of(clock.instant());
+        int[][] counts = jdbc.batchUpdate("INSERT INTO event_log (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, 0, NULL, ?, ?, ?) "
+                        + "ON CONFLICT DO NOTHING", events, events.size(), (ps, event) -> {
+                    ps.setString(1, event.id());
+                    ps.setString(2, event.source());
+                    ps.setString(3, event.type());
+                    ps.setString(4, event.subjectKey());
+                    ps.setObject(5, SqlTime.of(event.occurredAt()));
+                    ps.setString(6, event.status().name());
+                    ps.setBytes(7, event.payload());
+                    ps.setObject(8, now);
+                    ps.setObject(9, now);
+                });
+        boolean[] result = new boolean[events.size()];
+        int i = 0;
+        for (int[] batch : counts) {
+            for (int count : batch) {
+                result[i++] = count != 0; // SUCCESS_NO_INFO (-2) counts as inserted; duplicates report 0
+            }
+        }
+        return result;
+    }
+
+    /** Records a signed but unusable delivery as REJECTED, under an id of its own so it never shadows a good one. */
+    public String recordRejected(String source, String deliveryId, byte[] payload, String reason) {
+        var now = clock.instant();
+        String id = (deliveryId == null ? "unknown" : deliveryId) + "#rejected-" + now.toEpochMilli();
+        jdbc.update("INSERT INTO event_log (" + COLUMNS + ") VALUES (?, ?, ?, NULL, NULL, ?, 0, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                id, source, "(unparsed)", EventStatus.REJECTED.name(), truncate(reason), payload,
+                SqlTime.of(now), SqlTime.of(now));
+        history(id, EventStatus.REJECTED, reason);
+        return id;
+    }
+
+    public Optional<StoredEvent> find(String id) {
+        return jdbc.query("SELECT " + COLUMNS + " FROM event_log WHERE id = ?", ROW, id).stream().findFirst();
+    }
+
+    /** Claims up to {@code limit} waiting events, oldest first; each id is returned to exactly one claimer. */
+    public List<String> claimReceived(int limit) {
+        List<String> candidates = jdbc.queryForList(
+                "SELECT id FROM event_log WHERE status = 'RECEIVED' ORDER BY received_at, id LIMIT ?", String.class, limit);
+        List<String> claimed = new ArrayList<>(candidates.size());
+        var now = SqlTime.of(clock.instant());
+        for (String id : candidates) {
+            if (jdbc.update("UPDATE event_log SET status = 'PROCESSING', updated_at = ? WHERE id = ? AND status = 'RECEIVED'",
+                    now, id) == 1) {
+                claimed.add(id);
+            }
+        }
+        return claimed;
+    }
+
+    /** After a crash, events that were being processed go back to the inbox; idempotency makes that safe. */
+    public int requeueInterrupted() {
+        return jdbc.update("UPDATE event_log SET status = 'RECEIVED', updated_at = ? WHERE status = 'PROCESSING'",
+                SqlTime.of(clock.instant()));
+    }
+
+    @Transactional
+    public void markStatus(String id, EventStatus status, String detail) {
+        jdbc.update("UPDATE event_log SET status = ?, updated_at = ? WHERE id = ?", status.name(), SqlTime.of(clock.instant()), id);
+        history(id, status, detail);
+    }
+
+    /** Counts an attempt that failed and remembers why. */
+    @Transactional
+    public void recordFailedAttempt(String id, String error) {
+        jdbc.update("UPDATE event_log SET attempts = attempts + 1, last_error = ?, updated_at = ? WHERE id = ?",
+                truncate(error), SqlTime.of(clock.instant()), id);
+        history(id, EventStatus.PROCESSING, "attempt failed: " + error);
+    }
+
+    /** Counts the successful attempt. */
+    public void recordAttempt(String id) {
+        jdbc.update("UPDATE event_log SET attempts = attempts + 1 WHERE id = ?", id);
+    }
+
+    public List<EventHistoryEntry> history(String id) {
+        return jdbc.query("SELECT at, status, detail FROM event_history WHERE event_id = ? ORDER BY id",
+                (rs, n) -> new EventHistoryEntry(SqlTime.read(rs, "at"), rs.getString("status"), rs.getString("detail")), id);
+    }
+
+    public long countByStatus(EventStatus status) {
+        Long count = jdbc.queryForObject("SELECT COUNT(*) FROM event_log WHERE status = ?", Long.class, status.name());
+        return count == null ? 0 : count;
+    }
+
+    /** Newest first; {@code before} is the cursor a previous page returned. */
+    public Page<StoredEvent> list(EventStatus status, String type, int limit, String before) {
+        StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM event_log WHERE 1 = 1");
+        List<Object> args = new ArrayList<>();
+        if (status != null) {
+            sql.append(" AND status = ?");
+            args.add(status.name());
+        }
+        if (type != null) {
+            sql.append(" AND type = ?");
+            args.add(type);
+        }
+        if (before != null) {
+            Cursor cursor = Cursor.decode(before);
+            sql.append(" AND (received_at < ? OR (received_at = ? AND id < ?))");
+            args.add(SqlTime.of(cursor.receivedAt()));
+            args.add(SqlTime.of(cursor.receivedAt()));
+            args.add(cursor.id());
+        }
+        sql.append(" ORDER BY received_at DESC, id DESC LIMIT ?");
+        args.add(limit + 1);
+        List<StoredEvent> rows = jdbc.query(sql.toString(), ROW, args.toArray());
+        if (rows.size() <= limit) {
+            return new Page<>(rows, null);
+        }
+        List<StoredEvent> page = rows.subList(0, limit);
+        StoredEvent last = page.get(limit - 1);
+        return new Page<>(List.copyOf(page), new Cursor(last.receivedAt(), last.id()).encode());
+    }
+
+    void history(String id, EventStatus status, String detail) {
+        jdbc.update("INSERT INTO event_history (event_id, at, status, detail) VALUES (?, ?, ?, ?)",
+                id, SqlTime.of(clock.instant()), status.name(), truncate(detail));
+    }
+
+    static String truncate(String text) {
+        if (text == null) {
+            return null;
+        }
+        return text.length() <= MAX_ERROR_LENGTH ? text : text.substring(0, MAX_ERROR_LENGTH - 1) + "…";
+    }
+
+    /** An opaque paging position: the last item's receipt time and id. */
+    record Cursor(Instant receivedAt, String id) {
+
+        String encode() {
+            String raw = receivedAt.getEpochSecond() + ":" + receivedAt.getNano() + ":" + id;
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(StandardCharsets.UTF_8));
+        }
+
+        static Cursor decode(String text) {
+            try {
+                String raw = new String(Base64.getUrlDecoder().decode(text), StandardCharsets.UTF_8);
+                String[] parts = raw.split(":", 3);
+                return new Cursor(Instant.ofEpochSecond(Long.parseLong(parts[0]), Long.parseLong(parts[1])), parts[2]);
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException("'before' is not a cursor returned by this API");
+            }
+        }
+    }
+}

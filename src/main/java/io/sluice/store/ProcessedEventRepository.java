@@ -1,0 +1,28 @@
+package io.sluice.store;
+
+import org.apache.camel.processor.idempotent.jdbc.JdbcMessageIdRepository;
+import org.springframework.dao.DuplicateKeyException;
+
+import javax.sql.DataSource;
+
+/**
+ * Camel's JDBC idempotent repository on the {@code camel_messageprocessed} table (Flyway owns the schema).
+ * In Camel 4.18.0 two concurrent adds of one key make the loser throw a duplicate-key exception; that loser
+ * is a duplicate, not a failure, so it answers "already present" instead of sending the event to dead letters.
+ */
+public class ProcessedEventRepository extends JdbcMessageIdRepository {
+
+    public ProcessedEventRepository(DataSource dataSource, String processorName) {
+        super(dataSource, processorName);
+        setCreateTableIfNotExists(false);
+    }
+
+    @Override
+    public boolean add(String key) {
+        try {
+            return super.add(key);
+        } catch (DuplicateKeyException e) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,11 @@
+package io.sluice.store;
+
+import io.sluice.event.EventStatus;
+
+import java.time.Instant;
+
+/** An event as the event log holds it. */
+public record StoredEvent(String id, String source, String type, String subjectKey, Instant occurredAt,
+                          EventStatus status, int attempts, String lastError, byte[] payload,
+                          Instant receivedAt, Instant updatedAt) {
+}

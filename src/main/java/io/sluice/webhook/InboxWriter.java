@@ -1,0 +1,51 @@
+package io.sluice.webhook;
+
+import io.sluice.event.CanonicalEvent;
+import io.sluice.event.EventStatus;
+import io.sluice.metrics.SluiceMetrics;
+import io.sluice.store.EventLog;
+import org.apache.camel.Exchange;
+import org.apache.camel.Handler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/** Camel step: stores an event durably before it is acknowledged; a known id is a duplicate, not an error. */
+@Component("inboxWriter")
+public class InboxWriter {
+
+    private static final Logger log = LoggerFactory.getLogger(InboxWriter.class);
+
+    private final EventLog eventLog;
+    private final SluiceMetrics metrics;
+
+    public InboxWriter(EventLog eventLog, SluiceMetrics metrics) {
+        this.eventLog = eventLog;
+        this.metrics = metrics;
+    }
+
+    @Handler
+    public IngressReceipt store(CanonicalEvent event) {
+        boolean stored = eventLog.insertIfAbsent(event);
+        if (stored) {
+            metrics.event(event.type(), event.status());
+            if (log.isDebugEnabled()) {
+                log.debug("Event {} {} -> {}", event.id(), event.type(), event.status());
+            }
+        }
+        return new IngressReceipt(event.id(), !stored, event.status() == EventStatus.IGNORED);
+    }
+
+    /** Keeps a signed but unusable delivery as REJECTED; a failure to do so must not change the 400 answer. */
+    public void recordRejected(Exchange exchange) {
+        InvalidWebhookPayloadException rejection = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, InvalidWebhookPayloadException.class);
+        byte[] body = exchange.getMessage().getBody(byte[].class);
+        try {
+            String id = eventLog.recordRejected("whop", rejection.deliveryId(), body == null ? new byte[0] : body, rejection.getMessage());
+            metrics.event("(unparsed)", EventStatus.REJECTED);
+            log.warn("Event {} -> REJECTED: {}", id, rejection.getMessage());
+        } catch (RuntimeException e) {
+            log.error("Could not record rejected delivery {}: {}", rejection.deliveryId(), e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,20 @@
+package io.sluice.webhook;
+
+import io.sluice.config.SluiceProperties;
+import io.sluice.metrics.SluiceMetrics;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** Web plumbing in front of the webhook routes. */
+@Configuration(proxyBeanMethods = false)
+class WebhookConfiguration {
+
+    @Bean
+    FilterRegistrationBean<WebhookBodyLimitFilter> webhookBodyLimitFilter(SluiceProperties properties, SluiceMetrics metrics) {
+        var registration = new FilterRegistrationBean<>(new WebhookBodyLimitFilter(properties, metrics));
+        registration.addUrlPatterns("/webhooks/*");
+        registration.setOrder(-200); // before Spring Security and anything that could read the body
+        return registration;
+    }
+}

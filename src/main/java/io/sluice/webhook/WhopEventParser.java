@@ -1,0 +1,71 @@
+package io.sluice.webhook;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sluice.event.CanonicalEvent;
+import io.sluice.event.EventStatus;
+import io.sluice.event.EventTypeCatalog;
+import io.sluice.event.Timestamps;
+import org.apache.camel.Exchange;
+import org.apache.camel.Handler;
+import org.springframework.stereotype.Component;
+
+import java.io.IOException;
+import java.time.Instant;
+
+/** Camel step: turns a verified Whop webhook body into a {@link CanonicalEvent}, or rejects it with 400. */
+@Component("whopEventParser")
+public class WhopEventParser {
+
+    private final ObjectMapper objectMapper;
+    private final EventTypeCatalog catalog;
+
+    public WhopEventParser(ObjectMapper objectMapper, EventTypeCatalog catalog) {
+        this.objectMapper = objectMapper;
+        this.catalog = catalog;
+    }
+
+    @Handler
+    public CanonicalEvent parse(Exchange exchange) {
+        String deliveryId = exchange.getMessage().getHeader("webhook-id", String.class);
+        byte[] body = exchange.getMessage().getBody(byte[].class);
+        JsonNode root = readJson(deliveryId, body);
+        JsonNode type = root.path("type");
+        if (!type.isTextual() || type.asText().isBlank()) {
+            throw new InvalidWebhookPayloadException(deliveryId, "body has no string field 'type'");
+        }
+        JsonNode data = root.path("data");
+        if (!data.isObject()) {
+            throw new InvalidWebhookPayloadException(deliveryId, "body has no object field 'data'");
+        }
+        String eventType = type.asText();
+        Instant occurredAt = Timestamps.firstOf(data.path("updated_at"), root.path("timestamp"));
+        if (occurredAt == null) {
+            occurredAt = Instant.ofEpochSecond(Long.parseLong(
+                    exchange.getMessage().getHeader("webhook-timestamp", String.class).trim()));
+        }
+        String subjectKey = data.path("id").isValueNode() ? data.path("id").asText() : null;
+        EventStatus status = catalog.handles(eventType) ? EventStatus.RECEIVED : EventStatus.IGNORED;
+        return new CanonicalEvent(deliveryId, "whop", eventType, occurredAt, subjectKey, body, status);
+    }
+
+    private JsonNode readJson(String deliveryId, byte[] body) {
+        if (body.length == 0) {
+            throw new InvalidWebhookPayloadException(deliveryId, "body is empty; expected a JSON object");
+        }
+        try {
+            JsonNode root = objectMapper.readTree(body);
+            if (root == null || !root.isObject()) {
+                throw new InvalidWebhookPayloadException(deliveryId, "body is not a JSON object");
+            }
+            return root;
+        } catch (JsonProcessingException e) {
+            throw new InvalidWebhookPayloadException(deliveryId, "body is not valid JSON: "
+                    + e.getOriginalMessage() + " at line " + e.getLocation().getLineNr()
+                    + ", column " + e.getLocation().getColumnNr());
+        } catch (IOException e) {
+            throw new InvalidWebhookPayloadException(deliveryId, "body is not valid JSON");
+        }
+    }
+}
