@@ -1,0 +1,23 @@
+package io.sluice.support;
+
+import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
+import org.springframework.test.context.TestPropertySource;
+
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * Runs a test class against PostgreSQL at {@code SLUICE_TEST_POSTGRES_URL} (set by .ci/run); without the variable the
+ * class is skipped. With it set, an unreachable database fails the tests.
+ */
+@Target(ElementType.TYPE)
+@Retention(RetentionPolicy.RUNTIME)
+@EnabledIfEnvironmentVariable(named = "SLUICE_TEST_POSTGRES_URL", matches = ".+")
+@TestPropertySource(properties = {
+        "spring.datasource.url=${SLUICE_TEST_POSTGRES_URL}",
+        "spring.datasource.username=${SLUICE_TEST_POSTGRES_USER:postgres}",
+        "spring.datasource.password=${SLUICE_TEST_POSTGRES_PASSWORD:}"})
+public @interface OnPostgres {
+}
