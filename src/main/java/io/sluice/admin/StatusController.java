@@ -28,12 +28,14 @@ class StatusController {
     private final EventLog eventLog;
     private final DeadLetterStore deadLetters;
     private final PauseStore pauses;
+    private final io.sluice.routes.RouteReloader routes;
     private final String version;
     private final String database;
 
     StatusController(SluiceProperties properties, CrmConnector crm, ActiveMapping mapping, EventLog eventLog,
                      DeadLetterStore deadLetters, PauseStore pauses, ObjectProvider<BuildProperties> build,
-                     DataSource dataSource) {
+                     DataSource dataSource, io.sluice.routes.RouteReloader routes) {
+        this.routes = routes;
         this.properties = properties;
         this.crm = crm;
         this.mapping = mapping;
@@ -65,6 +67,11 @@ class StatusController {
         mappingStatus.put("file", mapping.current().file().toString());
         mappingStatus.put("reloadProblem", mapping.lastProblem());
         body.put("mapping", mappingStatus);
+        Map<String, Object> routesStatus = new LinkedHashMap<>();
+        routesStatus.put("dir", properties.routes().dir().toString());
+        routesStatus.put("reload", properties.routes().reload());
+        routesStatus.put("reloadProblem", routes.lastProblem());
+        body.put("routes", routesStatus);
         return body;
     }
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Import;
@@ -35,6 +36,7 @@ import static org.awaitility.Awaitility.await;
         "sluice.inbox.poll-interval=50",
         "sluice.routes.reload=false"})
 @Import(TestInfrastructure.class)
+@AutoConfigureObservability
 public abstract class SluiceTestBase {
 
     public static final String ADMIN_TOKEN = "test-admin-token-0123456789";

@@ -1,0 +1,90 @@
+package io.sluice.admin;
+
+import io.sluice.support.SluiceTestBase;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The admin API, Hawtio and Jolokia answer only to the admin token (Bearer, or Basic as user admin). */
+class AdminAccessTest extends SluiceTestBase {
+
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource({
+            "GET, /api/status",
+            "GET, /api/events",
+            "GET, /api/events/msg_x",
+            "GET, /api/dead-letters",
+            "POST, /api/dead-letters/1/replay",
+            "POST, /api/dead-letters/replay",
+            "PUT, /api/pauses/crm",
+            "DELETE, /api/pauses/crm",
+            "GET, /api/crm/people",
+            "GET, /api/crm/opportunities",
+            "GET, /api/crm/notes",
+            "POST, /api/mappings/preview",
+            "GET, /actuator/hawtio/index.html",
+            "GET, /actuator/jolokia/version"})
+    void everyAdminEndpointRefusesMissingOrWrongCredentials(String method, String path) {
+        assertThat(admin(method, path, null).statusCode()).isEqualTo(401);
+        assertThat(admin(method, path, "wrong-token").statusCode()).isEqualTo(401);
+        assertThat(admin(method, path, ADMIN_TOKEN + "x").statusCode()).isEqualTo(401);
+        assertThat(send(method, path, basic("admin", "wrong")).statusCode()).isEqualTo(401);
+        assertThat(send(method, path, basic("root", ADMIN_TOKEN)).statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void unauthenticatedAnswerIsJsonAndOffersBasicForBrowsers() {
+        HttpResponse<String> response = admin("GET", "/api/status", null);
+        assertThat(response.headers().allValues("WWW-Authenticate")).anyMatch(v -> v.startsWith("Basic"));
+        assertThat(jsonOf(response).path("error").asText()).contains("admin credentials").doesNotContain(ADMIN_TOKEN);
+    }
+
+    @Test
+    void hawtioAndJolokiaOpenWithBasicAdminCredentials() {
+        assertThat(send("GET", "/actuator/hawtio/index.html", basic("admin", ADMIN_TOKEN)).statusCode()).isEqualTo(200);
+        HttpResponse<String> routes = send("GET", "/actuator/jolokia/search/org.apache.camel:type=routes,*", basic("admin", ADMIN_TOKEN));
+        assertThat(routes.statusCode()).isEqualTo(200);
+        assertThat(routes.body()).contains("whop-webhook").contains("process-event");
+    }
+
+    @Test
+    void bearerTokenOpensTheAdminApi() {
+        HttpResponse<String> status = admin("GET", "/api/status", ADMIN_TOKEN);
+        assertThat(status.statusCode()).isEqualTo(200);
+        assertThat(jsonOf(status).path("provider").asText()).isEqualTo("local");
+    }
+
+    @Test
+    void healthAndPrometheusStayOpenForProbesAndScrapers() {
+        assertThat(admin("GET", "/actuator/health/readiness", null).statusCode()).isEqualTo(200);
+        HttpResponse<String> metrics = admin("GET", "/actuator/prometheus", null);
+        assertThat(metrics.statusCode()).isEqualTo(200);
+        assertThat(metrics.body()).contains("sluice_inbox_pending").contains("sluice_dead_letters");
+    }
+
+    private static String basic(String user, String password) {
+        return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+    }
+
+    private HttpResponse<String> send(String method, String path, String authorization) {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                    .method(method, HttpRequest.BodyPublishers.ofString("{}"))
+                    .header("content-type", "application/json")
+                    .header("Authorization", authorization).build(), HttpResponse.BodyHandlers.ofString());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,164 @@
+package io.sluice.processing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.sluice.support.SluiceTestBase;
+import io.sluice.support.Webhooks;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** SPEC §3 end to end: webhook in, CRM state out, exactly once, in the right order, failures replayable. */
+abstract class EventProcessingContract extends SluiceTestBase {
+
+    private JsonNode fixture(String name) throws IOException {
+        try (InputStream in = getClass().getResourceAsStream("/fixtures/whop-webhooks.json")) {
+            for (JsonNode c : json.readTree(in).path("cases")) {
+                if (c.path("name").asText().equals(name)) {
+                    return c;
+                }
+            }
+        }
+        throw new IllegalArgumentException(name);
+    }
+
+    /** Sends a fixture exactly as recorded, at the clock it was signed for. */
+    private String sendFixture(String name) throws IOException {
+        JsonNode c = fixture(name);
+        clock.set(Instant.ofEpochSecond(c.path("now").asLong()));
+        Map<String, String> headers = new HashMap<>();
+        c.path("headers").fields().forEachRemaining(h -> headers.put(h.getKey(), h.getValue().asText()));
+        int status = Webhooks.send(port, headers, c.path("body").asText().getBytes(StandardCharsets.UTF_8), false).statusCode();
+        assertThat(status).isEqualTo(202);
+        return headers.get("webhook-id");
+    }
+
+    @Test
+    void membershipActivatedBecomesAPersonAndAWonOpportunity() throws IOException {
+        String id = sendFixture("membership.activated");
+        awaitStatus(id, "DONE");
+
+        JsonNode person = adminJson("GET", "/api/crm/people?email=JANE@example.com").path("items").get(0);
+        assertThat(person.path("email").asText()).isEqualTo("jane@example.com");
+        assertThat(person.path("name").asText()).isEqualTo("Jane Doe");
+        assertThat(person.path("whopUserId").asText()).isEqualTo("user_F1g2H3j4K5l6Z7");
+        JsonNode opportunity = adminJson("GET", "/api/crm/opportunities?membershipId=mem_Q1w2E3r4T5y6U7").path("items").get(0);
+        assertThat(opportunity.path("stage").asText()).isEqualTo("won");
+        assertThat(opportunity.path("personEmail").asText()).isEqualTo("jane@example.com");
+        assertThat(opportunity.path("product").asText()).isEqualTo("Acme Pro");
+        assertThat(opportunity.path("currency").asText()).isEqualTo("USD");
+        assertThat(opportunity.path("renewalDate").asText()).startsWith("2026-02-01T00:00");
+    }
+
+    @Test
+    void cancelAtPeriodEndMovesTheOpportunityToAtRisk() throws IOException {
+        awaitStatus(sendFixture("membership.activated"), "DONE");
+        awaitStatus(sendFixture("membership.cancel_at_period_end_changed"), "DONE");
+
+        assertThat(jdbc.queryForObject("SELECT stage FROM crm_opportunity WHERE membership_id = 'mem_Q1w2E3r4T5y6U7'", String.class))
+                .isEqualTo("at_risk");
+    }
+
+    @Test
+    void newerDeactivationThenOlderActivationEndsLostAndTheOlderIsStale() throws IOException {
+        String deactivated = sendFixture("membership.deactivated");
+        awaitStatus(deactivated, "DONE");
+        String activated = sendFixture("membership.activated");
+        awaitStatus(activated, "STALE");
+
+        assertThat(jdbc.queryForObject("SELECT stage FROM crm_opportunity WHERE membership_id = 'mem_Q1w2E3r4T5y6U7'", String.class))
+                .isEqualTo("lost");
+        assertThat(count("SELECT COUNT(*) FROM crm_opportunity")).isEqualTo(1);
+    }
+
+    @Test
+    void paymentsBecomeNotesOnThePersonAndTheirMembership() throws IOException {
+        awaitStatus(sendFixture("payment.succeeded"), "DONE");
+        awaitStatus(sendFixture("payment.failed"), "DONE");
+
+        JsonNode notes = adminJson("GET", "/api/crm/notes?personEmail=jane@example.com").path("items");
+        assertThat(notes).hasSize(2);
+        Map<String, String> texts = new HashMap<>();
+        notes.forEach(n -> texts.put(n.path("externalId").asText(), n.path("text").asText()));
+        assertThat(texts.get("pay_Z9y8X7w6V5u4T3")).startsWith("Payment succeeded: 49 USD for Acme Pro");
+        assertThat(texts.get("pay_F4i1L3d0000001")).startsWith("Payment failed: 49 USD for Acme Pro").contains("card_declined");
+        assertThat(jdbc.queryForObject("SELECT membership_id FROM crm_note WHERE external_id = 'pay_Z9y8X7w6V5u4T3'", String.class))
+                .isEqualTo("mem_Q1w2E3r4T5y6U7");
+        assertThat(count("SELECT COUNT(*) FROM crm_person")).isEqualTo(1);
+    }
+
+    @Test
+    void crmFailureIsRetriedThenDeadLetteredAndAReplayCompletesIt() {
+        long now = clock.instant().getEpochSecond();
+        crm.failFor("msg_fails");
+        byte[] body = Webhooks.membershipBody("msg_fails", "mem_fails", "fails@example.com", "Fay Lure", "trialing", false,
+                "2026-01-01T00:00:00.000Z").getBytes(StandardCharsets.UTF_8);
+        assertThat(Webhooks.sendSigned(port, "msg_fails", now, body).statusCode()).isEqualTo(202);
+
+        awaitStatus("msg_fails", "DEAD");
+        assertThat(crm.failures()).isEqualTo(3); // the first try and two redeliveries (sluice.processing.max-redeliveries=2)
+        JsonNode deadLetter = adminJson("GET", "/api/dead-letters").path("items").get(0);
+        assertThat(deadLetter.path("eventId").asText()).isEqualTo("msg_fails");
+        assertThat(deadLetter.path("error").asText()).contains("local CRM store unavailable");
+        assertThat(deadLetter.path("attempts").asInt()).isEqualTo(3);
+        assertThat(count("SELECT COUNT(*) FROM crm_opportunity")).isZero();
+        byte[] kept = jdbc.queryForObject("SELECT payload FROM dead_letter WHERE event_id = 'msg_fails'", byte[].class);
+        assertThat(kept).isEqualTo(body);
+
+        crm.heal();
+        assertThat(admin("POST", "/api/dead-letters/" + deadLetter.path("id").asLong() + "/replay", ADMIN_TOKEN).statusCode()).isEqualTo(202);
+
+        awaitStatus("msg_fails", "DONE");
+        assertThat(jdbc.queryForObject("SELECT stage FROM crm_opportunity WHERE membership_id = 'mem_fails'", String.class)).isEqualTo("trial");
+        assertThat(adminJson("GET", "/api/dead-letters").path("items")).isEmpty();
+        JsonNode history = adminJson("GET", "/api/events/msg_fails").path("history");
+        assertThat(history.findValuesAsText("status")).containsSubsequence("PROCESSING", "DEAD", "RECEIVED", "DONE");
+        assertThat(admin("POST", "/api/dead-letters/" + deadLetter.path("id").asLong() + "/replay", ADMIN_TOKEN).statusCode()).isEqualTo(409);
+    }
+
+    @Test
+    void eventTheMappingCannotMapIsDeadLetteredAtOnceWithTheReason() {
+        long now = clock.instant().getEpochSecond();
+        String body = "{\"id\":\"msg_noid\",\"type\":\"membership.activated\",\"timestamp\":\"2026-01-01T00:00:00Z\",\"data\":{\"status\":\"active\"}}";
+        assertThat(Webhooks.sendSigned(port, "msg_noid", now, body.getBytes(StandardCharsets.UTF_8)).statusCode()).isEqualTo(202);
+
+        awaitStatus("msg_noid", "DEAD");
+        JsonNode deadLetter = adminJson("GET", "/api/dead-letters").path("items").get(0);
+        assertThat(deadLetter.path("error").asText()).contains("required field 'membershipId'").contains("data.id");
+        assertThat(deadLetter.path("attempts").asInt()).isEqualTo(1);
+    }
+
+    @Test
+    void pausedCrmAccumulatesEventsAndResumingAppliesEveryOne() {
+        assertThat(admin("PUT", "/api/pauses/crm", ADMIN_TOKEN).statusCode()).isEqualTo(200);
+        long now = clock.instant().getEpochSecond();
+        for (int i = 0; i < 3; i++) {
+            byte[] body = Webhooks.membershipBody("msg_paused" + i, "mem_paused" + i, "p" + i + "@example.com", "P", "active", false,
+                    "2026-01-01T00:00:00.000Z").getBytes(StandardCharsets.UTF_8);
+            assertThat(Webhooks.sendSigned(port, "msg_paused" + i, now, body).statusCode()).isEqualTo(202);
+        }
+        await().during(Duration.ofMillis(400)).atMost(Duration.ofSeconds(2))
+                .until(() -> count("SELECT COUNT(*) FROM event_log WHERE status = 'RECEIVED'") == 3);
+        assertThat(adminJson("GET", "/api/status").path("queue").path("pending").asInt()).isEqualTo(3);
+
+        assertThat(admin("DELETE", "/api/pauses/crm", ADMIN_TOKEN).statusCode()).isEqualTo(200);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> count("SELECT COUNT(*) FROM event_log WHERE status = 'DONE'") == 3);
+        assertThat(count("SELECT COUNT(*) FROM crm_opportunity")).isEqualTo(3);
+    }
+
+    @Test
+    void unknownPauseTargetIsABadRequestNamingTheTargets() {
+        var response = admin("PUT", "/api/pauses/everything", ADMIN_TOKEN);
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(jsonOf(response).path("detail").asText()).contains("crm").contains("whop-poll");
+    }
+}

@@ -1,0 +1,85 @@
+package io.sluice.routes;
+
+import io.sluice.SluiceApplication;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.util.FileSystemUtils;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Invalid routes or mappings are reported with file, line and reason: by --validate, and by refusing to start. */
+class ConfigurationValidationTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void shippedRoutesAndMappingsAreValid() {
+        assertThat(ConfigurationValidator.validateRoutes(Path.of("routes"))).isEmpty();
+        assertThat(ConfigurationValidator.validateMapping(Path.of("mappings"), "local")).isEmpty();
+        assertThat(ConfigurationValidator.runStandalone(new String[]{"--validate"})).isZero();
+    }
+
+    @Test
+    void validateReportsEveryProblemWithFileAndLineAndFails() throws IOException {
+        Path routes = Files.createDirectories(dir.resolve("routes"));
+        Files.writeString(routes.resolve("no-id.camel.yaml"), """
+                - route:
+                    description: a route without an id
+                    from:
+                      uri: timer:x
+                      steps:
+                        - log: hi
+                """);
+        Path mappings = Files.createDirectories(dir.resolve("mappings"));
+        Files.writeString(mappings.resolve("local.yaml"), """
+                provider: local
+                events:
+                  membership:
+                    types: [membership.activated]
+                    opportunity:
+                      membershipId: data.id
+                      stage: { path: data, transform: [membershipStage], valueMap: stages }
+                      colour: data.colour
+                """);
+
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream previous = System.err;
+        int exit;
+        try {
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            exit = ConfigurationValidator.runStandalone(new String[]{"--validate", "--sluice.routes.dir=" + routes,
+                    "--sluice.mappings.dir=" + mappings});
+        } finally {
+            System.setErr(previous);
+        }
+
+        assertThat(exit).isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8))
+                .contains("no-id.camel.yaml:2: route has no 'id'")
+                .contains("local.yaml:7: value map 'stages' is not defined")
+                .contains("local.yaml:8: unknown opportunity field 'colour'");
+    }
+
+    @Test
+    void startupStopsOnAnInvalidRouteFileNamingIt() throws IOException {
+        Path routes = Files.createDirectories(dir.resolve("routes"));
+        FileSystemUtils.copyRecursively(Path.of("routes"), routes);
+        Files.writeString(routes.resolve("broken.camel.yaml"), "- route:\n    id: broken\n    from: [\n");
+
+        assertThatThrownBy(() -> new SpringApplicationBuilder(SluiceApplication.class)
+                .run("--server.port=0", "--sluice.routes.dir=" + routes, "--sluice.data-dir=" + dir.resolve("data"),
+                        "--spring.datasource.url=jdbc:h2:mem:startup-check;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE")
+                .close())
+                .rootCause().hasMessageContaining("broken.camel.yaml").hasMessageContaining("not valid YAML");
+    }
+}

@@ -1,0 +1,63 @@
+package io.sluice.routes;
+
+import io.sluice.SluiceApplication;
+import io.sluice.support.Webhooks;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** Events acknowledged before a stop are processed after the restart, each exactly once, even one caught mid-processing. */
+class RestartRecoveryTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void acceptedEventsSurviveARestartAndAreAppliedOnce() {
+        String[] common = {"server.port=0", "sluice.data-dir=" + dir, "sluice.whop.webhook-secrets=" + Webhooks.SECRET,
+                "sluice.admin.token=restart-test-token", "sluice.routes.reload=false", "sluice.inbox.poll-interval=50"};
+
+        try (ConfigurableApplicationContext first = start(common, "sluice.inbox.auto-start=false")) {
+            int port = port(first);
+            long now = Instant.now().getEpochSecond();
+            for (int i = 0; i < 3; i++) {
+                byte[] body = Webhooks.membershipBody("msg_restart" + i, "mem_restart" + i, "r" + i + "@example.com", "R", "active",
+                        false, "2026-01-01T00:00:00.000Z").getBytes(StandardCharsets.UTF_8);
+                assertThat(Webhooks.sendSigned(port, "msg_restart" + i, now, body).statusCode()).isEqualTo(202);
+            }
+            JdbcTemplate jdbc = first.getBean(JdbcTemplate.class);
+            assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM crm_opportunity", Long.class)).isZero();
+            // as if the process died while applying this one
+            jdbc.update("UPDATE event_log SET status = 'PROCESSING' WHERE id = 'msg_restart0'");
+        }
+
+        try (ConfigurableApplicationContext second = start(common)) {
+            JdbcTemplate jdbc = second.getBean(JdbcTemplate.class);
+            await().atMost(Duration.ofSeconds(15)).until(() ->
+                    jdbc.queryForObject("SELECT COUNT(*) FROM event_log WHERE status = 'DONE'", Long.class) == 3);
+            assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM crm_opportunity", Long.class)).isEqualTo(3);
+            assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM crm_person", Long.class)).isEqualTo(3);
+            assertThat(jdbc.queryForList("SELECT attempts FROM event_log", Integer.class)).containsOnly(1);
+        }
+    }
+
+    private ConfigurableApplicationContext start(String[] common, String... extra) {
+        // command-line arguments, so they win over application.yaml as an operator's would
+        return new SpringApplicationBuilder(SluiceApplication.class).run(java.util.stream.Stream.concat(
+                java.util.Arrays.stream(common), java.util.Arrays.stream(extra)).map(p -> "--" + p).toArray(String[]::new));
+    }
+
+    private static int port(ConfigurableApplicationContext context) {
+        return Integer.parseInt(context.getEnvironment().getProperty("local.server.port"));
+    }
+}

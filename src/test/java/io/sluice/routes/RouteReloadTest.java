@@ -1,0 +1,80 @@
+package io.sluice.routes;
+
+import io.sluice.support.SluiceTestBase;
+import org.apache.camel.CamelContext;
+import org.apache.camel.ServiceStatus;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.util.FileSystemUtils;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** Operators edit routes/ while Sluice runs: good edits go live, bad ones are reported and the old routes keep running. */
+class RouteReloadTest extends SluiceTestBase {
+
+    private static final Path ROUTES = copyOfRoutes();
+
+    @Autowired
+    CamelContext camelContext;
+
+    @DynamicPropertySource
+    static void routesFromACopy(DynamicPropertyRegistry registry) {
+        registry.add("sluice.routes.dir", ROUTES::toString);
+        registry.add("sluice.routes.reload", () -> "true");
+        registry.add("sluice.routes.reload-interval", () -> "100ms");
+    }
+
+    @AfterAll
+    static void removeCopy() throws IOException {
+        FileSystemUtils.deleteRecursively(ROUTES);
+    }
+
+    @Test
+    void editedRouteGoesLiveAndABrokenEditKeepsThePreviousRoutesRunning() throws IOException {
+        Path file = ROUTES.resolve("dead-letter.camel.yaml");
+        String original = Files.readString(file, StandardCharsets.UTF_8);
+
+        Files.writeString(file, original.replace("Keep an event that failed every retry as a replayable dead letter",
+                "Keep failed events for replay (edited)"), StandardCharsets.UTF_8);
+        await().atMost(Duration.ofSeconds(10)).until(() ->
+                "Keep failed events for replay (edited)".equals(camelContext.getRoute("dead-letter").getDescription()));
+        assertThat(camelContext.getRouteController().getRouteStatus("dead-letter")).isEqualTo(ServiceStatus.Started);
+
+        Files.writeString(file, original.replace("    description: Keep an event that failed every retry as a replayable dead letter\n", ""),
+                StandardCharsets.UTF_8);
+        await().atMost(Duration.ofSeconds(10)).until(() ->
+                adminJson("GET", "/api/status").path("routes").path("reloadProblem").asText().contains("has no 'description'"));
+        assertThat(adminJson("GET", "/api/status").path("routes").path("reloadProblem").asText()).contains("dead-letter.camel.yaml:2");
+        assertThat(camelContext.getRoute("dead-letter").getDescription()).isEqualTo("Keep failed events for replay (edited)");
+        assertThat(camelContext.getRouteController().getRouteStatus("dead-letter")).isEqualTo(ServiceStatus.Started);
+
+        Files.writeString(file, original + "\n- route: [this is not\n", StandardCharsets.UTF_8);
+        await().atMost(Duration.ofSeconds(10)).until(() ->
+                adminJson("GET", "/api/status").path("routes").path("reloadProblem").asText().contains("not valid YAML"));
+        assertThat(camelContext.getRouteController().getRouteStatus("dead-letter")).isEqualTo(ServiceStatus.Started);
+
+        Files.writeString(file, original, StandardCharsets.UTF_8);
+        await().atMost(Duration.ofSeconds(10)).until(() ->
+                "Keep an event that failed every retry as a replayable dead letter".equals(camelContext.getRoute("dead-letter").getDescription()));
+    }
+
+    private static Path copyOfRoutes() {
+        try {
+            Path dir = Files.createTempDirectory("sluice-routes");
+            FileSystemUtils.copyRecursively(Path.of("routes"), dir);
+            return dir;
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
