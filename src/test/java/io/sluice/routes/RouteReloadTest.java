@@ -46,25 +46,25 @@ class RouteReloadTest extends SluiceTestBase {
 
         Files.writeString(file, original.replace("Keep an event that failed every retry as a replayable dead letter",
                 "Keep failed events for replay (edited)"), StandardCharsets.UTF_8);
-        await().atMost(Duration.ofSeconds(10)).until(() ->
+        await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() ->
                 "Keep failed events for replay (edited)".equals(camelContext.getRoute("dead-letter").getDescription()));
         assertThat(camelContext.getRouteController().getRouteStatus("dead-letter")).isEqualTo(ServiceStatus.Started);
 
         Files.writeString(file, original.replace("    description: Keep an event that failed every retry as a replayable dead letter\n", ""),
                 StandardCharsets.UTF_8);
-        await().atMost(Duration.ofSeconds(10)).until(() ->
+        await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() ->
                 adminJson("GET", "/api/status").path("routes").path("reloadProblem").asText().contains("has no 'description'"));
         assertThat(adminJson("GET", "/api/status").path("routes").path("reloadProblem").asText()).contains("dead-letter.camel.yaml:2");
         assertThat(camelContext.getRoute("dead-letter").getDescription()).isEqualTo("Keep failed events for replay (edited)");
         assertThat(camelContext.getRouteController().getRouteStatus("dead-letter")).isEqualTo(ServiceStatus.Started);
 
         Files.writeString(file, original + "\n- route: [this is not\n", StandardCharsets.UTF_8);
-        await().atMost(Duration.ofSeconds(10)).until(() ->
+        await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() ->
                 adminJson("GET", "/api/status").path("routes").path("reloadProblem").asText().contains("not valid YAML"));
         assertThat(camelContext.getRouteController().getRouteStatus("dead-letter")).isEqualTo(ServiceStatus.Started);
 
         Files.writeString(file, original, StandardCharsets.UTF_8);
-        await().atMost(Duration.ofSeconds(10)).until(() ->
+        await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() ->
                 "Keep an event that failed every retry as a replayable dead letter".equals(camelContext.getRoute("dead-letter").getDescription()));
     }
 
