@@ -29,13 +29,15 @@ class StatusController {
     private final DeadLetterStore deadLetters;
     private final PauseStore pauses;
     private final io.sluice.routes.RouteReloader routes;
+    private final io.sluice.crm.local.LocalCrmReader localCrm;
     private final String version;
     private final String database;
 
     StatusController(SluiceProperties properties, CrmConnector crm, ActiveMapping mapping, EventLog eventLog,
                      DeadLetterStore deadLetters, PauseStore pauses, ObjectProvider<BuildProperties> build,
-                     DataSource dataSource, io.sluice.routes.RouteReloader routes) {
+                     DataSource dataSource, io.sluice.routes.RouteReloader routes, io.sluice.crm.local.LocalCrmReader localCrm) {
         this.routes = routes;
+        this.localCrm = localCrm;
         this.properties = properties;
         this.crm = crm;
         this.mapping = mapping;
@@ -61,6 +63,9 @@ class StatusController {
         queue.put("processing", eventLog.countByStatus(EventStatus.PROCESSING));
         body.put("queue", queue);
         body.put("deadLetters", deadLetters.countOpen());
+        if ("local".equals(crm.provider())) {
+            body.put("localCrm", localCrm.counts());
+        }
         body.put("lastSync", null);
         body.put("circuitBreakers", List.of());
         Map<String, Object> mappingStatus = new LinkedHashMap<>();

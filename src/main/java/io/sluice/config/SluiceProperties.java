@@ -60,6 +60,8 @@ public record SluiceProperties(
     public record Inbox(
             @DefaultValue("200ms") @NotNull Duration pollInterval,
             @DefaultValue("100") @Min(1) int batchSize,
-            @DefaultValue("4") @Min(1) int consumers) {
+            @DefaultValue("4") @Min(1) int consumers,
+            @DefaultValue("2") @Min(1) @Max(16) int writers,
+            @DefaultValue("128") @Min(1) @Max(1000) int maxBatch) {
     }
 }

@@ -4,6 +4,7 @@ import io.sluice.event.CanonicalEvent;
 import io.sluice.event.EventStatus;
 import io.sluice.metrics.SluiceMetrics;
 import io.sluice.store.EventLog;
+import io.sluice.store.GroupCommitInbox;
 import org.apache.camel.Exchange;
 import org.apache.camel.Handler;
 import org.slf4j.Logger;
@@ -16,17 +17,19 @@ public class InboxWriter {
 
     private static final Logger log = LoggerFactory.getLogger(InboxWriter.class);
 
+    private final GroupCommitInbox inbox;
     private final EventLog eventLog;
     private final SluiceMetrics metrics;
 
-    public InboxWriter(EventLog eventLog, SluiceMetrics metrics) {
+    public InboxWriter(GroupCommitInbox inbox, EventLog eventLog, SluiceMetrics metrics) {
+        this.inbox = inbox;
         this.eventLog = eventLog;
         this.metrics = metrics;
     }
 
     @Handler
     public IngressReceipt store(CanonicalEvent event) {
-        boolean stored = eventLog.insertIfAbsent(event);
+        boolean stored = inbox.store(event);
         if (stored) {
             metrics.event(event.type(), event.status());
             if (log.isDebugEnabled()) {

@@ -29,6 +29,9 @@ public class WhopEventParser {
     @Handler
     public CanonicalEvent parse(Exchange exchange) {
         String deliveryId = exchange.getMessage().getHeader("webhook-id", String.class);
+        if (deliveryId.length() > 200) {
+            throw new InvalidWebhookPayloadException(deliveryId.substring(0, 200), "webhook-id is longer than 200 characters");
+        }
         byte[] body = exchange.getMessage().getBody(byte[].class);
         JsonNode root = readJson(deliveryId, body);
         JsonNode type = root.path("type");
@@ -40,12 +43,18 @@ public class WhopEventParser {
             throw new InvalidWebhookPayloadException(deliveryId, "body has no object field 'data'");
         }
         String eventType = type.asText();
+        if (eventType.length() > 160) {
+            throw new InvalidWebhookPayloadException(deliveryId, "'type' is longer than 160 characters");
+        }
         Instant occurredAt = Timestamps.firstOf(data.path("updated_at"), root.path("timestamp"));
         if (occurredAt == null) {
             occurredAt = Instant.ofEpochSecond(Long.parseLong(
                     exchange.getMessage().getHeader("webhook-timestamp", String.class).trim()));
         }
         String subjectKey = data.path("id").isValueNode() ? data.path("id").asText() : null;
+        if (subjectKey != null && subjectKey.length() > 255) {
+            throw new InvalidWebhookPayloadException(deliveryId, "'data.id' is longer than 255 characters");
+        }
         EventStatus status = catalog.handles(eventType) ? EventStatus.RECEIVED : EventStatus.IGNORED;
         return new CanonicalEvent(deliveryId, "whop", eventType, occurredAt, subjectKey, body, status);
     }

@@ -34,6 +34,15 @@ public class LocalCrmReader {
                 + "FROM crm_note", "person_email", personEmail == null ? null : personEmail.trim().toLowerCase(java.util.Locale.ROOT), limit);
     }
 
+    /** How many people, opportunities and notes the local store holds. */
+    public Map<String, Long> counts() {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        counts.put("people", jdbc.queryForObject("SELECT COUNT(*) FROM crm_person", Long.class));
+        counts.put("opportunities", jdbc.queryForObject("SELECT COUNT(*) FROM crm_opportunity", Long.class));
+        counts.put("notes", jdbc.queryForObject("SELECT COUNT(*) FROM crm_note", Long.class));
+        return counts;
+    }
+
     private List<Map<String, Object>> query(String select, String filterColumn, String filterValue, int limit) {
         List<Object> args = new ArrayList<>();
         String sql = select;
