@@ -27,6 +27,12 @@ public record SluiceProperties(
         @DefaultValue @Valid Crm crm,
         @DefaultValue @Valid Inbox inbox) {
 
+    public SluiceProperties {
+        if (transport == Transport.kafka) {
+            throw new IllegalArgumentException("sluice.transport (SLUICE_TRANSPORT) = kafka is not available in this version; use jdbc");
+        }
+    }
+
     /** How accepted events travel from ingress to processing. */
     public enum Transport { jdbc, kafka }
 

@@ -129,6 +129,9 @@ abstract class WhopIngressContract extends SluiceTestBase {
 
         assertThat(again.statusCode()).isEqualTo(200);
         assertThat(jsonOf(again).path("status").asText()).isEqualTo("duplicate");
+        assertThat(admin("GET", "/actuator/prometheus", null).body().lines()
+                .filter(l -> l.startsWith("sluice_webhook_requests_total{") && l.contains("outcome=\"duplicate\"") && l.contains("source=\"whop\""))
+                .findFirst()).isPresent();
         assertThat(count("SELECT COUNT(*) FROM event_log")).isEqualTo(1);
         assertThat(jdbc.queryForObject("SELECT CAST(updated_at AS VARCHAR) FROM crm_opportunity WHERE membership_id = 'mem_dup'", String.class))
                 .isEqualTo(updatedBefore);
@@ -180,6 +183,7 @@ abstract class WhopIngressContract extends SluiceTestBase {
         HttpResponse<String> refused;
         try {
             refused = Webhooks.sendSigned(port, "msg_dbdown", now, body);
+            assertThat(admin("GET", "/actuator/health/readiness", null).statusCode()).isEqualTo(503);
         } finally {
             db.setDown(false);
         }
