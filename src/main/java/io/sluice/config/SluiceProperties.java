@@ -68,6 +68,7 @@ public record SluiceProperties(
             @DefaultValue("100") @Min(1) int batchSize,
             @DefaultValue("4") @Min(1) int consumers,
             @DefaultValue("2") @Min(1) @Max(16) int writers,
-            @DefaultValue("128") @Min(1) @Max(1000) int maxBatch) {
+            @DefaultValue("128") @Min(1) @Max(1000) int maxBatch,
+            @DefaultValue("10m") @NotNull Duration claimTimeout) {
     }
 }

@@ -91,8 +91,7 @@ public class EventProcessor {
         } else {
             detail = status == EventStatus.STALE ? "the CRM holds a newer change of " + subject(exchange) : "applied to " + crm.provider();
         }
-        eventLog.recordAttempt(id);
-        eventLog.markStatus(id, status, detail);
+        eventLog.markCompleted(id, status, detail);
         metrics.event(type, status);
         Long started = exchange.getProperty(STARTED, Long.class);
         if (started != null) {

@@ -8,6 +8,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 
 /** Camel step: claims waiting events from the JDBC inbox, unless the {@code crm} target is paused. */
@@ -19,11 +22,16 @@ public class InboxClaimer {
     private final EventLog eventLog;
     private final PauseStore pauses;
     private final int batchSize;
+    private final Duration claimTimeout;
+    private final Clock clock;
+    private Instant nextStuckCheck = Instant.MIN;
 
-    public InboxClaimer(EventLog eventLog, PauseStore pauses, SluiceProperties properties) {
+    public InboxClaimer(EventLog eventLog, PauseStore pauses, SluiceProperties properties, Clock clock) {
         this.eventLog = eventLog;
         this.pauses = pauses;
         this.batchSize = properties.inbox().batchSize();
+        this.claimTimeout = properties.inbox().claimTimeout();
+        this.clock = clock;
         int requeued = eventLog.requeueInterrupted();
         if (requeued > 0) {
             log.warn("Requeued {} events that were being processed when Sluice last stopped", requeued);
@@ -32,9 +40,23 @@ public class InboxClaimer {
 
     @Handler
     public List<String> claim() {
+        requeueStuckClaims();
         if (pauses.isPaused("crm")) {
             return List.of(); // paused work stays in the inbox
         }
         return eventLog.claimReceived(batchSize);
+    }
+
+    /** Once a minute: events claimed longer than sluice.inbox.claim-timeout ago lost their exchange; claim them again. */
+    private void requeueStuckClaims() {
+        Instant now = clock.instant();
+        if (now.isBefore(nextStuckCheck)) {
+            return;
+        }
+        nextStuckCheck = now.plusSeconds(60);
+        int requeued = eventLog.requeueClaimedBefore(now.minus(claimTimeout));
+        if (requeued > 0) {
+            log.warn("Requeued {} events claimed more than {} ago without an outcome", requeued, claimTimeout);
+        }
     }
 }

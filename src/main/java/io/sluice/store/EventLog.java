@@ -88,19 +88,40 @@ public class EventLog {
         return jdbc.query("SELECT " + COLUMNS + " FROM event_log WHERE id = ?", ROW, id).stream().findFirst();
     }
 
-    /** Claims up to {@code limit} waiting events, oldest first; each id is returned to exactly one claimer. */
+    /** Claims up to {@code limit} waiting events, oldest first, in one transaction; each id goes to exactly one claimer. */
+    @Transactional
     public List<String> claimReceived(int limit) {
         List<String> candidates = jdbc.queryForList(
                 "SELECT id FROM event_log WHERE status = 'RECEIVED' ORDER BY received_at, id LIMIT ?", String.class, limit);
-        List<String> claimed = new ArrayList<>(candidates.size());
+        if (candidates.isEmpty()) {
+            return candidates;
+        }
         var now = SqlTime.of(clock.instant());
-        for (String id : candidates) {
-            if (jdbc.update("UPDATE event_log SET status = 'PROCESSING', updated_at = ? WHERE id = ? AND status = 'RECEIVED'",
-                    now, id) == 1) {
-                claimed.add(id);
+        int[][] counts = jdbc.batchUpdate("UPDATE event_log SET status = 'PROCESSING', updated_at = ? WHERE id = ? AND status = 'RECEIVED'",
+                candidates, candidates.size(), (ps, id) -> {
+                    ps.setObject(1, now);
+                    ps.setString(2, id);
+                });
+        List<String> claimed = new ArrayList<>(candidates.size());
+        int i = 0;
+        for (int[] batch : counts) {
+            for (int count : batch) {
+                if (count != 0) {
+                    claimed.add(candidates.get(i));
+                }
+                i++;
             }
         }
         return claimed;
+    }
+
+    /**
+     * Puts back events claimed longer ago than {@code claimedBefore}: their exchange was lost (say, the database
+     * failed while a dead letter was being recorded). Idempotency makes a second run harmless.
+     */
+    public int requeueClaimedBefore(Instant claimedBefore) {
+        return jdbc.update("UPDATE event_log SET status = 'RECEIVED', updated_at = ? WHERE status = 'PROCESSING' AND updated_at < ?",
+                SqlTime.of(clock.instant()), SqlTime.of(claimedBefore));
     }
 
     /** After a crash, events that were being processed go back to the inbox; idempotency makes that safe. */
@@ -123,9 +144,12 @@ public class EventLog {
         history(id, EventStatus.PROCESSING, "attempt failed: " + error);
     }
 
-    /** Counts the successful attempt. */
-    public void recordAttempt(String id) {
-        jdbc.update("UPDATE event_log SET attempts = attempts + 1 WHERE id = ?", id);
+    /** Marks the final status of a successful attempt, counting that attempt. */
+    @Transactional
+    public void markCompleted(String id, EventStatus status, String detail) {
+        jdbc.update("UPDATE event_log SET status = ?, attempts = attempts + 1, updated_at = ? WHERE id = ?",
+                status.name(), SqlTime.of(clock.instant()), id);
+        history(id, status, detail);
     }
 
     public List<EventHistoryEntry> history(String id) {

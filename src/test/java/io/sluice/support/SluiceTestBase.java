@@ -61,11 +61,11 @@ public abstract class SluiceTestBase {
 
     @BeforeEach
     void cleanSlate() {
-        clock.reset();
         crm.heal();
         ((SwitchableDataSource) dataSource).setDown(false);
         await().atMost(Duration.ofSeconds(15)).until(() ->
                 count("SELECT COUNT(*) FROM event_log WHERE status IN ('RECEIVED', 'PROCESSING')") == 0);
+        clock.reset();
         for (String table : TABLES) {
             jdbc.update("DELETE FROM " + table);
         }
