@@ -15,7 +15,6 @@ import org.springframework.web.bind.annotation.RestController;
 import javax.sql.DataSource;
 import java.sql.SQLException;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /** {@code GET /api/status}: what an operator checks first. */
@@ -29,13 +28,16 @@ class StatusController {
     private final DeadLetterStore deadLetters;
     private final PauseStore pauses;
     private final io.sluice.routes.RouteReloader routes;
+    private final io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry breakers;
     private final io.sluice.crm.local.LocalCrmReader localCrm;
     private final String version;
     private final String database;
 
     StatusController(SluiceProperties properties, CrmConnector crm, ActiveMapping mapping, EventLog eventLog,
                      DeadLetterStore deadLetters, PauseStore pauses, ObjectProvider<BuildProperties> build,
-                     DataSource dataSource, io.sluice.routes.RouteReloader routes, io.sluice.crm.local.LocalCrmReader localCrm) {
+                     DataSource dataSource, io.sluice.routes.RouteReloader routes, io.sluice.crm.local.LocalCrmReader localCrm,
+                     io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry breakers) {
+        this.breakers = breakers;
         this.routes = routes;
         this.localCrm = localCrm;
         this.properties = properties;
@@ -67,7 +69,10 @@ class StatusController {
             body.put("localCrm", localCrm.counts());
         }
         body.put("lastSync", null);
-        body.put("circuitBreakers", List.of());
+        body.put("circuitBreakers", breakers.getAllCircuitBreakers().stream().map(b -> Map.of(
+                "name", b.getName(),
+                "state", b.getState().name(),
+                "failureRate", b.getMetrics().getFailureRate())).toList());
         Map<String, Object> mappingStatus = new LinkedHashMap<>();
         mappingStatus.put("file", mapping.current().file().toString());
         mappingStatus.put("reloadProblem", mapping.lastProblem());

@@ -60,7 +60,15 @@ public record SluiceProperties(
     public record Mappings(@DefaultValue("./mappings") @NotNull Path dir) {
     }
 
-    public record Crm(@DefaultValue("local") @NotNull String provider) {
+    public record Crm(@DefaultValue("local") @NotNull String provider, @DefaultValue @Valid Breaker breaker) {
+    }
+
+    /** The CRM circuit breaker: opens when this share of the recent calls failed. */
+    public record Breaker(
+            @DefaultValue("50") @Min(1) @Max(100) float failureRateThreshold,
+            @DefaultValue("20") @Min(1) int minimumNumberOfCalls,
+            @DefaultValue("50") @Min(1) int slidingWindowSize,
+            @DefaultValue("30s") @NotNull Duration waitInOpenState) {
     }
 
     public record Inbox(
