@@ -37,8 +37,10 @@ public class LocalCrmConnector implements CrmConnector {
     private static final Map<String, String> PERSON_COLUMNS = columns("name", "name", "firstName", "first_name",
             "lastName", "last_name", "whopUserId", "whop_user_id");
     private static final Map<String, String> OPPORTUNITY_COLUMNS = columns("name", "name", "amount", "amount",
-            "currency", "currency", "product", "product", "stage", "stage", "renewalDate", "renewal_date");
-    private static final Map<String, String> NOTE_COLUMNS = columns("text", "text", "membershipId", "membership_id");
+            "currency", "currency", "product", "product", "stage", "stage", "renewalDate", "renewal_date",
+            "personEmail", "person_email");
+    private static final Map<String, String> NOTE_COLUMNS = columns("text", "text", "membershipId", "membership_id",
+            "personEmail", "person_email");
 
     private final JdbcTemplate jdbc;
     private final Clock clock;
@@ -62,23 +64,12 @@ public class LocalCrmConnector implements CrmConnector {
     @Transactional
     public CrmWriteResult apply(CrmChange change) {
         String email = text(change.person() == null ? null : change.person().get(CrmFieldSchema.PERSON_KEY));
-        boolean hasSubject = false;
-        boolean anyApplied = false;
-        if (change.opportunity() != null && change.opportunity().get(CrmFieldSchema.OPPORTUNITY_KEY) != null) {
-            hasSubject = true;
-            Map<String, Object> values = new LinkedHashMap<>(change.opportunity());
-            values.put("personEmail", email);
-            anyApplied |= upsert("crm_opportunity", "membership_id", text(values.remove(CrmFieldSchema.OPPORTUNITY_KEY)),
-                    withPersonEmail(OPPORTUNITY_COLUMNS), values, change);
-        }
-        if (change.note() != null && change.note().get(CrmFieldSchema.NOTE_KEY) != null) {
-            hasSubject = true;
-            Map<String, Object> values = new LinkedHashMap<>(change.note());
-            values.put("personEmail", email);
-            anyApplied |= upsert("crm_note", "external_id", text(values.remove(CrmFieldSchema.NOTE_KEY)),
-                    withPersonEmail(NOTE_COLUMNS), values, change);
-        }
-        if (hasSubject && !anyApplied) {
+        Boolean opportunity = upsertLinkedToPerson(change.opportunity(), CrmFieldSchema.OPPORTUNITY_KEY, "crm_opportunity",
+                "membership_id", OPPORTUNITY_COLUMNS, email, change);
+        Boolean note = upsertLinkedToPerson(change.note(), CrmFieldSchema.NOTE_KEY, "crm_note", "external_id", NOTE_COLUMNS,
+                email, change);
+        boolean hasSubject = opportunity != null || note != null;
+        if (hasSubject && !Boolean.TRUE.equals(opportunity) && !Boolean.TRUE.equals(note)) {
             return CrmWriteResult.STALE; // the subject already holds a newer change: write nothing
         }
         if (email != null) {
@@ -87,6 +78,18 @@ public class LocalCrmConnector implements CrmConnector {
             upsert("crm_person", "email", email, PERSON_COLUMNS, values, change);
         }
         return CrmWriteResult.APPLIED;
+    }
+
+    /** Upserts an opportunity or note linked to the person's email; null when the change has none (no key). */
+    private Boolean upsertLinkedToPerson(Map<String, Object> fields, String keyField, String table, String keyColumn,
+                                         Map<String, String> columns, String email, CrmChange change) {
+        if (fields == null || fields.get(keyField) == null) {
+            return null;
+        }
+        Map<String, Object> values = new LinkedHashMap<>(fields);
+        String key = text(values.remove(keyField));
+        values.put("personEmail", email);
+        return upsert(table, keyColumn, key, columns, values, change);
     }
 
     /**
@@ -166,12 +169,6 @@ public class LocalCrmConnector implements CrmConnector {
 
     private static String text(Object value) {
         return value == null ? null : value.toString();
-    }
-
-    private static Map<String, String> withPersonEmail(Map<String, String> columns) {
-        Map<String, String> all = new LinkedHashMap<>(columns);
-        all.put("personEmail", "person_email");
-        return all;
     }
 
     private static Map<String, String> columns(String... pairs) {
