@@ -32,9 +32,7 @@ public class InboxWriter {
         boolean stored = inbox.store(event);
         if (stored) {
             metrics.event(event.type(), event.status());
-            if (log.isDebugEnabled()) {
-                log.debug("Event {} {} -> {}", event.id(), event.type(), event.status());
-            }
+            log.info("Event {} {} -> {}", event.id(), event.type(), event.status());
         }
         return new IngressReceipt(event.id(), !stored, event.status() == EventStatus.IGNORED);
     }
