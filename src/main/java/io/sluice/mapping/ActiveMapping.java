@@ -47,10 +47,6 @@ public class ActiveMapping implements EventTypeCatalog {
         return current;
     }
 
-    public CrmFieldSchema schema() {
-        return schema;
-    }
-
     /** The reason the last reload was refused, or null when the file on disk is the one in force. */
     public String lastProblem() {
         return lastProblem;
