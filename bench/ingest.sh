@@ -5,6 +5,7 @@
 #   bench/ingest.sh [requests-per-round] [concurrency] [rounds]      defaults: 20000 32 3
 #
 # Needs PostgreSQL on 127.0.0.1:5432 (BENCH_PG_URL, BENCH_PG_USER to change) and loopback only.
+# BENCH_DATABASES="postgres h2" chooses the databases; BENCH_WARMUP_SECONDS (90) the warm-up.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 requests=${1:-20000}
@@ -41,11 +42,17 @@ run_against() {
   done
   echo "== $label: Sluice pid $pid, RSS $(ps -o rss= -p $pid | awk '{printf "%.0f MiB", $1/1024}') after start"
   java bench/IngestBench.java --url "http://127.0.0.1:$port" --secret "$secret" --token "$token" \
-    --requests "$requests" --concurrency "$concurrency" --rounds "$rounds" --label "[$label] " || status=$?
+    --requests "$requests" --concurrency "$concurrency" --rounds "$rounds" --label "[$label] " \
+    --warmup-seconds "${BENCH_WARMUP_SECONDS:-90}" || status=$?
   echo "== $label: RSS $(ps -o rss= -p $pid | awk '{printf "%.0f MiB", $1/1024}') after the run"
   kill "$pid"; wait "$pid" 2>/dev/null || true
   return ${status:-0}
 }
 
-run_against postgres --spring.datasource.url="$pg_url" --spring.datasource.username="$pg_user"
-run_against h2
+for database in ${BENCH_DATABASES:-postgres h2}; do
+  case $database in
+    postgres) run_against postgres --spring.datasource.url="$pg_url" --spring.datasource.username="$pg_user" ;;
+    h2) run_against h2 ;;
+    *) echo "unknown database $database (postgres, h2)" >&2; exit 2 ;;
+  esac
+done
