@@ -71,6 +71,9 @@ public class ConfigurationValidator {
 
     /** {@code java -jar sluice.jar --validate}: prints every problem and returns the process exit code. */
     public static int runStandalone(String[] args) {
+        // only the verdict: Camel's own start/stop lines would bury it
+        ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
+                .setLevel(ch.qos.logback.classic.Level.WARN);
         Path routes = Path.of(setting(args, "sluice.routes.dir", "SLUICE_ROUTES_DIR", "./routes"));
         Path mappings = Path.of(setting(args, "sluice.mappings.dir", "SLUICE_MAPPINGS_DIR", "./mappings"));
         String provider = setting(args, "sluice.crm.provider", "CRM_PROVIDER", "local");
