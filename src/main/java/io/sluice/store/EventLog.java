@@ -63,14 +63,7 @@ public class EventLog {
                     ps.setObject(8, now);
                     ps.setObject(9, now);
                 });
-        boolean[] result = new boolean[events.size()];
-        int i = 0;
-        for (int[] batch : counts) {
-            for (int count : batch) {
-                result[i++] = count != 0; // SUCCESS_NO_INFO (-2) counts as inserted; duplicates report 0
-            }
-        }
-        return result;
+        return rowsChanged(counts, events.size());
     }
 
     /** Records a signed but unusable delivery as REJECTED, under an id of its own so it never shadows a good one. */
@@ -102,14 +95,11 @@ public class EventLog {
                     ps.setObject(1, now);
                     ps.setString(2, id);
                 });
+        boolean[] changed = rowsChanged(counts, candidates.size());
         List<String> claimed = new ArrayList<>(candidates.size());
-        int i = 0;
-        for (int[] batch : counts) {
-            for (int count : batch) {
-                if (count != 0) {
-                    claimed.add(candidates.get(i));
-                }
-                i++;
+        for (int i = 0; i < changed.length; i++) {
+            if (changed[i]) {
+                claimed.add(candidates.get(i));
             }
         }
         return claimed;
@@ -190,6 +180,18 @@ public class EventLog {
         List<StoredEvent> page = rows.subList(0, limit);
         StoredEvent last = page.get(limit - 1);
         return new Page<>(List.copyOf(page), new Cursor(last.receivedAt(), last.id()).encode());
+    }
+
+    /** Per statement of a batch, whether it changed a row; SUCCESS_NO_INFO (-2) counts as changed. */
+    private static boolean[] rowsChanged(int[][] counts, int size) {
+        boolean[] changed = new boolean[size];
+        int i = 0;
+        for (int[] batch : counts) {
+            for (int count : batch) {
+                changed[i++] = count != 0;
+            }
+        }
+        return changed;
     }
 
     void history(String id, EventStatus status, String detail) {
