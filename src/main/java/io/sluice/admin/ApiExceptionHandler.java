@@ -38,6 +38,23 @@ class ApiExceptionHandler {
         return error(HttpStatus.NOT_FOUND, "not found", e.getMessage());
     }
 
+    @ExceptionHandler(io.sluice.store.SyncRunStore.RunConflictException.class)
+    ResponseEntity<Map<String, Object>> syncConflict(io.sluice.store.SyncRunStore.RunConflictException e) {
+        ResponseEntity<Map<String, Object>> response = error(HttpStatus.CONFLICT, e.getMessage(), null);
+        response.getBody().put("runningId", e.runningId());
+        return response;
+    }
+
+    @ExceptionHandler({io.sluice.whop.WhopNotConnectedException.class, IllegalStateException.class})
+    ResponseEntity<Map<String, Object>> conflict(RuntimeException e) {
+        return error(HttpStatus.CONFLICT, "not possible now", e.getMessage());
+    }
+
+    @ExceptionHandler(UnsupportedOperationException.class)
+    ResponseEntity<Map<String, Object>> unsupported(UnsupportedOperationException e) {
+        return error(HttpStatus.NOT_IMPLEMENTED, "not supported", e.getMessage());
+    }
+
     static ResponseEntity<Map<String, Object>> error(HttpStatus status, String error, Object detail) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("error", error);

@@ -30,14 +30,22 @@ class StatusController {
     private final io.sluice.routes.RouteReloader routes;
     private final io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry breakers;
     private final io.sluice.crm.local.LocalCrmReader localCrm;
+    private final io.sluice.whop.WhopCredentials whopCredentials;
+    private final io.sluice.whop.oauth.WhopOAuthTokens whopOAuth;
+    private final io.sluice.store.SyncRunStore syncRuns;
     private final String version;
     private final String database;
 
     StatusController(SluiceProperties properties, CrmConnector crm, ActiveMapping mapping, EventLog eventLog,
                      DeadLetterStore deadLetters, PauseStore pauses, ObjectProvider<BuildProperties> build,
                      DataSource dataSource, io.sluice.routes.RouteReloader routes, io.sluice.crm.local.LocalCrmReader localCrm,
-                     io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry breakers) {
+                     io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry breakers,
+                     io.sluice.whop.WhopCredentials whopCredentials, io.sluice.whop.oauth.WhopOAuthTokens whopOAuth,
+                     io.sluice.store.SyncRunStore syncRuns) {
         this.breakers = breakers;
+        this.whopCredentials = whopCredentials;
+        this.whopOAuth = whopOAuth;
+        this.syncRuns = syncRuns;
         this.routes = routes;
         this.localCrm = localCrm;
         this.properties = properties;
@@ -68,7 +76,23 @@ class StatusController {
         if ("local".equals(crm.provider())) {
             body.put("localCrm", localCrm.counts());
         }
-        body.put("lastSync", null);
+        body.put("lastSync", syncRuns.recent(1).stream().findFirst().map(run -> {
+            Map<String, Object> last = new LinkedHashMap<>();
+            last.put("id", run.id());
+            last.put("mode", run.mode());
+            last.put("status", run.status());
+            last.put("startedAt", run.startedAt());
+            last.put("finishedAt", run.finishedAt());
+            last.put("lastError", run.lastError());
+            return last;
+        }).orElse(null));
+        Map<String, Object> whop = new LinkedHashMap<>();
+        whop.put("credential", whopCredentials.kind());
+        whop.put("pollEnabled", properties.whop().pollEnabled());
+        whop.put("pollInterval", properties.whop().poll().interval().toString());
+        whop.put("fullInterval", properties.whop().poll().fullInterval().toString());
+        whop.put("oauth", whopOAuth.status());
+        body.put("whop", whop);
         body.put("circuitBreakers", breakers.getAllCircuitBreakers().stream().map(b -> Map.of(
                 "name", b.getName(),
                 "state", b.getState().name(),

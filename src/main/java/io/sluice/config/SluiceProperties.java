@@ -3,12 +3,14 @@ package io.sluice.config;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
 import org.springframework.validation.annotation.Validated;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -25,7 +27,8 @@ public record SluiceProperties(
         @DefaultValue @Valid Routes routes,
         @DefaultValue @Valid Mappings mappings,
         @DefaultValue @Valid Crm crm,
-        @DefaultValue @Valid Inbox inbox) {
+        @DefaultValue @Valid Inbox inbox,
+        String encryptionKey) {
 
     public SluiceProperties {
         if (transport == Transport.kafka) {
@@ -43,8 +46,84 @@ public record SluiceProperties(
             @DefaultValue("10") @Min(1) int retryAfterSeconds) {
     }
 
-    /** Whop webhook secrets exactly as Whop shows them; several at once during rotation. */
-    public record Whop(@DefaultValue List<String> webhookSecrets) {
+    /**
+     * Whop: webhook secrets exactly as Whop shows them (several at once during rotation), and the REST API that
+     * scheduled pulls and backfills read.
+     */
+    public record Whop(
+            @DefaultValue List<String> webhookSecrets,
+            String apiKey,
+            String companyId,
+            @DefaultValue("https://api.whop.com/api/v1") @NotNull URI apiBaseUrl,
+            @DefaultValue("2026-07-20") @NotBlank String apiVersionDate,
+            @DefaultValue @Valid WhopApi api,
+            @DefaultValue @Valid WhopPoll poll,
+            @DefaultValue @Valid WhopSync sync,
+            @DefaultValue @Valid WhopOAuth oauth) {
+
+        public Whop {
+            apiKey = blankToNull(apiKey);
+            companyId = blankToNull(companyId);
+            if (apiKey != null && companyId == null) {
+                throw new IllegalArgumentException("sluice.whop.company-id (WHOP_COMPANY_ID) is required when WHOP_API_KEY is set: "
+                        + "Whop lists memberships, members and payments per company");
+            }
+            if (Boolean.TRUE.equals(poll.enabled()) && apiKey == null && oauth.clientId() == null) {
+                throw new IllegalArgumentException("sluice.whop.poll.enabled (WHOP_POLL_ENABLED) is true but there is no Whop "
+                        + "credential: set WHOP_API_KEY (and WHOP_COMPANY_ID) or WHOP_CLIENT_ID for OAuth");
+            }
+        }
+
+        /** Pulls run when enabled explicitly, or by default whenever a Whop credential is configured. */
+        public boolean pollEnabled() {
+            return poll.enabled() != null ? poll.enabled() : apiKey != null || oauth.clientId() != null;
+        }
+    }
+
+    /** How Sluice calls the Whop API: a rate, page size and retry policy (research/whop.md §4-5). */
+    public record WhopApi(
+            @DefaultValue("5") @Min(1) @Max(1000) int maxRequestsPerSecond,
+            @DefaultValue("100") @Min(1) @Max(100) int pageSize,
+            @DefaultValue("6") @Min(0) @Max(100) int maxRetries,
+            @DefaultValue("1s") @NotNull Duration retryDelay,
+            @DefaultValue("60s") @NotNull Duration maxRetryDelay,
+            @DefaultValue("120s") @NotNull Duration maxRetryAfter) {
+    }
+
+    /** The schedule: incremental pulls (payments since the watermark) and full sweeps of every resource. */
+    public record WhopPoll(
+            Boolean enabled,
+            @DefaultValue("PT5M") @NotNull Duration interval,
+            @DefaultValue("PT24H") @NotNull Duration fullInterval,
+            @DefaultValue("30s") @NotNull Duration checkInterval) {
+    }
+
+    public record WhopSync(
+            @DefaultValue("PT10M") @NotNull Duration overlap,
+            @DefaultValue List<String> productIds,
+            @DefaultValue("PT5M") @NotNull Duration resumeWaitingAfter,
+            @DefaultValue("5s") @NotNull Duration progressLogInterval,
+            @DefaultValue("3") @Min(1) int keepFullRuns) {
+    }
+
+    /** OAuth instead of an API key (research/whop.md §1.2); tokens are stored encrypted. */
+    public record WhopOAuth(
+            String clientId,
+            String clientSecret,
+            String redirectUri,
+            @DefaultValue("https://api.whop.com/oauth") @NotNull URI baseUrl,
+            @DefaultValue("openid profile email") @NotBlank String scope,
+            @DefaultValue("PT5M") @NotNull Duration refreshBefore) {
+
+        public WhopOAuth {
+            clientId = blankToNull(clientId);
+            clientSecret = blankToNull(clientSecret);
+            redirectUri = blankToNull(redirectUri);
+        }
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value.trim();
     }
 
     /** Admin API and Hawtio credentials; generated into the data directory when unset. */

@@ -12,7 +12,14 @@ import java.time.Instant;
  * @param subjectKey  the resource the event is about (membership, payment, ... id)
  * @param payload     the body exactly as received
  * @param status      {@link EventStatus#RECEIVED} for handled types, {@link EventStatus#IGNORED} for others
+ * @param changeKey   the resource state the event describes ({@code whop:<id>:<updated_at>}), shared by a webhook and a
+ *                    pull of the same change so that it applies once; null when the source gives no update time
  */
 public record CanonicalEvent(String id, String source, String type, Instant occurredAt, String subjectKey,
-                             byte[] payload, EventStatus status) {
+                             byte[] payload, EventStatus status, String changeKey) {
+
+    /** The key of one state of a Whop resource: its id and the update time it carries. */
+    public static String whopChangeKey(String resourceId, Instant updatedAt) {
+        return resourceId == null || updatedAt == null ? null : "whop:" + resourceId + ":" + updatedAt;
+    }
 }

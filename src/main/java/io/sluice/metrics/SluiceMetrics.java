@@ -50,6 +50,24 @@ public class SluiceMetrics {
         processing.record(duration);
     }
 
+    /** Records pulled from Whop by resource and outcome ({@code new}, {@code unchanged}, {@code rejected}). */
+    public void whopSyncRecords(String resource, String outcome, long count) {
+        if (count > 0) {
+            Counter.builder("whop.sync.records")
+                    .description("Records pulled from Whop, by resource and outcome")
+                    .tag("resource", resource).tag("outcome", outcome)
+                    .register(registry).increment(count);
+        }
+    }
+
+    /** A Whop sync run ended (or stopped to resume later). */
+    public void whopSyncDuration(String mode, String status, Duration duration) {
+        Timer.builder("whop.sync.duration")
+                .description("Duration of Whop sync runs, by mode and final status")
+                .tag("mode", mode).tag("status", status)
+                .register(registry).record(duration);
+    }
+
     /** A gauge must not fail a scrape while the database is down. */
     private static double safeCount(java.util.function.LongSupplier count) {
         try {

@@ -21,11 +21,14 @@ public class DeadLetterReplayer {
     private final DeadLetterStore deadLetters;
     private final EventLog eventLog;
     private final TransactionTemplate transaction;
+    private final List<DeadLetterReplayHandler> handlers;
 
-    public DeadLetterReplayer(DeadLetterStore deadLetters, EventLog eventLog, TransactionTemplate transaction) {
+    public DeadLetterReplayer(DeadLetterStore deadLetters, EventLog eventLog, TransactionTemplate transaction,
+                              List<DeadLetterReplayHandler> handlers) {
         this.deadLetters = deadLetters;
         this.eventLog = eventLog;
         this.transaction = transaction;
+        this.handlers = handlers;
     }
 
     /** Replays one dead letter; empty if it does not exist, false if it was already replayed. */
@@ -40,6 +43,13 @@ public class DeadLetterReplayer {
         }
         if (!deadLetters.markReplayed(id)) {
             return Optional.of(false);
+        }
+        for (DeadLetterReplayHandler handler : handlers) {
+            if (handler.handles(deadLetter.get().eventType())) {
+                String started = handler.replay(deadLetter.get());
+                log.info("Dead letter {} ({}) replayed as {}", id, deadLetter.get().eventType(), started);
+                return Optional.of(true);
+            }
         }
         eventLog.markStatus(deadLetter.get().eventId(), EventStatus.RECEIVED, "replayed from dead letter " + id);
         log.info("Event {} replayed from dead letter {}", deadLetter.get().eventId(), id);

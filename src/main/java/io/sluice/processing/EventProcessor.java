@@ -27,6 +27,8 @@ public class EventProcessor {
     public static final String EVENT_ID = "SluiceEventId";
     public static final String EVENT_TYPE = "SluiceEventType";
     public static final String OUTCOME = "SluiceOutcome";
+    /** The change the event describes (else its id): what the idempotent consumer remembers. */
+    public static final String IDEMPOTENCY_KEY = "SluiceIdempotencyKey";
     private static final String STARTED = "SluiceStartedNanos";
 
     private static final Logger log = LoggerFactory.getLogger(EventProcessor.class);
@@ -54,6 +56,7 @@ public class EventProcessor {
         exchange.setProperty(STARTED, System.nanoTime());
         exchange.getMessage().setHeader(EVENT_ID, event.id());
         exchange.getMessage().setHeader(EVENT_TYPE, event.type());
+        exchange.getMessage().setHeader(IDEMPOTENCY_KEY, event.idempotencyKey());
         exchange.getMessage().setBody(event);
         log.debug("Event {} {} processing", event.id(), event.type());
     }
@@ -84,7 +87,7 @@ public class EventProcessor {
         String detail;
         if (Boolean.TRUE.equals(exchange.getProperty(Exchange.DUPLICATE_MESSAGE, Boolean.class))) {
             status = EventStatus.DONE;
-            detail = "already applied earlier; nothing written";
+            detail = "this change was already applied earlier; nothing written";
         } else if (status == null) {
             status = EventStatus.IGNORED;
             detail = "type not handled by the active mapping";

@@ -26,6 +26,8 @@ class SecurityConfiguration {
                 .authorizeHttpRequests(auth -> auth
                         .requestMatchers("/actuator/health", "/actuator/health/**",
                                 "/actuator/prometheus", "/actuator/info", "/error").permitAll()
+                        // Whop's OAuth redirect: only a state this Sluice issued (single use, 10 min) completes it
+                        .requestMatchers("/auth/whop/callback").permitAll()
                         .anyRequest().hasRole("ADMIN"))
                 .exceptionHandling(e -> e
                         .authenticationEntryPoint((request, response, ex) -> {

@@ -56,7 +56,8 @@ public class WhopEventParser {
             throw new InvalidWebhookPayloadException(deliveryId, "'data.id' is longer than 255 characters");
         }
         EventStatus status = catalog.handles(eventType) ? EventStatus.RECEIVED : EventStatus.IGNORED;
-        return new CanonicalEvent(deliveryId, "whop", eventType, occurredAt, subjectKey, body, status);
+        String changeKey = CanonicalEvent.whopChangeKey(subjectKey, Timestamps.parse(data.path("updated_at")));
+        return new CanonicalEvent(deliveryId, "whop", eventType, occurredAt, subjectKey, body, status, changeKey);
     }
 
     private JsonNode readJson(String deliveryId, byte[] body) {

@@ -14,6 +14,10 @@ public class MutableClock extends Clock {
         this.now = instant;
     }
 
+    public void advance(java.time.Duration duration) {
+        this.now = now.plus(duration);
+    }
+
     public void reset() {
         this.now = Instant.now();
     }

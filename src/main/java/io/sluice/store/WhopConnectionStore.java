@@ -1,0 +1,77 @@
+package io.sluice.store;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Repository;
+import org.springframework.transaction.annotation.Transactional;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
+/** The Whop OAuth connection (encrypted tokens) and the authorisations in flight (state and PKCE verifier). */
+@Repository
+public class WhopConnectionStore {
+
+    private static final String ID = "whop";
+
+    /** The stored connection; token columns are ciphertext. */
+    public record StoredConnection(byte[] accessToken, byte[] refreshToken, Instant expiresAt, String scope,
+                                   Instant connectedAt, Instant refreshedAt, String lastError) {
+    }
+
+    private final JdbcTemplate jdbc;
+    private final Clock clock;
+
+    public WhopConnectionStore(JdbcTemplate jdbc, Clock clock) {
+        this.jdbc = jdbc;
+        this.clock = clock;
+    }
+
+    public Optional<StoredConnection> find() {
+        return jdbc.query("SELECT access_token, refresh_token, expires_at, scope, connected_at, refreshed_at, last_error "
+                        + "FROM whop_connection WHERE id = ?",
+                (rs, n) -> new StoredConnection(rs.getBytes("access_token"), rs.getBytes("refresh_token"),
+                        SqlTime.read(rs, "expires_at"), rs.getString("scope"), SqlTime.read(rs, "connected_at"),
+                        SqlTime.read(rs, "refreshed_at"), rs.getString("last_error")), ID).stream().findFirst();
+    }
+
+    /** Stores a new connection, replacing any earlier one. */
+    @Transactional
+    public void connect(byte[] accessToken, byte[] refreshToken, Instant expiresAt, String scope) {
+        jdbc.update("DELETE FROM whop_connection WHERE id = ?", ID);
+        jdbc.update("INSERT INTO whop_connection (id, access_token, refresh_token, expires_at, scope, connected_at) "
+                + "VALUES (?, ?, ?, ?, ?, ?)", ID, accessToken, refreshToken, SqlTime.of(expiresAt), scope,
+                SqlTime.of(clock.instant()));
+    }
+
+    /** Stores refreshed tokens: Whop rotates the refresh token on every use, so the new one replaces the old. */
+    public void refreshed(byte[] accessToken, byte[] refreshToken, Instant expiresAt) {
+        jdbc.update("UPDATE whop_connection SET access_token = ?, refresh_token = COALESCE(?, refresh_token), expires_at = ?, "
+                + "refreshed_at = ?, last_error = NULL WHERE id = ?", accessToken, refreshToken, SqlTime.of(expiresAt),
+                SqlTime.of(clock.instant()), ID);
+    }
+
+    public void recordError(String error) {
+        jdbc.update("UPDATE whop_connection SET last_error = ? WHERE id = ?", EventLog.truncate(error), ID);
+    }
+
+    public boolean disconnect() {
+        return jdbc.update("DELETE FROM whop_connection WHERE id = ?", ID) == 1;
+    }
+
+    public void savePending(String state, byte[] codeVerifier) {
+        jdbc.update("INSERT INTO oauth_pending (state, code_verifier, created_at) VALUES (?, ?, ?)",
+                state, codeVerifier, SqlTime.of(clock.instant()));
+    }
+
+    /** Takes (and deletes) the verifier of a state younger than {@code maxAge}: each state is used once. */
+    @Transactional
+    public Optional<byte[]> takePending(String state, Duration maxAge) {
+        jdbc.update("DELETE FROM oauth_pending WHERE created_at < ?", SqlTime.of(clock.instant().minus(maxAge)));
+        Optional<byte[]> verifier = jdbc.query("SELECT code_verifier FROM oauth_pending WHERE state = ?",
+                (rs, n) -> rs.getBytes("code_verifier"), state).stream().findFirst();
+        verifier.ifPresent(v -> jdbc.update("DELETE FROM oauth_pending WHERE state = ?", state));
+        return verifier;
+    }
+}

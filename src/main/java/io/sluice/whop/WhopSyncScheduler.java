@@ -1,0 +1,66 @@
+package io.sluice.whop;
+
+import io.sluice.config.SluiceProperties;
+import io.sluice.store.PauseStore;
+import io.sluice.store.SyncRunStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Called by the {@code whop-poll} timer route: resumes interrupted runs, then starts the pulls that are due. A full
+ * sweep is due every {@code sluice.whop.poll.full-interval} (and when none ever ran); an incremental pull every
+ * {@code WHOP_POLL_INTERVAL}, except while a full run (which pulls payments too) is unfinished.
+ */
+@Component("whopSyncScheduler")
+public class WhopSyncScheduler {
+
+    private static final Logger log = LoggerFactory.getLogger(WhopSyncScheduler.class);
+
+    private final WhopSyncService service;
+    private final SyncRunStore runs;
+    private final PauseStore pauses;
+    private final SluiceProperties.Whop whop;
+    private final Clock clock;
+    private final AtomicBoolean firstTick = new AtomicBoolean(true);
+
+    public WhopSyncScheduler(WhopSyncService service, SyncRunStore runs, PauseStore pauses, SluiceProperties properties,
+                             Clock clock) {
+        this.service = service;
+        this.runs = runs;
+        this.pauses = pauses;
+        this.whop = properties.whop();
+        this.clock = clock;
+    }
+
+    public void tick() {
+        service.resumeUnfinished(firstTick.getAndSet(false));
+        if (!whop.pollEnabled() || pauses.isPaused("whop-poll")) {
+            return;
+        }
+        try {
+            if (due(WhopSyncService.FULL, whop.poll().fullInterval())) {
+                service.start(WhopSyncService.FULL, "schedule");
+            } else if (runs.activeRun(WhopSyncService.FULL).isEmpty() && due(WhopSyncService.INCREMENTAL, whop.poll().interval())) {
+                service.start(WhopSyncService.INCREMENTAL, "schedule");
+            }
+        } catch (SyncRunStore.RunConflictException e) {
+            log.debug("Scheduled Whop pull skipped: {}", e.getMessage());
+        } catch (WhopNotConnectedException e) {
+            log.warn("Scheduled Whop pull skipped: {}", e.getMessage());
+        }
+    }
+
+    private boolean due(String mode, Duration interval) {
+        if (runs.activeRun(mode).isPresent()) {
+            return false;
+        }
+        Instant last = runs.lastStartedAt(mode).orElse(null);
+        return last == null || !last.plus(interval).isAfter(clock.instant());
+    }
+}

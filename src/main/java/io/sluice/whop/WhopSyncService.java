@@ -1,0 +1,154 @@
+package io.sluice.whop;
+
+import io.sluice.config.SluiceProperties;
+import io.sluice.store.PauseStore;
+import io.sluice.store.SyncRun;
+import io.sluice.store.SyncRunStore;
+import org.apache.camel.ProducerTemplate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Starts Whop sync runs and hands them to the {@code whop-sync} route; resumes runs that a restart, a pause or a
+ * Whop outage interrupted. At most one unfinished run per mode (the database enforces it).
+ */
+@Service
+public class WhopSyncService {
+
+    public static final String INCREMENTAL = "incremental";
+    public static final String FULL = "full";
+    static final String ROUTE_URI = "seda:whop-sync";
+
+    private static final Logger log = LoggerFactory.getLogger(WhopSyncService.class);
+    /** A RUNNING run untouched this long lost its process (a crash); any process may take it over. */
+    private static final Duration ORPHANED_AFTER = Duration.ofMinutes(15);
+
+    private final SyncRunStore runs;
+    private final PauseStore pauses;
+    private final WhopCredentials credentials;
+    private final ProducerTemplate producer;
+    private final SluiceProperties.Whop whop;
+    private final Clock clock;
+    private final Set<String> inThisProcess = ConcurrentHashMap.newKeySet();
+
+    public WhopSyncService(SyncRunStore runs, PauseStore pauses, WhopCredentials credentials, ProducerTemplate producer,
+                           SluiceProperties properties, Clock clock) {
+        this.runs = runs;
+        this.pauses = pauses;
+        this.credentials = credentials;
+        this.producer = producer;
+        this.whop = properties.whop();
+        this.clock = clock;
+    }
+
+    /**
+     * Starts a run: {@code full} pulls members, memberships and payments; {@code incremental} pulls payments updated
+     * since the watermark (minus the overlap window).
+     *
+     * @throws SyncRunStore.RunConflictException when a run of this mode is unfinished
+     */
+    public SyncRun start(String mode, String startedBy) {
+        requireCredentials();
+        List<String> resources;
+        Instant updatedAfter = null;
+        if (FULL.equals(mode)) {
+            resources = Arrays.stream(WhopResource.values()).map(WhopResource::path).toList();
+        } else if (INCREMENTAL.equals(mode)) {
+            resources = List.of(WhopResource.PAYMENTS.path());
+            updatedAfter = runs.watermark(WhopResource.PAYMENTS.path()).map(w -> w.minus(whop.sync().overlap())).orElse(null);
+        } else {
+            throw new IllegalArgumentException("mode must be 'incremental' or 'full', not '" + mode + "'");
+        }
+        SyncRun run = runs.create(newId(), mode, startedBy, resources, null, updatedAfter);
+        log.info("Whop sync {} ({}) started by {}: {}{}", run.id(), mode, startedBy, resources,
+                updatedAfter == null ? "" : ", payments updated after " + updatedAfter);
+        dispatch(run.id());
+        return run;
+    }
+
+    /** Pulls one resource from a given cursor onwards: how a dead-lettered page is tried again. */
+    public SyncRun startFrom(WhopResource resource, String cursor, String startedBy) {
+        requireCredentials();
+        SyncRun run = runs.create(newId(), FULL, startedBy, List.of(resource.path()), cursor, null);
+        log.info("Whop sync {} started by {}: {} from a stored cursor", run.id(), startedBy, resource.path());
+        dispatch(run.id());
+        return run;
+    }
+
+    /**
+     * Picks up unfinished runs nobody is working on: after a restart every RUNNING run (with {@code afterRestart}),
+     * PAUSED runs once the kill switch is off, WAITING runs after {@code sluice.whop.sync.resume-waiting-after}.
+     */
+    public void resumeUnfinished(boolean afterRestart) {
+        boolean paused = pauses.isPaused("whop-poll");
+        Instant now = clock.instant();
+        for (SyncRun run : runs.unfinished()) {
+            if (inThisProcess.contains(run.id())) {
+                continue;
+            }
+            boolean due = switch (run.status()) {
+                case SyncRun.RUNNING -> afterRestart || run.updatedAt().isBefore(now.minus(ORPHANED_AFTER));
+                case SyncRun.PAUSED -> !paused;
+                case SyncRun.WAITING -> !paused && !run.updatedAt().isAfter(now.minus(whop.sync().resumeWaitingAfter()));
+                default -> false;
+            };
+            if (due && runs.claim(run)) {
+                log.info("Whop sync {} ({}) resumes from {} after {}", run.id(), run.mode(),
+                        run.currentResource() == null ? "its end" : run.currentResource()
+                                + (run.pageCursor() == null ? " (first page)" : " (stored cursor)"), run.status());
+                dispatch(run.id());
+            }
+        }
+    }
+
+    public boolean runningHere(String runId) {
+        return inThisProcess.contains(runId);
+    }
+
+    void release(String runId) {
+        inThisProcess.remove(runId);
+    }
+
+    /** Hands the run to the route, after the transaction that stored it commits (if there is one). */
+    private void dispatch(String runId) {
+        if (TransactionSynchronizationManager.isSynchronizationActive()) {
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void afterCommit() {
+                    dispatchNow(runId);
+                }
+            });
+        } else {
+            dispatchNow(runId);
+        }
+    }
+
+    private void dispatchNow(String runId) {
+        if (inThisProcess.add(runId)) {
+            producer.sendBody(ROUTE_URI, runId);
+        }
+    }
+
+    private void requireCredentials() {
+        if (!credentials.configured()) {
+            throw new WhopNotConnectedException("no Whop credential: set WHOP_API_KEY and WHOP_COMPANY_ID, "
+                    + "or WHOP_CLIENT_ID and connect at /auth/whop");
+        }
+    }
+
+    private String newId() {
+        return "sync_" + clock.instant().toEpochMilli() + "_" + UUID.randomUUID().toString().substring(0, 8);
+    }
+}

@@ -1,0 +1,4 @@
+package io.sluice.whop;
+
+class WhopSyncH2Test extends WhopSyncContract {
+}

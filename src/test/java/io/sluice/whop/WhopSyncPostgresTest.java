@@ -1,0 +1,7 @@
+package io.sluice.whop;
+
+import io.sluice.support.OnPostgres;
+
+@OnPostgres
+class WhopSyncPostgresTest extends WhopSyncContract {
+}
