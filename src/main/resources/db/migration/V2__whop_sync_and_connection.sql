@@ -11,7 +11,7 @@ CREATE TABLE whop_sync_run (
     started_by      VARCHAR(40)              NOT NULL,
     -- equals sync_mode while the run is unfinished, NULL after: the unique key allows one unfinished run per mode
     active_mode     VARCHAR(20) UNIQUE,
-    status          VARCHAR(20)              NOT NULL,
+    status          VARCHAR(30)              NOT NULL,
     resources       VARCHAR(200)             NOT NULL,
     resource_index  INTEGER                  NOT NULL DEFAULT 0,
     page_cursor     VARCHAR(2000),

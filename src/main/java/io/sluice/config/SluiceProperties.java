@@ -85,8 +85,8 @@ public record SluiceProperties(
             @DefaultValue("5") @Min(1) @Max(1000) int maxRequestsPerSecond,
             @DefaultValue("100") @Min(1) @Max(100) int pageSize,
             @DefaultValue("6") @Min(0) @Max(100) int maxRetries,
-            @DefaultValue("1s") @NotNull Duration retryDelay,
-            @DefaultValue("60s") @NotNull Duration maxRetryDelay,
+            @DefaultValue("1000") @NotNull Duration retryDelay,
+            @DefaultValue("60000") @NotNull Duration maxRetryDelay,
             @DefaultValue("120s") @NotNull Duration maxRetryAfter) {
     }
 
@@ -95,7 +95,7 @@ public record SluiceProperties(
             Boolean enabled,
             @DefaultValue("PT5M") @NotNull Duration interval,
             @DefaultValue("PT24H") @NotNull Duration fullInterval,
-            @DefaultValue("30s") @NotNull Duration checkInterval) {
+            @DefaultValue("30000") @NotNull Duration checkInterval) {
     }
 
     public record WhopSync(

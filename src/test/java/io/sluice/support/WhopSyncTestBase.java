@@ -32,12 +32,12 @@ public abstract class WhopSyncTestBase extends SluiceTestBase {
         registry.add("sluice.whop.api-key", () -> WhopApiStub.API_KEY);
         registry.add("sluice.whop.company-id", () -> WhopApiStub.COMPANY);
         registry.add("sluice.whop.poll.enabled", () -> "false");
-        registry.add("sluice.whop.poll.check-interval", () -> "100ms");
+        registry.add("sluice.whop.poll.check-interval", () -> "100");
         registry.add("sluice.whop.api.max-requests-per-second", () -> "200");
         registry.add("sluice.whop.api.page-size", () -> "2");
         registry.add("sluice.whop.api.max-retries", () -> "3");
-        registry.add("sluice.whop.api.retry-delay", () -> "20ms");
-        registry.add("sluice.whop.api.max-retry-delay", () -> "100ms");
+        registry.add("sluice.whop.api.retry-delay", () -> "20");
+        registry.add("sluice.whop.api.max-retry-delay", () -> "100");
         registry.add("sluice.whop.api.max-retry-after", () -> "2s");
         registry.add("sluice.whop.sync.resume-waiting-after", () -> "1h");
         registry.add("camel.component.http.response-timeout", () -> "1000");
