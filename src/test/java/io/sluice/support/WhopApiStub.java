@@ -32,9 +32,16 @@ public final class WhopApiStub {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final WireMockServer server;
+    private final String bearer;
 
     public WhopApiStub(WireMockServer server) {
+        this(server, API_KEY);
+    }
+
+    /** A Whop that accepts only {@code bearer} (an OAuth access token, say). */
+    public WhopApiStub(WireMockServer server, String bearer) {
         this.server = server;
+        this.bearer = bearer;
     }
 
     public String baseUrl() {
@@ -54,7 +61,7 @@ public final class WhopApiStub {
     /** A request for page {@code n} (0 = first) of a resource, as Sluice must send it. */
     public MappingBuilder page(String resource, int n) {
         return get(urlPathEqualTo("/api/v1/" + resource))
-                .withHeader("Authorization", equalTo("Bearer " + API_KEY))
+                .withHeader("Authorization", equalTo("Bearer " + bearer))
                 .withHeader("Api-Version-Date", equalTo(VERSION))
                 .withQueryParam("company_id", equalTo(COMPANY))
                 .withQueryParam("after", n == 0 ? absent() : equalTo(cursor(resource, n)));
