@@ -46,7 +46,8 @@ public class WhopSyncScheduler {
         try {
             if (due(WhopSyncService.FULL, whop.poll().fullInterval())) {
                 service.start(WhopSyncService.FULL, "schedule");
-            } else if (runs.activeRun(WhopSyncService.FULL).isEmpty() && due(WhopSyncService.INCREMENTAL, whop.poll().interval())) {
+            } else if (runs.activeRun(WhopSyncService.FULL).isEmpty() && due(WhopSyncService.INCREMENTAL, whop.poll().interval())
+                    && !recentlyStarted(WhopSyncService.FULL, whop.poll().interval())) {
                 service.start(WhopSyncService.INCREMENTAL, "schedule");
             }
         } catch (SyncRunStore.RunConflictException e) {
@@ -54,6 +55,11 @@ public class WhopSyncScheduler {
         } catch (WhopNotConnectedException e) {
             log.warn("Scheduled Whop pull skipped: {}", e.getMessage());
         }
+    }
+
+    /** A full run pulls payments too: the next incremental pull waits its interval after it. */
+    private boolean recentlyStarted(String mode, Duration interval) {
+        return runs.lastStartedAt(mode).map(last -> last.plus(interval).isAfter(clock.instant())).orElse(false);
     }
 
     private boolean due(String mode, Duration interval) {

@@ -6,6 +6,7 @@ import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.context.TestPropertySource;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -16,6 +17,7 @@ import java.time.Duration;
 import static org.awaitility.Awaitility.await;
 
 /** Sluice with Whop pulls pointed at a WireMock Whop; short retry delays so failure modes run fast. */
+@TestPropertySource(properties = "sluice.whop.poll.enabled=false")
 public abstract class WhopSyncTestBase extends SluiceTestBase {
 
     protected static final WireMockServer WHOP = new WireMockServer(WireMockConfiguration.options().dynamicPort());
@@ -31,7 +33,6 @@ public abstract class WhopSyncTestBase extends SluiceTestBase {
         registry.add("sluice.whop.api-base-url", whop::baseUrl);
         registry.add("sluice.whop.api-key", () -> WhopApiStub.API_KEY);
         registry.add("sluice.whop.company-id", () -> WhopApiStub.COMPANY);
-        registry.add("sluice.whop.poll.enabled", () -> "false");
         registry.add("sluice.whop.poll.check-interval", () -> "100");
         registry.add("sluice.whop.api.max-requests-per-second", () -> "200");
         registry.add("sluice.whop.api.page-size", () -> "2");
