@@ -33,12 +33,6 @@ public class SyncItemStore {
                 });
     }
 
-    public long count(String runId, String resource) {
-        Long n = jdbc.queryForObject("SELECT COUNT(*) FROM whop_sync_item WHERE run_id = ? AND resource = ?",
-                Long.class, runId, resource);
-        return n == null ? 0 : n;
-    }
-
     /** The event a run stored for a record, so that a repair can apply that very record again. */
     public List<String> eventIds(String runId, List<String> recordIds) {
         if (recordIds.isEmpty()) {

@@ -98,12 +98,6 @@ public class SyncRunStore {
                 (rs, n) -> SqlTime.read(rs, "last"), mode).stream().filter(java.util.Objects::nonNull).findFirst();
     }
 
-    /** The newest run of a mode that finished, if any. */
-    public Optional<SyncRun> lastFinished(String mode) {
-        return jdbc.query("SELECT " + COLUMNS + " FROM whop_sync_run WHERE sync_mode = ? AND finished_at IS NOT NULL "
-                + "ORDER BY finished_at DESC LIMIT 1", ROW, mode).stream().findFirst();
-    }
-
     /**
      * Takes an unfinished run over for this process, if it is still as the caller saw it (status and last update):
      * of two processes resuming one run, exactly one wins.
