@@ -36,6 +36,7 @@ public abstract class WhopSyncTestBase extends SluiceTestBase {
         registry.add("sluice.whop.poll.check-interval", () -> "100");
         registry.add("sluice.whop.api.max-requests-per-second", () -> "200");
         registry.add("sluice.whop.api.page-size", () -> "2");
+        registry.add("sluice.whop.sync.product-ids", () -> "prod_H7j8K9l0Z1x2C3,prod_Second");
         registry.add("sluice.whop.api.max-retries", () -> "3");
         registry.add("sluice.whop.api.retry-delay", () -> "20");
         registry.add("sluice.whop.api.max-retry-delay", () -> "100");

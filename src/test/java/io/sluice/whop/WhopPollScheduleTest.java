@@ -3,6 +3,7 @@ package io.sluice.whop;
 import io.sluice.support.WhopApiStub;
 import io.sluice.support.WhopSyncTestBase;
 import org.junit.jupiter.api.Test;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.TestPropertySource;
 
 import java.time.Duration;
@@ -15,6 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** With a credential, Sluice pulls on its own: a full sweep first, then incremental pulls on WHOP_POLL_INTERVAL. */
+@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS) // its scheduler must not outlive the class
 @TestPropertySource(properties = {"sluice.whop.poll.enabled=true", "sluice.whop.poll.interval=PT5M",
         "sluice.whop.poll.full-interval=PT24H"})
 class WhopPollScheduleTest extends WhopSyncTestBase {

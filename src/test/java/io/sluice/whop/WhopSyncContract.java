@@ -12,6 +12,7 @@ import java.util.List;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.havingExactly;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static io.sluice.support.WhopApiStub.member;
 import static io.sluice.support.WhopApiStub.membership;
@@ -56,7 +57,11 @@ abstract class WhopSyncContract extends WhopSyncTestBase {
         WHOP.verify(getRequestedFor(urlPathEqualTo("/api/v1/memberships"))
                 .withQueryParam("after", equalTo("memberships-p1"))
                 .withQueryParam("first", equalTo("2"))
-                .withHeader("Accept", equalTo("application/json")));
+                .withHeader("Accept", equalTo("application/json"))
+                .withQueryParam("product_ids[]", havingExactly("prod_H7j8K9l0Z1x2C3", "prod_Second")));
+        // arrays go as name[]=value, encoded as Whop's SDK sends them (research: whop.md §4)
+        assertThat(WHOP.findAll(getRequestedFor(urlPathEqualTo("/api/v1/payments"))).get(0).getUrl())
+                .contains("product_ids%5B%5D=prod_H7j8K9l0Z1x2C3&product_ids%5B%5D=prod_Second");
     }
 
     @Test

@@ -1,7 +1,24 @@
 package io.sluice.whop;
 
 import io.sluice.support.OnPostgres;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
 
+/**
+ * The sync contract on PostgreSQL, in a schema of its own: Spring keeps test contexts alive, and another context's
+ * inbox poller on the same tables would process this one's events (and the other way round).
+ */
 @OnPostgres
+@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 class WhopSyncPostgresTest extends WhopSyncContract {
+
+    @DynamicPropertySource
+    static void ownSchema(DynamicPropertyRegistry registry) {
+        String url = System.getenv("SLUICE_TEST_POSTGRES_URL");
+        if (url != null) {
+            registry.add("spring.datasource.url", () -> url + (url.contains("?") ? "&" : "?") + "currentSchema=whop_sync");
+            registry.add("spring.flyway.schemas", () -> "whop_sync");
+        }
+    }
 }
