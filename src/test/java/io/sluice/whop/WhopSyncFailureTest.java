@@ -131,7 +131,8 @@ class WhopSyncFailureTest extends WhopSyncTestBase {
         serveSmallBusiness();
         JsonNode replay = adminJson("POST", "/api/dead-letters/" + deadLetter.path("id").asText() + "/replay");
         assertThat(replay.path("status").asText()).isEqualTo("replayed");
-        String replayRun = adminJson("GET", "/api/sync/whop").path("items").get(0).path("id").asText();
+        String replayRun = jdbc.queryForObject("SELECT id FROM whop_sync_run WHERE started_by = ?", String.class,
+                "dead-letter-" + deadLetter.path("id").asText());
         assertThat(replayRun).isNotEqualTo(id);
         JsonNode second = awaitSync(replayRun, "COMPLETED");
         awaitInboxDrained();
