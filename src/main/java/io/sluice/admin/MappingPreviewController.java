@@ -14,15 +14,20 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** {@code POST /api/mappings/preview}: what the active mapping makes of a sample webhook body; writes nothing. */
+/**
+ * {@code POST /api/mappings/preview}: what the active mapping makes of a sample webhook body, and the requests the
+ * CRM connector would send for it; writes nothing.
+ */
 @RestController
 @RequestMapping("/api/mappings")
 class MappingPreviewController {
 
     private final ActiveMapping mapping;
+    private final io.sluice.crm.CrmConnector crm;
 
-    MappingPreviewController(ActiveMapping mapping) {
+    MappingPreviewController(ActiveMapping mapping, io.sluice.crm.CrmConnector crm) {
         this.mapping = mapping;
+        this.crm = crm;
     }
 
     @PostMapping("/preview")
@@ -42,6 +47,8 @@ class MappingPreviewController {
         body.put("person", change.person());
         body.put("opportunity", change.opportunity());
         body.put("note", change.note());
+        // what would be sent to the CRM, exactly, without sending it
+        body.put("requests", crm.preview(change));
         return body;
     }
 }

@@ -139,7 +139,37 @@ public record SluiceProperties(
     public record Mappings(@DefaultValue("./mappings") @NotNull Path dir) {
     }
 
-    public record Crm(@DefaultValue("local") @NotNull String provider, @DefaultValue @Valid Breaker breaker) {
+    /** The CRM providers this version can write to. */
+    public static final List<String> AVAILABLE_PROVIDERS = List.of("local", "twenty");
+
+    /** The CRM written to, its breaker, and each provider's connection and request budget. */
+    public record Crm(
+            @DefaultValue("local") @NotNull String provider,
+            @DefaultValue @Valid Breaker breaker,
+            @DefaultValue("120s") @NotNull Duration maxRetryAfter,
+            @DefaultValue @Valid Twenty twenty) {
+
+        public Crm {
+            if (!AVAILABLE_PROVIDERS.contains(provider)) {
+                throw new IllegalArgumentException("sluice.crm.provider (CRM_PROVIDER) = '" + provider
+                        + "' is not available in this version; use one of " + AVAILABLE_PROVIDERS);
+            }
+        }
+    }
+
+    /**
+     * Twenty (research crm.md §A). Cloud allows 100 requests per 60 s per workspace; self-hosted reads
+     * {@code API_RATE_LIMITING_*}. {@code noteTargetPersonField}/{@code OpportunityField} name the noteTarget
+     * relations: {@code targetPersonId}/{@code targetOpportunityId} in current releases, {@code personId}/{@code opportunityId}
+     * in older ones.
+     */
+    public record Twenty(
+            @DefaultValue("https://api.twenty.com") @NotNull URI baseUrl,
+            String apiKey,
+            @DefaultValue("100") @Min(1) int maxRequests,
+            @DefaultValue("60s") @NotNull Duration per,
+            @DefaultValue("targetPersonId") @NotBlank String noteTargetPersonField,
+            @DefaultValue("targetOpportunityId") @NotBlank String noteTargetOpportunityField) {
     }
 
     /** The CRM circuit breaker: opens when this share of the recent calls failed. */

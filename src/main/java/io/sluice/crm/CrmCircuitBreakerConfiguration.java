@@ -29,6 +29,8 @@ class CrmCircuitBreakerConfiguration {
                 .slidingWindowSize(b.slidingWindowSize())
                 .waitDurationInOpenState(b.waitInOpenState())
                 .automaticTransitionFromOpenToHalfOpenEnabled(true)
+                // a record the CRM refuses says nothing about the CRM's health; nor does a spent quota (it pauses)
+                .ignoreExceptions(CrmRejectedException.class, CrmQuotaExhaustedException.class)
                 .build();
         return registry.circuitBreaker("crm-" + crm.provider(), config);
     }

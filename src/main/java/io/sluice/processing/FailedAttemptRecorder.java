@@ -17,9 +17,11 @@ public class FailedAttemptRecorder implements Processor {
     private static final Logger log = LoggerFactory.getLogger(FailedAttemptRecorder.class);
 
     private final EventLog eventLog;
+    private final java.time.Duration maxRetryAfter;
 
-    public FailedAttemptRecorder(EventLog eventLog) {
+    public FailedAttemptRecorder(EventLog eventLog, io.sluice.config.SluiceProperties properties) {
         this.eventLog = eventLog;
+        this.maxRetryAfter = properties.crm().maxRetryAfter();
     }
 
     @Override
@@ -30,6 +32,14 @@ public class FailedAttemptRecorder implements Processor {
             cause = exchange.getException();
         }
         String error = describe(cause);
+        java.time.Duration wait = retryAfter(cause);
+        if (wait != null) {
+            // the CRM said how long to wait; this header bypasses maximumRedeliveryDelay, hence the cap
+            exchange.getMessage().setHeader(Exchange.REDELIVERY_DELAY, Math.min(wait.toMillis(), maxRetryAfter.toMillis()));
+            error = error + " (the CRM asked to wait " + wait.toSeconds() + " s)";
+        } else {
+            exchange.getMessage().removeHeader(Exchange.REDELIVERY_DELAY);
+        }
         log.warn("Event {} attempt failed: {}", id, error);
         if (id != null) {
             try {
@@ -38,6 +48,16 @@ public class FailedAttemptRecorder implements Processor {
                 log.warn("Event {}: could not record the failed attempt ({})", id, e.getMessage());
             }
         }
+    }
+
+    /** The wait a CRM asked for, anywhere in the cause chain; null when none said. */
+    static java.time.Duration retryAfter(Throwable cause) {
+        for (Throwable t = cause; t != null; t = t.getCause()) {
+            if (t instanceof io.sluice.crm.CrmException crm && crm.retryAfter() != null) {
+                return crm.retryAfter();
+            }
+        }
+        return null;
     }
 
     static String describe(Throwable cause) {

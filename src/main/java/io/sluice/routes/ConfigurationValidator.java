@@ -27,7 +27,8 @@ import java.util.stream.Stream;
 public class ConfigurationValidator {
 
     /** CRM providers whose mapping can be validated, with the fields each accepts. */
-    private static final Map<String, CrmFieldSchema> SCHEMAS = Map.of("local", LocalCrmConnector.SCHEMA);
+    private static final Map<String, CrmFieldSchema> SCHEMAS = Map.of("local", LocalCrmConnector.SCHEMA,
+            "twenty", io.sluice.crm.twenty.TwentyConnector.SCHEMA);
 
     public ConfigurationValidator(SluiceProperties properties) {
         List<String> problems = validateRoutes(properties.routes().dir());

@@ -43,6 +43,11 @@ public class FaultyCrm implements CrmConnector {
     }
 
     @Override
+    public java.util.List<java.util.Map<String, Object>> preview(CrmChange change) {
+        return delegate.preview(change);
+    }
+
+    @Override
     public CrmWriteResult apply(CrmChange change) {
         if (failing.contains(change.eventId())) {
             failures.incrementAndGet();

@@ -1,6 +1,6 @@
 package io.sluice.support;
 
-import io.sluice.crm.local.LocalCrmConnector;
+import io.sluice.crm.CrmConnector;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
@@ -18,10 +18,15 @@ public class TestInfrastructure {
         return new MutableClock();
     }
 
+    /** Whichever CRM connector the provider selects, behind a fault switch. */
     @Bean
-    @Primary
-    FaultyCrm faultyCrm(LocalCrmConnector local) {
-        return new FaultyCrm(local);
+    static BeanPostProcessor faultyCrm() {
+        return new BeanPostProcessor() {
+            @Override
+            public Object postProcessAfterInitialization(Object bean, String beanName) {
+                return bean instanceof CrmConnector connector && !(bean instanceof FaultyCrm) ? new FaultyCrm(connector) : bean;
+            }
+        };
     }
 
     @Bean

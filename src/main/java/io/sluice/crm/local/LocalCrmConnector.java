@@ -7,6 +7,7 @@ import io.sluice.event.Timestamps;
 import io.sluice.mapping.CrmFieldSchema;
 import io.sluice.mapping.MappingException;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -26,6 +27,7 @@ import java.util.Set;
  * only apply when the change is at least as new as what is stored, and never blank a field with a missing value.
  */
 @Component
+@ConditionalOnProperty(name = "sluice.crm.provider", havingValue = "local", matchIfMissing = true)
 public class LocalCrmConnector implements CrmConnector {
 
     /** The fields the local store keeps. */

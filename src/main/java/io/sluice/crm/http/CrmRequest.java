@@ -1,0 +1,25 @@
+package io.sluice.crm.http;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * One HTTP call to a CRM, described before it is sent, so that {@code POST /api/mappings/preview} can show it
+ * exactly and the client can send it.
+ *
+ * @param operation a short name for metrics and logs, e.g. {@code person.upsert}
+ * @param path      under the provider's base URL, without the query
+ * @param query     already encoded, or null
+ * @param body      JSON (a Jackson tree or a serialisable value), or null
+ */
+public record CrmRequest(String operation, String method, String path, String query, Object body) {
+
+    public Map<String, Object> describe() {
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("operation", operation);
+        d.put("method", method);
+        d.put("path", query == null ? path : path + "?" + query);
+        d.put("body", body);
+        return d;
+    }
+}

@@ -1,0 +1,145 @@
+package io.sluice.crm.twenty;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sluice.config.SluiceProperties;
+import io.sluice.crm.CrmChange;
+import io.sluice.crm.CrmConnector;
+import io.sluice.crm.CrmException;
+import io.sluice.crm.CrmWriteResult;
+import io.sluice.crm.http.CrmHttpClient;
+import io.sluice.crm.http.CrmHttpClients;
+import io.sluice.crm.http.CrmRequest;
+import io.sluice.crm.http.CrmResponse;
+import io.sluice.mapping.CrmFieldSchema;
+import io.sluice.store.CrmWriteVersions;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Writes to Twenty (research crm.md §A): people upserted by lower-cased email, opportunities and notes by UUIDv5
+ * ids from the Whop keys, notes linked to the person and the membership's opportunity with noteTargets. Each
+ * object's row in {@code crm_write_version} is locked while it is written, so an older change is recognised as
+ * stale and never overwrites a newer one.
+ */
+@Component
+@ConditionalOnProperty(name = "sluice.crm.provider", havingValue = "twenty")
+public class TwentyConnector implements CrmConnector {
+
+    static final String PROVIDER = "twenty";
+    public static final CrmFieldSchema SCHEMA = TwentyRequests.SCHEMA;
+
+    private final CrmHttpClient http;
+    private final TwentyRequests requests;
+    private final CrmWriteVersions versions;
+    private final TransactionTemplate transaction;
+
+    public TwentyConnector(SluiceProperties properties, CrmHttpClients clients, CrmWriteVersions versions,
+                           TransactionTemplate transaction, ObjectMapper objectMapper) {
+        SluiceProperties.Twenty twenty = properties.crm().twenty();
+        if (twenty.apiKey() == null || twenty.apiKey().isBlank()) {
+            throw new IllegalArgumentException("sluice.crm.twenty.api-key (TWENTY_API_KEY) is required with CRM_PROVIDER=twenty");
+        }
+        String authorization = "Bearer " + twenty.apiKey().trim();
+        this.http = clients.create(PROVIDER, twenty.baseUrl().toString(), () -> Map.of("Authorization", authorization),
+                "TWENTY_API_KEY", twenty.maxRequests(), twenty.per(), null);
+        this.requests = new TwentyRequests(objectMapper, twenty.noteTargetPersonField(), twenty.noteTargetOpportunityField());
+        this.versions = versions;
+        this.transaction = transaction;
+    }
+
+    @Override
+    public String provider() {
+        return PROVIDER;
+    }
+
+    @Override
+    public CrmFieldSchema fieldSchema() {
+        return SCHEMA;
+    }
+
+    @Override
+    public CrmWriteResult apply(CrmChange change) {
+        return transaction.execute(tx -> applyLocked(change));
+    }
+
+    private CrmWriteResult applyLocked(CrmChange change) {
+        String email = TwentyRequests.email(change);
+        String membershipId = key(change.opportunity(), CrmFieldSchema.OPPORTUNITY_KEY);
+        String noteKey = key(change.note(), CrmFieldSchema.NOTE_KEY);
+        // locks in one order (person, opportunity, note) for every event: no deadlocks between events
+        CrmWriteVersions.Written person = email == null ? null : versions.lock(PROVIDER, "person", email);
+        CrmWriteVersions.Written opportunity = membershipId == null ? null : versions.lock(PROVIDER, "opportunity", membershipId);
+        CrmWriteVersions.Written note = noteKey == null ? null : versions.lock(PROVIDER, "note", noteKey);
+        boolean opportunityNewer = opportunity != null && opportunity.acceptsChangeAt(change.sourceUpdatedAt());
+        boolean noteNewer = note != null && note.acceptsChangeAt(change.sourceUpdatedAt());
+        if ((opportunity != null || note != null) && !opportunityNewer && !noteNewer) {
+            return CrmWriteResult.STALE; // the subject already holds a newer change: write nothing
+        }
+        String personId = person == null ? null : person.remoteId();
+        if (person != null && person.acceptsChangeAt(change.sourceUpdatedAt())) {
+            personId = upsertPerson(change, email);
+            versions.written(person, personId, change.sourceUpdatedAt(), change.eventId());
+        }
+        if (opportunityNewer) {
+            http.send(requests.opportunity(change.opportunity(), membershipId, personId));
+            versions.written(opportunity, TwentyRequests.opportunityId(membershipId), change.sourceUpdatedAt(), change.eventId());
+        }
+        if (noteNewer) {
+            http.send(requests.note(change.note(), noteKey));
+            String noteMembership = key(change.note(), "membershipId");
+            String linkedOpportunity = noteMembership == null ? null
+                    : versions.remoteId(PROVIDER, "opportunity", noteMembership).orElse(null);
+            CrmRequest targets = requests.noteTargets(noteKey, personId, linkedOpportunity);
+            if (targets != null) {
+                http.send(targets);
+            }
+            versions.written(note, TwentyRequests.noteId(noteKey), change.sourceUpdatedAt(), change.eventId());
+        }
+        return CrmWriteResult.APPLIED;
+    }
+
+    private String upsertPerson(CrmChange change, String email) {
+        CrmResponse response = http.send(requests.person(change.person(), email));
+        JsonNode id = response.json() == null ? null : response.json().path("data").path("people").path(0).path("id");
+        if (id == null || !id.isTextual()) {
+            throw new CrmException("twenty answered person.upsert without data.people[0].id", true, null);
+        }
+        return id.asText();
+    }
+
+    @Override
+    public List<Map<String, Object>> preview(CrmChange change) {
+        List<Map<String, Object>> preview = new ArrayList<>();
+        String email = TwentyRequests.email(change);
+        String personId = email == null ? null : "<id Twenty returns for " + email + ">";
+        if (email != null) {
+            preview.add(requests.person(change.person(), email).describe());
+        }
+        String membershipId = key(change.opportunity(), CrmFieldSchema.OPPORTUNITY_KEY);
+        if (membershipId != null) {
+            preview.add(requests.opportunity(change.opportunity(), membershipId, personId).describe());
+        }
+        String noteKey = key(change.note(), CrmFieldSchema.NOTE_KEY);
+        if (noteKey != null) {
+            preview.add(requests.note(change.note(), noteKey).describe());
+            String noteMembership = key(change.note(), "membershipId");
+            CrmRequest targets = requests.noteTargets(noteKey, personId,
+                    noteMembership == null ? null : TwentyRequests.opportunityId(noteMembership));
+            if (targets != null) {
+                preview.add(targets.describe());
+            }
+        }
+        return preview;
+    }
+
+    private static String key(Map<String, Object> fields, String name) {
+        Object value = fields == null ? null : fields.get(name);
+        return value == null || value.toString().isBlank() ? null : value.toString();
+    }
+}
