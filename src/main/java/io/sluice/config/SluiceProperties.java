@@ -140,14 +140,15 @@ public record SluiceProperties(
     }
 
     /** The CRM providers this version can write to. */
-    public static final List<String> AVAILABLE_PROVIDERS = List.of("local", "twenty");
+    public static final List<String> AVAILABLE_PROVIDERS = List.of("local", "twenty", "hubspot");
 
     /** The CRM written to, its breaker, and each provider's connection and request budget. */
     public record Crm(
             @DefaultValue("local") @NotNull String provider,
             @DefaultValue @Valid Breaker breaker,
             @DefaultValue("120s") @NotNull Duration maxRetryAfter,
-            @DefaultValue @Valid Twenty twenty) {
+            @DefaultValue @Valid Twenty twenty,
+            @DefaultValue @Valid HubSpot hubspot) {
 
         public Crm {
             if (!AVAILABLE_PROVIDERS.contains(provider)) {
@@ -155,6 +156,24 @@ public record SluiceProperties(
                         + "' is not available in this version; use one of " + AVAILABLE_PROVIDERS);
             }
         }
+    }
+
+    /**
+     * HubSpot (research crm.md §B): 100 requests per 10 s per app on Free/Starter, 190 on Professional and Enterprise.
+     * Deals are upserted by {@code membershipIdProperty}, a deal property with unique values created once.
+     * {@code noteIdProperty}, when set, names a unique note property to upsert notes by; otherwise notes are
+     * created once and remembered by id.
+     */
+    public record HubSpot(
+            @DefaultValue("https://api.hubapi.com") @NotNull URI baseUrl,
+            String accessToken,
+            @DefaultValue("90") @Min(1) int maxRequests,
+            @DefaultValue("10s") @NotNull Duration per,
+            @DefaultValue("default") @NotBlank String pipeline,
+            @DefaultValue("whop_membership_id") @NotBlank String membershipIdProperty,
+            String noteIdProperty,
+            @DefaultValue("10m") @NotNull Duration pipelineCacheTtl,
+            @DefaultValue("10s") @NotNull Duration rollingLimitWait) {
     }
 
     /**

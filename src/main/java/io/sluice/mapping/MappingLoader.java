@@ -148,9 +148,10 @@ public final class MappingLoader {
         }
         for (NodeTuple t : map.getValue()) {
             String fieldName = key(t);
-            if (!allowed.contains(fieldName)) {
+            if (!schema.accepts(allowed, fieldName)) {
                 problem(t.getKeyNode(), "unknown " + objectName + " field '" + fieldName + "'; this provider accepts "
-                        + allowed.stream().sorted().toList());
+                        + allowed.stream().sorted().toList()
+                        + (schema.customFieldsHint() == null ? "" : " or " + schema.customFieldsHint()));
                 continue;
             }
             fields.put(fieldName, field(fieldName, t.getValueNode(), valueMaps));

@@ -1,0 +1,214 @@
+package io.sluice.crm.hubspot;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sluice.config.SluiceProperties;
+import io.sluice.crm.CrmChange;
+import io.sluice.crm.CrmConnector;
+import io.sluice.crm.CrmException;
+import io.sluice.crm.CrmQuotaExhaustedException;
+import io.sluice.crm.CrmRejectedException;
+import io.sluice.crm.CrmWriteResult;
+import io.sluice.crm.http.CrmHttpClient;
+import io.sluice.crm.http.CrmHttpClients;
+import io.sluice.crm.http.CrmRequest;
+import io.sluice.crm.http.CrmResponse;
+import io.sluice.mapping.CrmFieldSchema;
+import io.sluice.store.CrmWriteVersions;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Writes to HubSpot (research crm.md §B): contacts by email and deals by the unique membership property through
+ * batch upsert, the deal associated with the contact, notes created once (or upserted by a unique note property)
+ * and associated with both. Stage values are resolved to the pipeline's stage ids. A 429 of the {@code DAILY}
+ * policy pauses the {@code crm} target instead of retrying; a 207 (a batch input refused) dead-letters the event
+ * with HubSpot's message.
+ */
+@Component
+@ConditionalOnProperty(name = "sluice.crm.provider", havingValue = "hubspot")
+public class HubSpotConnector implements CrmConnector {
+
+    static final String PROVIDER = "hubspot";
+    public static final CrmFieldSchema SCHEMA = HubSpotRequests.SCHEMA;
+
+    private final CrmHttpClient http;
+    private final HubSpotRequests requests;
+    private final HubSpotPipelines pipelines;
+    private final CrmWriteVersions versions;
+    private final TransactionTemplate transaction;
+    /** HubSpot's rolling window: a ten-secondly 429 without Retry-After waits this long. */
+    private final Duration rollingLimitWait;
+
+    public HubSpotConnector(SluiceProperties properties, CrmHttpClients clients, CrmWriteVersions versions,
+                            TransactionTemplate transaction, ObjectMapper objectMapper, Clock clock) {
+        SluiceProperties.HubSpot hubspot = properties.crm().hubspot();
+        if (hubspot.accessToken() == null || hubspot.accessToken().isBlank()) {
+            throw new IllegalArgumentException("sluice.crm.hubspot.access-token (HUBSPOT_ACCESS_TOKEN) is required with CRM_PROVIDER=hubspot");
+        }
+        String authorization = "Bearer " + hubspot.accessToken().trim();
+        this.rollingLimitWait = hubspot.rollingLimitWait();
+        this.http = clients.create(PROVIDER, hubspot.baseUrl().toString(), () -> Map.of("Authorization", authorization),
+                "HUBSPOT_ACCESS_TOKEN (a private app token with crm.objects.contacts.write and crm.objects.deals.write)",
+                hubspot.maxRequests(), hubspot.per(), this::classify);
+        String noteIdProperty = hubspot.noteIdProperty() == null || hubspot.noteIdProperty().isBlank() ? null : hubspot.noteIdProperty().trim();
+        this.requests = new HubSpotRequests(objectMapper, hubspot.membershipIdProperty(), noteIdProperty);
+        this.pipelines = new HubSpotPipelines(http, hubspot.pipeline(), hubspot.pipelineCacheTtl(), clock);
+        this.versions = versions;
+        this.transaction = transaction;
+    }
+
+    /** HubSpot's 429 names its policy: DAILY cannot heal before midnight (account time), TEN_SECONDLY_ROLLING soon. */
+    CrmException classify(CrmRequest request, CrmResponse response) {
+        if (response.status() != 429) {
+            return null;
+        }
+        String policy = response.json() == null ? "" : response.json().path("policyName").asText("");
+        if ("DAILY".equals(policy.toUpperCase(Locale.ROOT))) {
+            return new CrmQuotaExhaustedException("HubSpot's DAILY API limit is spent (" + request.operation()
+                    + "); it resets at midnight in the HubSpot account's time zone. Lift the crm pause then");
+        }
+        String retryAfter = response.header("Retry-After");
+        Duration wait = rollingLimitWait;
+        if (retryAfter != null) {
+            try {
+                wait = Duration.ofSeconds(Long.parseLong(retryAfter.trim()));
+            } catch (NumberFormatException ignored) {
+                // keep the rolling window
+            }
+        }
+        return new CrmException("hubspot answered HTTP 429 (" + (policy.isEmpty() ? "rate limit" : policy) + ") to "
+                + request.operation(), true, wait);
+    }
+
+    @Override
+    public String provider() {
+        return PROVIDER;
+    }
+
+    @Override
+    public CrmFieldSchema fieldSchema() {
+        return SCHEMA;
+    }
+
+    @Override
+    public CrmWriteResult apply(CrmChange change) {
+        return transaction.execute(tx -> applyLocked(change));
+    }
+
+    private CrmWriteResult applyLocked(CrmChange change) {
+        String email = email(change);
+        String membershipId = key(change.opportunity(), CrmFieldSchema.OPPORTUNITY_KEY);
+        String noteKey = key(change.note(), CrmFieldSchema.NOTE_KEY);
+        CrmWriteVersions.Written contact = email == null ? null : versions.lock(PROVIDER, "person", email);
+        CrmWriteVersions.Written deal = membershipId == null ? null : versions.lock(PROVIDER, "opportunity", membershipId);
+        CrmWriteVersions.Written note = noteKey == null ? null : versions.lock(PROVIDER, "note", noteKey);
+        boolean dealNewer = deal != null && deal.acceptsChangeAt(change.sourceUpdatedAt());
+        boolean noteNewer = note != null && note.acceptsChangeAt(change.sourceUpdatedAt());
+        if ((deal != null || note != null) && !dealNewer && !noteNewer) {
+            return CrmWriteResult.STALE;
+        }
+        String contactId = contact == null ? null : contact.remoteId();
+        if (contact != null && contact.acceptsChangeAt(change.sourceUpdatedAt())) {
+            contactId = upsertedId(http.send(requests.contact(change.person(), email)), "contact.upsert");
+            versions.written(contact, contactId, change.sourceUpdatedAt(), change.eventId());
+        }
+        if (dealNewer) {
+            Object stage = change.opportunity().get("dealstage");
+            String[] pipelineAndStage = stage == null ? null : pipelines.resolve(stage.toString());
+            String dealId = upsertedId(http.send(requests.deal(change.opportunity(), membershipId, pipelineAndStage)), "deal.upsert");
+            if (contactId != null) {
+                http.send(requests.associateDealWithContact(dealId, contactId));
+            }
+            versions.written(deal, dealId, change.sourceUpdatedAt(), change.eventId());
+        }
+        if (noteNewer) {
+            String noteMembership = key(change.note(), "membershipId");
+            String dealId = noteMembership == null ? null : versions.remoteId(PROVIDER, "opportunity", noteMembership).orElse(null);
+            versions.written(note, writeNote(change, noteKey, note.remoteId(), contactId, dealId), change.sourceUpdatedAt(),
+                    change.eventId());
+        }
+        return CrmWriteResult.APPLIED;
+    }
+
+    private String writeNote(CrmChange change, String noteKey, String knownId, String contactId, String dealId) {
+        if (knownId != null && !requests.upsertsNotes()) {
+            http.send(requests.updateNote(change.note(), knownId, change.sourceUpdatedAt()));
+            return knownId;
+        }
+        CrmResponse response = http.send(requests.createNote(change.note(), noteKey, change.sourceUpdatedAt(), contactId, dealId));
+        if (!requests.upsertsNotes()) {
+            JsonNode id = response.json().path("id");
+            if (!id.isTextual() && !id.isNumber()) {
+                throw new CrmException("hubspot answered note.create without an id", true, null);
+            }
+            return id.asText();
+        }
+        String noteId = upsertedId(response, "note.upsert");
+        if (contactId != null) {
+            http.send(requests.associateNote(noteId, "contacts", contactId));
+        }
+        if (dealId != null) {
+            http.send(requests.associateNote(noteId, "deals", dealId));
+        }
+        return noteId;
+    }
+
+    /** The id of a one-input batch upsert; a 207 or an error in the batch refuses the record with HubSpot's words. */
+    private static String upsertedId(CrmResponse response, String operation) {
+        JsonNode json = response.json();
+        if (response.status() == 207 || json.path("numErrors").asInt(0) > 0) {
+            List<String> messages = new ArrayList<>();
+            json.path("errors").forEach(e -> messages.add(e.path("message").asText(e.toString())));
+            throw new CrmRejectedException("hubspot refused " + operation + " (HTTP " + response.status() + "): " + messages);
+        }
+        JsonNode id = json.path("results").path(0).path("id");
+        if (!id.isTextual() && !id.isNumber()) {
+            throw new CrmException("hubspot answered " + operation + " without results[0].id", true, null);
+        }
+        return id.asText();
+    }
+
+    @Override
+    public List<Map<String, Object>> preview(CrmChange change) {
+        List<Map<String, Object>> preview = new ArrayList<>();
+        String email = email(change);
+        if (email != null) {
+            preview.add(requests.contact(change.person(), email).describe());
+        }
+        String membershipId = key(change.opportunity(), CrmFieldSchema.OPPORTUNITY_KEY);
+        if (membershipId != null) {
+            Object stage = change.opportunity().get("dealstage");
+            String[] pipelineAndStage = stage == null ? null : new String[]{"<id of pipeline " + "resolved at write time>",
+                    "<id of stage '" + stage + "'>"};
+            preview.add(requests.deal(change.opportunity(), membershipId, pipelineAndStage).describe());
+            if (email != null) {
+                preview.add(requests.associateDealWithContact("<deal id>", "<contact id>").describe());
+            }
+        }
+        String noteKey = key(change.note(), CrmFieldSchema.NOTE_KEY);
+        if (noteKey != null) {
+            preview.add(requests.createNote(change.note(), noteKey, change.sourceUpdatedAt(), email == null ? null : "<contact id>",
+                    key(change.note(), "membershipId") == null ? null : "<deal id>").describe());
+        }
+        return preview;
+    }
+
+    private static String email(CrmChange change) {
+        Object email = change.person() == null ? null : change.person().get(CrmFieldSchema.PERSON_KEY);
+        return email == null || email.toString().isBlank() ? null : email.toString().trim().toLowerCase(Locale.ROOT);
+    }
+
+    private static String key(Map<String, Object> fields, String name) {
+        Object value = fields == null ? null : fields.get(name);
+        return value == null || value.toString().isBlank() ? null : value.toString();
+    }
+}

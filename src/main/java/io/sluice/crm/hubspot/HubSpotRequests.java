@@ -1,0 +1,141 @@
+package io.sluice.crm.hubspot;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sluice.crm.http.CrmRequest;
+import io.sluice.mapping.CrmFieldSchema;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * The HubSpot requests for a change (research crm.md §B): contacts upserted by email and deals by the unique
+ * membership property ({@code batch/upsert} with one input), the default deal→contact association (v4), notes
+ * with {@code hs_timestamp} and associations to the contact (202) and deal (214). Mapping fields are HubSpot
+ * property names; missing values are left out, so they never blank a property.
+ */
+final class HubSpotRequests {
+
+    static final int NOTE_TO_CONTACT = 202;
+    static final int NOTE_TO_DEAL = 214;
+
+    static final CrmFieldSchema SCHEMA = new CrmFieldSchema(
+            Set.of("email", "firstname", "lastname", "whop_user_id"),
+            Set.of("membershipId", "dealname", "amount", "closedate", "dealstage", "deal_currency_code"),
+            Set.of("externalId", "body", "membershipId", "hs_timestamp"),
+            Pattern.compile("[a-z][a-z0-9_]{0,99}"), "a HubSpot property's internal name (lower case, e.g. whop_plan)");
+
+    private final ObjectMapper json;
+    private final String membershipIdProperty;
+    private final String noteIdProperty;
+
+    HubSpotRequests(ObjectMapper json, String membershipIdProperty, String noteIdProperty) {
+        this.json = json;
+        this.membershipIdProperty = membershipIdProperty;
+        this.noteIdProperty = noteIdProperty;
+    }
+
+    CrmRequest contact(Map<String, Object> person, String email) {
+        ObjectNode properties = properties(person, Set.of(CrmFieldSchema.PERSON_KEY));
+        properties.put("email", email);
+        return batchUpsert("contact.upsert", "contacts", "email", email, properties);
+    }
+
+    /** {@code pipelineAndStage} from {@link HubSpotPipelines#resolve}, or null when the mapping sets no stage. */
+    CrmRequest deal(Map<String, Object> opportunity, String membershipId, String[] pipelineAndStage) {
+        ObjectNode properties = properties(opportunity, Set.of(CrmFieldSchema.OPPORTUNITY_KEY, "dealstage"));
+        properties.put(membershipIdProperty, membershipId);
+        if (pipelineAndStage != null) {
+            properties.put("pipeline", pipelineAndStage[0]);
+            properties.put("dealstage", pipelineAndStage[1]);
+        }
+        return batchUpsert("deal.upsert", "deals", membershipIdProperty, membershipId, properties);
+    }
+
+    CrmRequest associateDealWithContact(String dealId, String contactId) {
+        return new CrmRequest("deal.associate", "PUT", "/crm/v4/objects/deals/" + dealId + "/associations/default/contacts/"
+                + contactId, null, null);
+    }
+
+    /** A new note with its associations, or (with a note id property) an upsert of it. */
+    CrmRequest createNote(Map<String, Object> note, String externalId, Instant fallbackTime, String contactId, String dealId) {
+        ObjectNode properties = noteProperties(note, fallbackTime);
+        if (noteIdProperty != null) {
+            properties.put(noteIdProperty, externalId);
+            return batchUpsert("note.upsert", "notes", noteIdProperty, externalId, properties);
+        }
+        ObjectNode body = json.createObjectNode();
+        body.set("properties", properties);
+        ArrayNode associations = body.putArray("associations");
+        if (contactId != null) {
+            association(associations, contactId, NOTE_TO_CONTACT);
+        }
+        if (dealId != null) {
+            association(associations, dealId, NOTE_TO_DEAL);
+        }
+        return new CrmRequest("note.create", "POST", "/crm/v3/objects/notes", null, body);
+    }
+
+    CrmRequest updateNote(Map<String, Object> note, String noteId, Instant fallbackTime) {
+        ObjectNode body = json.createObjectNode();
+        body.set("properties", noteProperties(note, fallbackTime));
+        return new CrmRequest("note.update", "PATCH", "/crm/v3/objects/notes/" + noteId, null, body);
+    }
+
+    CrmRequest associateNote(String noteId, String toType, String toId) {
+        return new CrmRequest("note.associate", "PUT", "/crm/v4/objects/notes/" + noteId + "/associations/default/" + toType
+                + "/" + toId, null, null);
+    }
+
+    boolean upsertsNotes() {
+        return noteIdProperty != null;
+    }
+
+    private ObjectNode noteProperties(Map<String, Object> note, Instant fallbackTime) {
+        ObjectNode properties = properties(note, Set.of(CrmFieldSchema.NOTE_KEY, "membershipId", "body", "hs_timestamp"));
+        Object body = note.get("body");
+        if (body != null) {
+            properties.put("hs_note_body", body.toString());
+        }
+        Object timestamp = note.get("hs_timestamp");
+        properties.put("hs_timestamp", timestamp != null ? text(timestamp) : fallbackTime.toString()); // required by HubSpot
+        return properties;
+    }
+
+    private void association(ArrayNode associations, String id, int typeId) {
+        ObjectNode association = associations.addObject();
+        association.putObject("to").put("id", id);
+        association.putArray("types").addObject().put("associationCategory", "HUBSPOT_DEFINED").put("associationTypeId", typeId);
+    }
+
+    private CrmRequest batchUpsert(String operation, String objectType, String idProperty, String id, ObjectNode properties) {
+        ObjectNode body = json.createObjectNode();
+        ObjectNode input = body.putArray("inputs").addObject();
+        input.put("idProperty", idProperty);
+        input.put("id", id);
+        input.set("properties", properties);
+        return new CrmRequest(operation, "POST", "/crm/v3/objects/" + objectType + "/batch/upsert", null, body);
+    }
+
+    /** HubSpot takes every property value as a string. */
+    private ObjectNode properties(Map<String, Object> fields, Set<String> skip) {
+        ObjectNode properties = json.createObjectNode();
+        fields.forEach((name, value) -> {
+            if (value != null && !skip.contains(name)) {
+                properties.put(name, text(value));
+            }
+        });
+        return properties;
+    }
+
+    private static String text(Object value) {
+        if (value instanceof BigDecimal d) {
+            return d.toPlainString();
+        }
+        return value.toString();
+    }
+}

@@ -1,0 +1,262 @@
+package io.sluice.crm;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.MappingBuilder;
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.sluice.support.Crms;
+import io.sluice.support.SluiceTestBase;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.context.TestPropertySource;
+
+import java.time.Duration;
+import java.util.List;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.exactly;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.patch;
+import static com.github.tomakehurst.wiremock.client.WireMock.patchRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.put;
+import static com.github.tomakehurst.wiremock.client.WireMock.putRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** The HubSpot connector against a WireMock HubSpot built from research crm.md §B, with its failure modes. */
+@TestPropertySource(properties = {"sluice.crm.provider=hubspot", "sluice.crm.hubspot.access-token=" + HubSpotConnectorTest.TOKEN,
+        "sluice.crm.hubspot.max-requests=1000", "sluice.crm.hubspot.per=1s", "sluice.crm.hubspot.rolling-limit-wait=1s",
+        "sluice.crm.breaker.minimum-number-of-calls=4", "sluice.crm.breaker.sliding-window-size=4",
+        "sluice.crm.breaker.wait-in-open-state=2s",
+        "camel.component.http.response-timeout=1000", "camel.component.http.so-timeout=1000"})
+class HubSpotConnectorTest extends SluiceTestBase {
+
+    static final String TOKEN = "pat-eu1-test-0123456789";
+    private static final WireMockServer HUBSPOT = new WireMockServer(WireMockConfiguration.options().dynamicPort());
+    private static final String T = "2026-01-20T14:03:11.000Z";
+    private static final String CONTACT = "51";
+    private static final String DEAL = "18234567890";
+
+    static {
+        HUBSPOT.start();
+    }
+
+    @DynamicPropertySource
+    static void hubspot(DynamicPropertyRegistry registry) {
+        registry.add("sluice.crm.hubspot.base-url", HUBSPOT::baseUrl);
+    }
+
+    @Autowired
+    private CircuitBreaker breaker;
+
+    @BeforeEach
+    void healthyHubSpot() {
+        HUBSPOT.resetAll();
+        jdbc.update("DELETE FROM crm_write_version");
+        breaker.reset();
+        stubHealthy();
+    }
+
+    private void stubHealthy() {
+        HUBSPOT.stubFor(authorized(post(urlPathEqualTo("/crm/v3/objects/contacts/batch/upsert"))).willReturn(okJson(
+                "{\"status\":\"COMPLETE\",\"startedAt\":\"2026-02-01T12:00:00.100Z\",\"completedAt\":\"2026-02-01T12:00:00.400Z\","
+                        + "\"results\":[{\"id\":\"" + CONTACT + "\",\"new\":false,\"archived\":false,\"properties\":{\"email\":\"person1@example.com\"}}]}")));
+        HUBSPOT.stubFor(authorized(get(urlPathEqualTo("/crm/v3/pipelines/deals"))).willReturn(okJson(
+                "{\"results\":[{\"id\":\"default\",\"label\":\"Sales Pipeline\",\"displayOrder\":0,\"stages\":["
+                        + "{\"id\":\"appointmentscheduled\",\"label\":\"Appointment Scheduled\"},{\"id\":\"qualifiedtobuy\",\"label\":\"Qualified To Buy\"},"
+                        + "{\"id\":\"decisionmakerboughtin\",\"label\":\"Decision Maker Bought-In\"},{\"id\":\"closedwon\",\"label\":\"Closed Won\"},"
+                        + "{\"id\":\"closedlost\",\"label\":\"Closed Lost\"}]}]}")));
+        HUBSPOT.stubFor(authorized(post(urlPathEqualTo("/crm/v3/objects/deals/batch/upsert"))).willReturn(okJson(
+                "{\"status\":\"COMPLETE\",\"results\":[{\"id\":\"" + DEAL + "\",\"new\":true,\"archived\":false,\"properties\":{}}]}")));
+        HUBSPOT.stubFor(authorized(put(urlPathEqualTo("/crm/v4/objects/deals/" + DEAL + "/associations/default/contacts/" + CONTACT)))
+                .willReturn(okJson("{\"status\":\"COMPLETE\",\"results\":[]}")));
+        HUBSPOT.stubFor(authorized(post(urlPathEqualTo("/crm/v3/objects/notes"))).willReturn(aResponse().withStatus(201)
+                .withHeader("Content-Type", "application/json").withBody("{\"id\":\"9001\",\"properties\":{},\"archived\":false}")));
+        HUBSPOT.stubFor(authorized(patch(urlPathEqualTo("/crm/v3/objects/notes/9001"))).willReturn(okJson("{\"id\":\"9001\"}")));
+    }
+
+    private static MappingBuilder authorized(MappingBuilder request) {
+        return request.withHeader("Authorization", equalTo("Bearer " + TOKEN));
+    }
+
+    @Test
+    void aMembershipUpsertsTheContactAndTheDealInTheResolvedStageAndAssociatesThem() {
+        awaitStatus(Crms.sendMembership(port, "msg_hs_1", 1, "active", false, T), "DONE");
+
+        HUBSPOT.verify(postRequestedFor(urlPathEqualTo("/crm/v3/objects/contacts/batch/upsert")).withRequestBody(equalToJson(
+                "{\"inputs\":[{\"idProperty\":\"email\",\"id\":\"person1@example.com\",\"properties\":{\"email\":\"person1@example.com\","
+                        + "\"firstname\":\"Person\",\"lastname\":\"Number1\",\"whop_user_id\":\"user_t1\"}}]}")));
+        HUBSPOT.verify(postRequestedFor(urlPathEqualTo("/crm/v3/objects/deals/batch/upsert")).withRequestBody(equalToJson(
+                "{\"inputs\":[{\"idProperty\":\"whop_membership_id\",\"id\":\"mem_t1\",\"properties\":{\"whop_membership_id\":\"mem_t1\","
+                        + "\"dealname\":\"Acme Pro (mem_t1)\",\"deal_currency_code\":\"USD\",\"pipeline\":\"default\",\"dealstage\":\"closedwon\","
+                        + "\"closedate\":\"2026-02-01T00:00:00Z\"}}]}")));
+        HUBSPOT.verify(putRequestedFor(urlPathEqualTo("/crm/v4/objects/deals/" + DEAL + "/associations/default/contacts/" + CONTACT)));
+
+        awaitStatus(Crms.sendMembership(port, "msg_hs_2", 2, "canceled", false, T), "DONE");
+        // the stages are read once and cached (an earlier test may have filled the cache already)
+        HUBSPOT.verify(com.github.tomakehurst.wiremock.client.WireMock.lessThanOrExactly(1),
+                getRequestedFor(urlPathEqualTo("/crm/v3/pipelines/deals")));
+    }
+
+    @Test
+    void aPaymentNoteIsCreatedOnceWithItsAssociationsAndLaterChangesUpdateIt() {
+        awaitStatus(Crms.sendMembership(port, "msg_hs_m", 1, "active", false, T), "DONE");
+        awaitStatus(Crms.sendPayment(port, "msg_hs_p1", 7, 1, "payment.pending", "pending", "2026-01-20T14:00:00.000Z"), "DONE");
+        awaitStatus(Crms.sendPayment(port, "msg_hs_p2", 7, 1, "payment.succeeded", "succeeded", "2026-01-20T14:05:00.000Z"), "DONE");
+
+        HUBSPOT.verify(exactly(1), postRequestedFor(urlPathEqualTo("/crm/v3/objects/notes")));
+        HUBSPOT.verify(postRequestedFor(urlPathEqualTo("/crm/v3/objects/notes")).withRequestBody(equalToJson(
+                "{\"properties\":{\"hs_note_body\":\"Payment pending: 49 USD for Acme Pro (payment pay_t7, status pending)\","
+                        + "\"hs_timestamp\":\"2026-01-01T00:00:03Z\"},\"associations\":["
+                        + "{\"to\":{\"id\":\"" + CONTACT + "\"},\"types\":[{\"associationCategory\":\"HUBSPOT_DEFINED\",\"associationTypeId\":202}]},"
+                        + "{\"to\":{\"id\":\"" + DEAL + "\"},\"types\":[{\"associationCategory\":\"HUBSPOT_DEFINED\",\"associationTypeId\":214}]}]}")));
+        HUBSPOT.verify(patchRequestedFor(urlPathEqualTo("/crm/v3/objects/notes/9001")).withRequestBody(equalToJson(
+                "{\"properties\":{\"hs_note_body\":\"Payment succeeded: 49 USD for Acme Pro (payment pay_t7, status succeeded)\"}}", true, true)));
+    }
+
+    @Test
+    void theDailyLimitPausesTheCrmTargetAndTheEventWaitsForTheResume() {
+        HUBSPOT.stubFor(authorized(post(urlPathEqualTo("/crm/v3/objects/contacts/batch/upsert"))).atPriority(1).willReturn(aResponse()
+                .withStatus(429).withHeader("Content-Type", "application/json").withBody("{\"status\":\"error\",\"message\":"
+                        + "\"You have reached your daily limit.\",\"errorType\":\"RATE_LIMIT\",\"correlationId\":\"c033cdaa\",\"policyName\":\"DAILY\"}")));
+
+        String id = Crms.sendMembership(port, "msg_hs_daily", 1, "active", false, T);
+        await().atMost(Duration.ofSeconds(10)).until(() -> count("SELECT COUNT(*) FROM pause WHERE target = 'crm'") == 1);
+
+        assertThat(jdbc.queryForObject("SELECT reason FROM pause WHERE target = 'crm'", String.class)).contains("DAILY");
+        HUBSPOT.verify(exactly(1), anyRequestedFor(anyUrl()));
+        assertThat(eventStatus(id)).isEqualTo("RECEIVED");
+        assertThat(count("SELECT COUNT(*) FROM dead_letter")).isZero();
+
+        HUBSPOT.resetAll();
+        stubHealthy();
+        assertThat(admin("DELETE", "/api/pauses/crm", ADMIN_TOKEN).statusCode()).isIn(200, 204);
+        awaitStatus(id, "DONE");
+    }
+
+    @Test
+    void aTenSecondlyLimitWaitsTheRetryAfterOrTheWindowThenApplies() {
+        failFirstContactCallsWith(rateLimited("1"), rateLimited(null));
+
+        awaitStatus(Crms.sendMembership(port, "msg_hs_10s", 1, "active", false, T), "DONE");
+
+        List<LoggedRequest> calls = HUBSPOT.findAll(postRequestedFor(urlPathEqualTo("/crm/v3/objects/contacts/batch/upsert")));
+        assertThat(calls).hasSize(3);
+        assertThat(calls.get(1).getLoggedDate().getTime() - calls.get(0).getLoggedDate().getTime()).isGreaterThanOrEqualTo(900);
+        assertThat(calls.get(2).getLoggedDate().getTime() - calls.get(1).getLoggedDate().getTime()).isGreaterThanOrEqualTo(900);
+    }
+
+    @Test
+    void serverErrorsAndTimeoutsAreRetried() {
+        failFirstContactCallsWith(aResponse().withStatus(502), aResponse().withFixedDelay(2500).withStatus(200));
+
+        awaitStatus(Crms.sendMembership(port, "msg_hs_5xx", 1, "active", false, T), "DONE");
+
+        HUBSPOT.verify(exactly(3), postRequestedFor(urlPathEqualTo("/crm/v3/objects/contacts/batch/upsert")));
+    }
+
+    @Test
+    void aPartialBatchFailureDeadLettersTheEventWithHubSpotsMessage() {
+        HUBSPOT.stubFor(authorized(post(urlPathEqualTo("/crm/v3/objects/deals/batch/upsert"))).atPriority(1).willReturn(aResponse()
+                .withStatus(207).withHeader("Content-Type", "application/json").withBody("{\"status\":\"COMPLETE\",\"results\":[],"
+                        + "\"numErrors\":1,\"errors\":[{\"status\":\"error\",\"category\":\"VALIDATION_ERROR\","
+                        + "\"message\":\"Property values were not valid: whop_membership_id must be unique\"}]}")));
+
+        awaitStatus(Crms.sendMembership(port, "msg_hs_207", 1, "active", false, T), "DEAD");
+
+        HUBSPOT.verify(exactly(1), postRequestedFor(urlPathEqualTo("/crm/v3/objects/deals/batch/upsert")));
+        assertThat(adminJson("GET", "/api/dead-letters").path("items").get(0).path("error").asText())
+                .contains("refused deal.upsert (HTTP 207)").contains("must be unique");
+    }
+
+    @Test
+    void aStageThePipelineLacksDeadLettersNamingTheStagesThereAre() {
+        HUBSPOT.stubFor(authorized(get(urlPathEqualTo("/crm/v3/pipelines/deals"))).atPriority(1).willReturn(okJson(
+                "{\"results\":[{\"id\":\"default\",\"label\":\"Sales Pipeline\",\"stages\":[{\"id\":\"1234\",\"label\":\"Custom\"}]}]}")));
+        admin("PUT", "/api/pauses/crm", ADMIN_TOKEN); // accept the webhook now, write it after the cache expired
+        String id = Crms.sendMembership(port, "msg_hs_stage", 1, "active", false, T);
+        clock.advance(Duration.ofMinutes(11)); // past sluice.crm.hubspot.pipeline-cache-ttl: the stages are read again
+        admin("DELETE", "/api/pauses/crm", ADMIN_TOKEN);
+
+        awaitStatus(id, "DEAD");
+
+        assertThat(adminJson("GET", "/api/dead-letters").path("items").get(0).path("error").asText())
+                .contains("has no stage 'closedwon'").contains("1234 (Custom)");
+        HUBSPOT.verify(exactly(0), postRequestedFor(urlPathEqualTo("/crm/v3/objects/deals/batch/upsert")));
+    }
+
+    @Test
+    void aRejectedTokenDeadLettersAtOnce() {
+        HUBSPOT.stubFor(post(urlPathEqualTo("/crm/v3/objects/contacts/batch/upsert")).atPriority(1).willReturn(aResponse()
+                .withStatus(401).withBody("{\"status\":\"error\",\"message\":\"Authentication credentials not found.\",\"category\":\"INVALID_AUTHENTICATION\"}")));
+
+        awaitStatus(Crms.sendMembership(port, "msg_hs_401", 1, "active", false, T), "DEAD");
+
+        HUBSPOT.verify(exactly(1), anyRequestedFor(anyUrl()));
+        assertThat(adminJson("GET", "/api/dead-letters").path("items").get(0).path("error").asText())
+                .contains("HTTP 401").contains("HUBSPOT_ACCESS_TOKEN").doesNotContain(TOKEN);
+    }
+
+    @Test
+    void aMalformedAnswerIsRetriedNotTakenForSuccess() {
+        HUBSPOT.stubFor(authorized(post(urlPathEqualTo("/crm/v3/objects/contacts/batch/upsert"))).atPriority(1)
+                .willReturn(okJson("{\"status\":\"COMPLETE\",\"results\":[]}")));
+
+        awaitStatus(Crms.sendMembership(port, "msg_hs_bad", 1, "active", false, T), "DEAD");
+
+        HUBSPOT.verify(exactly(3), postRequestedFor(urlPathEqualTo("/crm/v3/objects/contacts/batch/upsert")));
+        assertThat(adminJson("GET", "/api/dead-letters").path("items").get(0).path("error").asText()).contains("without results[0].id");
+    }
+
+    @Test
+    void repeatedFailuresOpenTheBreakerNothingIsDoneAndReplayCompletesEveryEvent() {
+        HUBSPOT.stubFor(post(urlPathEqualTo("/crm/v3/objects/contacts/batch/upsert")).atPriority(1).willReturn(aResponse().withStatus(503)));
+        List<String> ids = List.of("msg_hs_cb1", "msg_hs_cb2", "msg_hs_cb3");
+        for (int i = 0; i < ids.size(); i++) {
+            Crms.sendMembership(port, ids.get(i), 20 + i, "active", false, T);
+        }
+        ids.forEach(id -> awaitStatus(id, "DEAD"));
+        assertThat(count("SELECT COUNT(*) FROM event_log WHERE status = 'DONE'")).isZero();
+        assertThat(jdbc.queryForList("SELECT error FROM dead_letter", String.class)).anyMatch(e -> e.contains("CallNotPermitted"));
+
+        HUBSPOT.resetAll();
+        stubHealthy();
+        await().atMost(Duration.ofSeconds(10)).until(() -> breaker.getState() != CircuitBreaker.State.OPEN);
+        adminJson("POST", "/api/dead-letters/replay");
+        ids.forEach(id -> awaitStatus(id, "DONE"));
+        HUBSPOT.verify(exactly(3), postRequestedFor(urlPathEqualTo("/crm/v3/objects/deals/batch/upsert")));
+    }
+
+    private static ResponseDefinitionBuilder rateLimited(String retryAfter) {
+        ResponseDefinitionBuilder response = aResponse().withStatus(429).withHeader("Content-Type", "application/json")
+                .withBody("{\"status\":\"error\",\"message\":\"You have reached your ten_secondly_rolling limit.\","
+                        + "\"errorType\":\"RATE_LIMIT\",\"policyName\":\"TEN_SECONDLY_ROLLING\"}");
+        return retryAfter == null ? response : response.withHeader("Retry-After", retryAfter);
+    }
+
+    private void failFirstContactCallsWith(ResponseDefinitionBuilder... failures) {
+        String state = Scenario.STARTED;
+        for (int i = 0; i < failures.length; i++) {
+            String next = "attempt-" + (i + 2);
+            HUBSPOT.stubFor(post(urlPathEqualTo("/crm/v3/objects/contacts/batch/upsert")).atPriority(1).inScenario("contacts")
+                    .whenScenarioStateIs(state).willReturn(failures[i]).willSetStateTo(next));
+            state = next;
+        }
+    }
+}
