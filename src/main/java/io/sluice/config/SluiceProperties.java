@@ -140,7 +140,7 @@ public record SluiceProperties(
     }
 
     /** The CRM providers this version can write to. */
-    public static final List<String> AVAILABLE_PROVIDERS = List.of("local", "twenty", "hubspot");
+    public static final List<String> AVAILABLE_PROVIDERS = List.of("local", "twenty", "hubspot", "zoho");
 
     /** The CRM written to, its breaker, and each provider's connection and request budget. */
     public record Crm(
@@ -148,7 +148,8 @@ public record SluiceProperties(
             @DefaultValue @Valid Breaker breaker,
             @DefaultValue("120s") @NotNull Duration maxRetryAfter,
             @DefaultValue @Valid Twenty twenty,
-            @DefaultValue @Valid HubSpot hubspot) {
+            @DefaultValue @Valid HubSpot hubspot,
+            @DefaultValue @Valid Zoho zoho) {
 
         public Crm {
             if (!AVAILABLE_PROVIDERS.contains(provider)) {
@@ -174,6 +175,26 @@ public record SluiceProperties(
             String noteIdProperty,
             @DefaultValue("10m") @NotNull Duration pipelineCacheTtl,
             @DefaultValue("10s") @NotNull Duration rollingLimitWait) {
+    }
+
+    /**
+     * Zoho CRM (research crm.md §C): OAuth refresh at the data centre's accounts server; the API host comes with the
+     * token ({@code api_domain}) unless {@code apiBaseUrl} is set. Deals are upserted by {@code membershipIdField}, an
+     * External ID or unique field created once. No per-second limit is published: the budget below stands in for
+     * the edition's concurrency; the 24-hour credits are the real ceiling.
+     */
+    public record Zoho(
+            @DefaultValue("https://accounts.zoho.com") @NotNull URI accountsUrl,
+            String apiBaseUrl,
+            String clientId,
+            String clientSecret,
+            String refreshToken,
+            @DefaultValue("v8") @NotBlank String apiVersion,
+            @DefaultValue("10") @Min(1) int maxRequests,
+            @DefaultValue("1s") @NotNull Duration per,
+            @DefaultValue("Whop_Membership_ID") @NotBlank String membershipIdField,
+            @DefaultValue("true") boolean runWorkflows,
+            @DefaultValue("60s") @NotNull Duration limitWait) {
     }
 
     /**

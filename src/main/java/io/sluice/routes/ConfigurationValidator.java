@@ -29,7 +29,8 @@ public class ConfigurationValidator {
     /** CRM providers whose mapping can be validated, with the fields each accepts. */
     private static final Map<String, CrmFieldSchema> SCHEMAS = Map.of("local", LocalCrmConnector.SCHEMA,
             "twenty", io.sluice.crm.twenty.TwentyConnector.SCHEMA,
-            "hubspot", io.sluice.crm.hubspot.HubSpotConnector.SCHEMA);
+            "hubspot", io.sluice.crm.hubspot.HubSpotConnector.SCHEMA,
+            "zoho", io.sluice.crm.zoho.ZohoConnector.SCHEMA);
 
     public ConfigurationValidator(SluiceProperties properties) {
         List<String> problems = validateRoutes(properties.routes().dir());

@@ -33,7 +33,7 @@ public class CrmHttpClient {
     private static final int EXCERPT = 500;
 
     private final String provider;
-    private final String endpointUri;
+    private final Supplier<String> baseUrl;
     private final Supplier<Map<String, String>> authHeaders;
     private final String credentialHint;
     private final RateLimiter limiter;
@@ -43,11 +43,11 @@ public class CrmHttpClient {
     private final MeterRegistry registry;
     private final Clock clock;
 
-    CrmHttpClient(String provider, String baseUrl, Supplier<Map<String, String>> authHeaders, String credentialHint,
+    CrmHttpClient(String provider, Supplier<String> baseUrl, Supplier<Map<String, String>> authHeaders, String credentialHint,
                   RateLimiter limiter, CrmErrorClassifier classifier, ProducerTemplate producer, ObjectMapper objectMapper,
                   MeterRegistry registry, Clock clock) {
         this.provider = provider;
-        this.endpointUri = baseUrl.replaceAll("/+$", "") + "?throwExceptionOnFailure=false";
+        this.baseUrl = baseUrl;
         this.authHeaders = authHeaders;
         this.credentialHint = credentialHint;
         this.limiter = limiter;
@@ -67,6 +67,7 @@ public class CrmHttpClient {
         }
         String body = serialise(request);
         Map<String, String> auth = authHeaders.get();
+        String endpointUri = baseUrl.get().replaceAll("/+$", "") + "?throwExceptionOnFailure=false";
         long started = System.nanoTime();
         Exchange result = producer.send(endpointUri, exchange -> {
             var message = exchange.getMessage();
@@ -77,7 +78,7 @@ public class CrmHttpClient {
             }
             message.setHeader("Accept", "application/json");
             if (body != null) {
-                message.setHeader(Exchange.CONTENT_TYPE, "application/json");
+                message.setHeader(Exchange.CONTENT_TYPE, request.contentType() == null ? "application/json" : request.contentType());
             }
             auth.forEach(message::setHeader);
             message.setBody(body);

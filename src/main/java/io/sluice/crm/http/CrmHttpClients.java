@@ -31,7 +31,11 @@ public class CrmHttpClients {
         this.clock = clock;
     }
 
-    public CrmHttpClient create(String provider, String baseUrl, Supplier<Map<String, String>> authHeaders, String credentialHint,
+    /**
+     * @param baseUrl read per call: a provider whose API host comes with its token (Zoho's {@code api_domain})
+     *                can change it
+     */
+    public CrmHttpClient create(String provider, Supplier<String> baseUrl, Supplier<Map<String, String>> authHeaders, String credentialHint,
                                 int maxRequests, Duration period, CrmErrorClassifier classifier) {
         RateLimiter limiter = RateLimiter.of("crm-" + provider, RateLimiterConfig.custom()
                 .limitForPeriod(maxRequests)

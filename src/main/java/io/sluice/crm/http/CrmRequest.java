@@ -10,9 +10,14 @@ import java.util.Map;
  * @param operation a short name for metrics and logs, e.g. {@code person.upsert}
  * @param path      under the provider's base URL, without the query
  * @param query     already encoded, or null
- * @param body      JSON (a Jackson tree or a serialisable value), or null
+ * @param body      JSON (a Jackson tree or a serialisable value), a form string, or null
+ * @param contentType the body's type; null means JSON
  */
-public record CrmRequest(String operation, String method, String path, String query, Object body) {
+public record CrmRequest(String operation, String method, String path, String query, Object body, String contentType) {
+
+    public CrmRequest(String operation, String method, String path, String query, Object body) {
+        this(operation, method, path, query, body, null);
+    }
 
     public Map<String, Object> describe() {
         Map<String, Object> d = new LinkedHashMap<>();

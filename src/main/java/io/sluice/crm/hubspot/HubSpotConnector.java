@@ -56,7 +56,7 @@ public class HubSpotConnector implements CrmConnector {
         }
         String authorization = "Bearer " + hubspot.accessToken().trim();
         this.rollingLimitWait = hubspot.rollingLimitWait();
-        this.http = clients.create(PROVIDER, hubspot.baseUrl().toString(), () -> Map.of("Authorization", authorization),
+        this.http = clients.create(PROVIDER, () -> hubspot.baseUrl().toString(), () -> Map.of("Authorization", authorization),
                 "HUBSPOT_ACCESS_TOKEN (a private app token with crm.objects.contacts.write and crm.objects.deals.write)",
                 hubspot.maxRequests(), hubspot.per(), this::classify);
         String noteIdProperty = hubspot.noteIdProperty() == null || hubspot.noteIdProperty().isBlank() ? null : hubspot.noteIdProperty().trim();

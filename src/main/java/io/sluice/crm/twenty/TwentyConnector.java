@@ -46,7 +46,7 @@ public class TwentyConnector implements CrmConnector {
             throw new IllegalArgumentException("sluice.crm.twenty.api-key (TWENTY_API_KEY) is required with CRM_PROVIDER=twenty");
         }
         String authorization = "Bearer " + twenty.apiKey().trim();
-        this.http = clients.create(PROVIDER, twenty.baseUrl().toString(), () -> Map.of("Authorization", authorization),
+        this.http = clients.create(PROVIDER, () -> twenty.baseUrl().toString(), () -> Map.of("Authorization", authorization),
                 "TWENTY_API_KEY", twenty.maxRequests(), twenty.per(), null);
         this.requests = new TwentyRequests(objectMapper, twenty.noteTargetPersonField(), twenty.noteTargetOpportunityField());
         this.versions = versions;

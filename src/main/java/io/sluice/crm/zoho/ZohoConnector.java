@@ -1,0 +1,195 @@
+package io.sluice.crm.zoho;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sluice.config.SluiceProperties;
+import io.sluice.crm.CrmChange;
+import io.sluice.crm.CrmConnector;
+import io.sluice.crm.CrmException;
+import io.sluice.crm.CrmQuotaExhaustedException;
+import io.sluice.crm.CrmRejectedException;
+import io.sluice.crm.CrmWriteResult;
+import io.sluice.crm.http.CrmHttpClient;
+import io.sluice.crm.http.CrmHttpClients;
+import io.sluice.crm.http.CrmRequest;
+import io.sluice.crm.http.CrmResponse;
+import io.sluice.mapping.CrmFieldSchema;
+import io.sluice.store.CrmWriteVersions;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Writes to Zoho CRM (research crm.md §C): Contacts by email and Deals by the membership field with explicit
+ * duplicate-check fields, the deal linked to the contact, Notes created once under the deal and updated by id.
+ * Per-record errors in Zoho's answers dead-letter the event with Zoho's code and message.
+ */
+@Component
+@ConditionalOnProperty(name = "sluice.crm.provider", havingValue = "zoho")
+public class ZohoConnector implements CrmConnector {
+
+    static final String PROVIDER = "zoho";
+    public static final CrmFieldSchema SCHEMA = ZohoRequests.SCHEMA;
+
+    private final CrmHttpClient http;
+    private final ZohoTokens tokens;
+    private final ZohoRequests requests;
+    private final CrmWriteVersions versions;
+    private final TransactionTemplate transaction;
+    private final Duration limitWait;
+
+    public ZohoConnector(SluiceProperties properties, CrmHttpClients clients, CrmWriteVersions versions,
+                         TransactionTemplate transaction, ObjectMapper objectMapper, Clock clock) {
+        SluiceProperties.Zoho zoho = properties.crm().zoho();
+        for (String[] required : new String[][]{{zoho.clientId(), "ZOHO_CLIENT_ID"}, {zoho.clientSecret(), "ZOHO_CLIENT_SECRET"},
+                {zoho.refreshToken(), "ZOHO_REFRESH_TOKEN"}}) {
+            if (required[0] == null || required[0].isBlank()) {
+                throw new IllegalArgumentException(required[1] + " is required with CRM_PROVIDER=zoho");
+            }
+        }
+        this.limitWait = zoho.limitWait();
+        CrmHttpClient accounts = clients.create(PROVIDER, () -> zoho.accountsUrl().toString(), Map::of,
+                "ZOHO_CLIENT_ID, ZOHO_CLIENT_SECRET and ZOHO_ACCOUNTS_URL", zoho.maxRequests(), zoho.per(), null);
+        this.tokens = new ZohoTokens(accounts, zoho, clock);
+        this.http = clients.create(PROVIDER, tokens::apiBase,
+                () -> Map.of("Authorization", "Zoho-oauthtoken " + tokens.accessToken()),
+                "ZOHO_REFRESH_TOKEN and the scopes ZohoCRM.modules.contacts.ALL, ZohoCRM.modules.deals.ALL, ZohoCRM.modules.notes.ALL",
+                zoho.maxRequests(), zoho.per(), this::classify);
+        this.requests = new ZohoRequests(objectMapper, zoho.apiVersion(), zoho.membershipIdField(), zoho.runWorkflows());
+        this.versions = versions;
+        this.transaction = transaction;
+    }
+
+    /**
+     * Zoho's 401 {@code INVALID_TOKEN} means the access token lapsed early: refresh and retry. Its 429 covers both the
+     * concurrency limit (wait a minute) and spent 24-hour credits (pause): the remaining-credits header tells them
+     * apart when Zoho sends it.
+     */
+    CrmException classify(CrmRequest request, CrmResponse response) {
+        String code = response.json() == null ? "" : response.json().path("code").asText("");
+        if (response.status() == 401 && "INVALID_TOKEN".equals(code)) {
+            tokens.invalidate();
+            return new CrmException("zoho said the access token is invalid (" + request.operation() + "); refreshing it", true, null);
+        }
+        if (response.status() == 429) {
+            if ("0".equals(response.header("X-API-CREDITS-REMAINING"))) {
+                return new CrmQuotaExhaustedException("Zoho's API credits for the rolling 24 hours are spent (" + request.operation()
+                        + "); lift the crm pause when the API dashboard shows credits again");
+            }
+            return new CrmException("zoho answered HTTP 429 (" + (code.isEmpty() ? "TOO_MANY_REQUESTS" : code) + ") to "
+                    + request.operation(), true, limitWait);
+        }
+        return null;
+    }
+
+    @Override
+    public String provider() {
+        return PROVIDER;
+    }
+
+    @Override
+    public CrmFieldSchema fieldSchema() {
+        return SCHEMA;
+    }
+
+    @Override
+    public CrmWriteResult apply(CrmChange change) {
+        return transaction.execute(tx -> applyLocked(change));
+    }
+
+    private CrmWriteResult applyLocked(CrmChange change) {
+        String email = email(change);
+        String membershipId = key(change.opportunity(), CrmFieldSchema.OPPORTUNITY_KEY);
+        String noteKey = key(change.note(), CrmFieldSchema.NOTE_KEY);
+        CrmWriteVersions.Written contact = email == null ? null : versions.lock(PROVIDER, "person", email);
+        CrmWriteVersions.Written deal = membershipId == null ? null : versions.lock(PROVIDER, "opportunity", membershipId);
+        CrmWriteVersions.Written note = noteKey == null ? null : versions.lock(PROVIDER, "note", noteKey);
+        boolean dealNewer = deal != null && deal.acceptsChangeAt(change.sourceUpdatedAt());
+        boolean noteNewer = note != null && note.acceptsChangeAt(change.sourceUpdatedAt());
+        if ((deal != null || note != null) && !dealNewer && !noteNewer) {
+            return CrmWriteResult.STALE;
+        }
+        String contactId = contact == null ? null : contact.remoteId();
+        if (contact != null && contact.acceptsChangeAt(change.sourceUpdatedAt())) {
+            contactId = recordId(http.send(requests.contact(change.person(), email)), "contact.upsert");
+            versions.written(contact, contactId, change.sourceUpdatedAt(), change.eventId());
+        }
+        if (dealNewer) {
+            String dealId = recordId(http.send(requests.deal(change.opportunity(), membershipId, contactId, change.sourceUpdatedAt())),
+                    "deal.upsert");
+            versions.written(deal, dealId, change.sourceUpdatedAt(), change.eventId());
+        }
+        if (noteNewer) {
+            versions.written(note, writeNote(change, note.remoteId(), contactId), change.sourceUpdatedAt(), change.eventId());
+        }
+        return CrmWriteResult.APPLIED;
+    }
+
+    private String writeNote(CrmChange change, String knownId, String contactId) {
+        if (knownId != null) {
+            recordId(http.send(requests.updateNote(change.note(), knownId)), "note.update");
+            return knownId;
+        }
+        String noteMembership = key(change.note(), "membershipId");
+        String dealId = noteMembership == null ? null : versions.remoteId(PROVIDER, "opportunity", noteMembership).orElse(null);
+        if (dealId == null && contactId == null) {
+            throw new CrmRejectedException("zoho note " + key(change.note(), CrmFieldSchema.NOTE_KEY)
+                    + " has neither a deal nor a contact to belong to (no email mapped)");
+        }
+        return recordId(http.send(dealId != null ? requests.createNote(change.note(), "Deals", dealId)
+                : requests.createNote(change.note(), "Contacts", contactId)), "note.create");
+    }
+
+    /** The record id of Zoho's per-record answer; a per-record error refuses the record with Zoho's words. */
+    private static String recordId(CrmResponse response, String operation) {
+        JsonNode record = response.json() == null ? null : response.json().path("data").path(0);
+        if (record == null || record.isMissingNode()) {
+            throw new CrmException("zoho answered " + operation + " without data[0]", true, null);
+        }
+        if (!"success".equalsIgnoreCase(record.path("status").asText())) {
+            throw new CrmRejectedException("zoho refused " + operation + ": " + record.path("code").asText("error") + " "
+                    + record.path("message").asText("") + " " + record.path("details"));
+        }
+        JsonNode id = record.path("details").path("id");
+        if (!id.isTextual() && !id.isNumber()) {
+            throw new CrmException("zoho answered " + operation + " without details.id", true, null);
+        }
+        return id.asText();
+    }
+
+    @Override
+    public List<Map<String, Object>> preview(CrmChange change) {
+        List<Map<String, Object>> preview = new ArrayList<>();
+        String email = email(change);
+        if (email != null) {
+            preview.add(requests.contact(change.person(), email).describe());
+        }
+        String membershipId = key(change.opportunity(), CrmFieldSchema.OPPORTUNITY_KEY);
+        if (membershipId != null) {
+            preview.add(requests.deal(change.opportunity(), membershipId, email == null ? null : "<contact id>",
+                    change.sourceUpdatedAt()).describe());
+        }
+        if (key(change.note(), CrmFieldSchema.NOTE_KEY) != null) {
+            preview.add(requests.createNote(change.note(), key(change.note(), "membershipId") != null ? "Deals" : "Contacts",
+                    "<parent id>").describe());
+        }
+        return preview;
+    }
+
+    private static String email(CrmChange change) {
+        Object email = change.person() == null ? null : change.person().get(CrmFieldSchema.PERSON_KEY);
+        return email == null || email.toString().isBlank() ? null : email.toString().trim().toLowerCase(Locale.ROOT);
+    }
+
+    private static String key(Map<String, Object> fields, String name) {
+        Object value = fields == null ? null : fields.get(name);
+        return value == null || value.toString().isBlank() ? null : value.toString();
+    }
+}
