@@ -140,7 +140,7 @@ public record SluiceProperties(
     }
 
     /** The CRM providers this version can write to. */
-    public static final List<String> AVAILABLE_PROVIDERS = List.of("local", "twenty", "hubspot", "zoho");
+    public static final List<String> AVAILABLE_PROVIDERS = List.of("local", "twenty", "hubspot", "zoho", "odoo");
 
     /** The CRM written to, its breaker, and each provider's connection and request budget. */
     public record Crm(
@@ -149,7 +149,8 @@ public record SluiceProperties(
             @DefaultValue("120s") @NotNull Duration maxRetryAfter,
             @DefaultValue @Valid Twenty twenty,
             @DefaultValue @Valid HubSpot hubspot,
-            @DefaultValue @Valid Zoho zoho) {
+            @DefaultValue @Valid Zoho zoho,
+            @DefaultValue @Valid Odoo odoo) {
 
         public Crm {
             if (!AVAILABLE_PROVIDERS.contains(provider)) {
@@ -196,6 +197,26 @@ public record SluiceProperties(
             @DefaultValue("true") boolean runWorkflows,
             @DefaultValue("60s") @NotNull Duration limitWait) {
     }
+
+    /**
+     * Odoo (research crm.md §D): the JSON-2 API of Odoo 19+ ({@code json2}) or JSON-RPC {@code execute_kw} for older
+     * releases ({@code jsonrpc}). Odoo has no upsert: partners are found by email and leads by {@code leadKeyField}
+     * (a custom field created once), then written or created. No rate limit is published; the budget protects
+     * the server's workers.
+     */
+    public record Odoo(
+            String url,
+            String db,
+            String username,
+            String apiKey,
+            @DefaultValue("json2") @NotNull OdooApi api,
+            @DefaultValue("20") @Min(1) int maxRequests,
+            @DefaultValue("1s") @NotNull Duration per,
+            @DefaultValue("x_whop_membership_id") @NotBlank String leadKeyField) {
+    }
+
+    /** Which Odoo API to call. */
+    public enum OdooApi { json2, jsonrpc }
 
     /**
      * Twenty (research crm.md §A). Cloud allows 100 requests per 60 s per workspace; self-hosted reads

@@ -30,7 +30,8 @@ public class ConfigurationValidator {
     private static final Map<String, CrmFieldSchema> SCHEMAS = Map.of("local", LocalCrmConnector.SCHEMA,
             "twenty", io.sluice.crm.twenty.TwentyConnector.SCHEMA,
             "hubspot", io.sluice.crm.hubspot.HubSpotConnector.SCHEMA,
-            "zoho", io.sluice.crm.zoho.ZohoConnector.SCHEMA);
+            "zoho", io.sluice.crm.zoho.ZohoConnector.SCHEMA,
+            "odoo", io.sluice.crm.odoo.OdooConnector.SCHEMA);
 
     public ConfigurationValidator(SluiceProperties properties) {
         List<String> problems = validateRoutes(properties.routes().dir());

@@ -102,6 +102,9 @@ class TwentyConnectorTest extends SluiceTestBase {
                         + "\"name\":\"Acme Pro (mem_t1)\",\"stage\":\"CUSTOMER\",\"closeDate\":\"2026-02-01T00:00:00Z\","
                         + "\"pointOfContactId\":\"" + PERSON_ID + "\"}]")));
         assertThat(TWENTY.findAll(postRequestedFor(anyUrl()))).hasSize(2);
+        String metrics = admin("GET", "/actuator/prometheus", null).body();
+        assertThat(metrics).containsPattern("crm_requests_total\\{[^}]*operation=\"person.upsert\",outcome=\"success\",provider=\"twenty\"[^}]*} [1-9]")
+                .containsPattern("crm_request_seconds_count\\{[^}]*operation=\"opportunity.upsert\",provider=\"twenty\"[^}]*} [1-9]");
     }
 
     @Test
