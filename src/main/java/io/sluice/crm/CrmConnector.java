@@ -24,4 +24,26 @@ public interface CrmConnector {
     default List<Map<String, Object>> preview(CrmChange change) {
         return List.of();
     }
+
+    /** How many changes one {@link #applyBatch} call takes; 1 means this provider has no batch writes. */
+    default int batchSize() {
+        return 1;
+    }
+
+    /**
+     * Applies several changes (pulled records of a backfill) with the provider's batch calls; one outcome per change,
+     * in order. A change that fails here is retried alone through {@link #apply}. Throws when the batch as a whole
+     * could not be written (then every change is retried alone).
+     */
+    default List<BatchOutcome> applyBatch(List<CrmChange> changes) {
+        List<BatchOutcome> outcomes = new java.util.ArrayList<>(changes.size());
+        for (CrmChange change : changes) {
+            try {
+                outcomes.add(BatchOutcome.of(apply(change)));
+            } catch (RuntimeException e) {
+                outcomes.add(BatchOutcome.failed(e));
+            }
+        }
+        return outcomes;
+    }
 }

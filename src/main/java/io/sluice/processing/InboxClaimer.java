@@ -26,7 +26,11 @@ public class InboxClaimer {
     private final Clock clock;
     private Instant nextStuckCheck = Instant.MIN;
 
-    public InboxClaimer(EventLog eventLog, PauseStore pauses, SluiceProperties properties, Clock clock) {
+    private final io.sluice.crm.CrmConnector crm;
+
+    public InboxClaimer(EventLog eventLog, PauseStore pauses, SluiceProperties properties, Clock clock,
+                        io.sluice.crm.CrmConnector crm) {
+        this.crm = crm;
         this.eventLog = eventLog;
         this.pauses = pauses;
         this.batchSize = properties.inbox().batchSize();
@@ -39,12 +43,15 @@ public class InboxClaimer {
     }
 
     @Handler
-    public List<String> claim() {
+    public List<Claim> claim() {
         requeueStuckClaims();
         if (pauses.isPaused("crm")) {
             return List.of(); // paused work stays in the inbox
         }
-        return eventLog.claimReceived(batchSize);
+        boolean crmBatches = crm.batchSize() > 1;
+        return eventLog.claimReceived(batchSize).stream()
+                .map(c -> new Claim(c.id(), crmBatches && io.sluice.whop.PulledRecordEvents.SOURCE.equals(c.source())))
+                .toList();
     }
 
     /** Once a minute: events claimed longer than sluice.inbox.claim-timeout ago lost their exchange; claim them again. */

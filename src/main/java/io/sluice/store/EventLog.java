@@ -82,13 +82,18 @@ public class EventLog {
         return jdbc.query("SELECT " + COLUMNS + " FROM event_log WHERE id = ?", ROW, id).stream().findFirst();
     }
 
+    /** An event claimed from the inbox, with its source. */
+    public record Claimed(String id, String source) {
+    }
+
     /** Claims up to {@code limit} waiting events, oldest first, in one transaction; each id goes to exactly one claimer. */
     @Transactional
-    public List<String> claimReceived(int limit) {
-        List<String> candidates = jdbc.queryForList(
-                "SELECT id FROM event_log WHERE status = 'RECEIVED' ORDER BY received_at, id LIMIT ?", String.class, limit);
+    public List<Claimed> claimReceived(int limit) {
+        List<Claimed> rows = jdbc.query("SELECT id, source FROM event_log WHERE status = 'RECEIVED' ORDER BY received_at, id LIMIT ?",
+                (rs, n) -> new Claimed(rs.getString("id"), rs.getString("source")), limit);
+        List<String> candidates = rows.stream().map(Claimed::id).toList();
         if (candidates.isEmpty()) {
-            return candidates;
+            return List.of();
         }
         var now = SqlTime.of(clock.instant());
         int[][] counts = jdbc.batchUpdate("UPDATE event_log SET status = 'PROCESSING', updated_at = ? WHERE id = ? AND status = 'RECEIVED'",
@@ -97,10 +102,10 @@ public class EventLog {
                     ps.setString(2, id);
                 });
         boolean[] changed = rowsChanged(counts, candidates.size());
-        List<String> claimed = new ArrayList<>(candidates.size());
+        List<Claimed> claimed = new ArrayList<>(candidates.size());
         for (int i = 0; i < changed.length; i++) {
             if (changed[i]) {
-                claimed.add(candidates.get(i));
+                claimed.add(rows.get(i));
             }
         }
         return claimed;

@@ -48,6 +48,24 @@ public class FaultyCrm implements CrmConnector {
     }
 
     @Override
+    public int batchSize() {
+        return delegate.batchSize();
+    }
+
+    @Override
+    public java.util.List<io.sluice.crm.BatchOutcome> applyBatch(java.util.List<CrmChange> changes) {
+        java.util.List<CrmChange> healthy = changes.stream().filter(c -> !failing.contains(c.eventId())).toList();
+        java.util.Iterator<io.sluice.crm.BatchOutcome> written = delegate.applyBatch(healthy).iterator();
+        return changes.stream().map(c -> {
+            if (failing.contains(c.eventId())) {
+                failures.incrementAndGet();
+                return io.sluice.crm.BatchOutcome.failed(new IllegalStateException("CRM store unavailable for " + c.eventId()));
+            }
+            return written.next();
+        }).toList();
+    }
+
+    @Override
     public CrmWriteResult apply(CrmChange change) {
         if (failing.contains(change.eventId())) {
             failures.incrementAndGet();

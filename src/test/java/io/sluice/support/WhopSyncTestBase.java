@@ -55,7 +55,7 @@ public abstract class WhopSyncTestBase extends SluiceTestBase {
 
     /** Starts a sync through the admin API; returns its id. */
     protected String startSync(String mode) {
-        JsonNode started = jsonOf(post("/api/sync/whop", "{\"mode\":\"" + mode + "\"}"));
+        JsonNode started = jsonOf(postAdmin("/api/sync/whop", "{\"mode\":\"" + mode + "\"}"));
         return started.path("id").asText();
     }
 
@@ -69,7 +69,7 @@ public abstract class WhopSyncTestBase extends SluiceTestBase {
                 count("SELECT COUNT(*) FROM event_log WHERE status IN ('RECEIVED', 'PROCESSING')") == 0);
     }
 
-    protected HttpResponse<String> post(String path, String body) {
+    protected HttpResponse<String> postAdmin(String path, String body) {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
                 .POST(HttpRequest.BodyPublishers.ofString(body))
                 .header("content-type", "application/json")

@@ -143,7 +143,7 @@ abstract class WhopSyncContract extends WhopSyncTestBase {
         assertThat(memberships.path("missing").toString()).isEqualTo("[\"mem_t3\"]");
         assertThat(report.path("resources").path("payments").path("stale").toString()).isEqualTo("[\"pay_t2\"]");
 
-        JsonNode repair = jsonOf(post("/api/sync/whop/" + id + "/repair", ""));
+        JsonNode repair = jsonOf(postAdmin("/api/sync/whop/" + id + "/repair", ""));
         assertThat(repair.path("requeued").asLong()).isEqualTo(2);
         awaitInboxDrained();
 

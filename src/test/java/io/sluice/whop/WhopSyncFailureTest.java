@@ -165,7 +165,7 @@ class WhopSyncFailureTest extends WhopSyncTestBase {
         awaitSync(id, "PAUSED");
         WHOP.verify(exactly(0), anyRequestedFor(anyUrl()));
 
-        HttpResponse<String> second = post("/api/sync/whop", "{\"mode\":\"full\"}");
+        HttpResponse<String> second = postAdmin("/api/sync/whop", "{\"mode\":\"full\"}");
         assertThat(second.statusCode()).isEqualTo(409);
         assertThat(jsonOf(second).path("runningId").asText()).isEqualTo(id);
 
@@ -176,7 +176,7 @@ class WhopSyncFailureTest extends WhopSyncTestBase {
 
     @Test
     void anUnknownModeIsABadRequest() {
-        HttpResponse<String> response = post("/api/sync/whop", "{\"mode\":\"everything\"}");
+        HttpResponse<String> response = postAdmin("/api/sync/whop", "{\"mode\":\"everything\"}");
         assertThat(response.statusCode()).isEqualTo(400);
         assertThat(jsonOf(response).path("detail").asText()).contains("'incremental' or 'full'");
     }

@@ -45,6 +45,7 @@ public class HubSpotConnector implements CrmConnector {
     private final HubSpotPipelines pipelines;
     private final CrmWriteVersions versions;
     private final TransactionTemplate transaction;
+    private final HubSpotBatchWriter batches;
     /** HubSpot's rolling window: a ten-secondly 429 without Retry-After waits this long. */
     private final Duration rollingLimitWait;
 
@@ -64,6 +65,18 @@ public class HubSpotConnector implements CrmConnector {
         this.pipelines = new HubSpotPipelines(http, hubspot.pipeline(), hubspot.pipelineCacheTtl(), clock);
         this.versions = versions;
         this.transaction = transaction;
+        this.batches = new HubSpotBatchWriter(http, requests, pipelines, versions, this);
+    }
+
+    /** HubSpot's batch upserts take up to 100 inputs (research crm.md §B.3). */
+    @Override
+    public int batchSize() {
+        return 100;
+    }
+
+    @Override
+    public List<io.sluice.crm.BatchOutcome> applyBatch(List<CrmChange> changes) {
+        return transaction.execute(tx -> batches.write(changes));
     }
 
     /** HubSpot's 429 names its policy: DAILY cannot heal before midnight (account time), TEN_SECONDLY_ROLLING soon. */
@@ -139,7 +152,7 @@ public class HubSpotConnector implements CrmConnector {
         return CrmWriteResult.APPLIED;
     }
 
-    private String writeNote(CrmChange change, String noteKey, String knownId, String contactId, String dealId) {
+    String writeNote(CrmChange change, String noteKey, String knownId, String contactId, String dealId) {
         if (knownId != null && !requests.upsertsNotes()) {
             http.send(requests.updateNote(change.note(), knownId, change.sourceUpdatedAt()));
             return knownId;
@@ -202,12 +215,12 @@ public class HubSpotConnector implements CrmConnector {
         return preview;
     }
 
-    private static String email(CrmChange change) {
+    static String email(CrmChange change) {
         Object email = change.person() == null ? null : change.person().get(CrmFieldSchema.PERSON_KEY);
         return email == null || email.toString().isBlank() ? null : email.toString().trim().toLowerCase(Locale.ROOT);
     }
 
-    private static String key(Map<String, Object> fields, String name) {
+    static String key(Map<String, Object> fields, String name) {
         Object value = fields == null ? null : fields.get(name);
         return value == null || value.toString().isBlank() ? null : value.toString();
     }

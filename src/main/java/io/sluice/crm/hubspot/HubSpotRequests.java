@@ -39,21 +39,57 @@ final class HubSpotRequests {
         this.noteIdProperty = noteIdProperty;
     }
 
+    /** One input of a batch upsert: the key value and the properties. */
+    record Input(String id, ObjectNode properties) {
+    }
+
     CrmRequest contact(Map<String, Object> person, String email) {
+        return contacts(java.util.List.of(new Input(email, contactProperties(person, email))));
+    }
+
+    CrmRequest contacts(java.util.List<Input> inputs) {
+        return batchUpsert("contact.upsert", "contacts", "email", inputs);
+    }
+
+    ObjectNode contactProperties(Map<String, Object> person, String email) {
         ObjectNode properties = properties(person, Set.of(CrmFieldSchema.PERSON_KEY));
         properties.put("email", email);
-        return batchUpsert("contact.upsert", "contacts", "email", email, properties);
+        return properties;
     }
 
     /** {@code pipelineAndStage} from {@link HubSpotPipelines#resolve}, or null when the mapping sets no stage. */
     CrmRequest deal(Map<String, Object> opportunity, String membershipId, String[] pipelineAndStage) {
+        return deals(java.util.List.of(new Input(membershipId, dealProperties(opportunity, membershipId, pipelineAndStage))));
+    }
+
+    CrmRequest deals(java.util.List<Input> inputs) {
+        return batchUpsert("deal.upsert", "deals", membershipIdProperty, inputs);
+    }
+
+    ObjectNode dealProperties(Map<String, Object> opportunity, String membershipId, String[] pipelineAndStage) {
         ObjectNode properties = properties(opportunity, Set.of(CrmFieldSchema.OPPORTUNITY_KEY, "dealstage"));
         properties.put(membershipIdProperty, membershipId);
         if (pipelineAndStage != null) {
             properties.put("pipeline", pipelineAndStage[0]);
             properties.put("dealstage", pipelineAndStage[1]);
         }
-        return batchUpsert("deal.upsert", "deals", membershipIdProperty, membershipId, properties);
+        return properties;
+    }
+
+    String membershipIdProperty() {
+        return membershipIdProperty;
+    }
+
+    /** {@code POST /crm/v4/associations/deals/contacts/batch/associate/default} for pairs {deal id, contact id}. */
+    CrmRequest associateDealsWithContacts(java.util.List<String[]> pairs) {
+        ObjectNode body = json.createObjectNode();
+        ArrayNode inputs = body.putArray("inputs");
+        for (String[] pair : pairs) {
+            ObjectNode input = inputs.addObject();
+            input.putObject("from").put("id", pair[0]);
+            input.putObject("to").put("id", pair[1]);
+        }
+        return new CrmRequest("deal.associate.batch", "POST", "/crm/v4/associations/deals/contacts/batch/associate/default", null, body);
     }
 
     CrmRequest associateDealWithContact(String dealId, String contactId) {
@@ -66,7 +102,7 @@ final class HubSpotRequests {
         ObjectNode properties = noteProperties(note, fallbackTime);
         if (noteIdProperty != null) {
             properties.put(noteIdProperty, externalId);
-            return batchUpsert("note.upsert", "notes", noteIdProperty, externalId, properties);
+            return batchUpsert("note.upsert", "notes", noteIdProperty, java.util.List.of(new Input(externalId, properties)));
         }
         ObjectNode body = json.createObjectNode();
         body.set("properties", properties);
@@ -112,12 +148,15 @@ final class HubSpotRequests {
         association.putArray("types").addObject().put("associationCategory", "HUBSPOT_DEFINED").put("associationTypeId", typeId);
     }
 
-    private CrmRequest batchUpsert(String operation, String objectType, String idProperty, String id, ObjectNode properties) {
+    private CrmRequest batchUpsert(String operation, String objectType, String idProperty, java.util.List<Input> inputs) {
         ObjectNode body = json.createObjectNode();
-        ObjectNode input = body.putArray("inputs").addObject();
-        input.put("idProperty", idProperty);
-        input.put("id", id);
-        input.set("properties", properties);
+        ArrayNode list = body.putArray("inputs");
+        for (Input each : inputs) {
+            ObjectNode input = list.addObject();
+            input.put("idProperty", idProperty);
+            input.put("id", each.id());
+            input.set("properties", each.properties());
+        }
         return new CrmRequest(operation, "POST", "/crm/v3/objects/" + objectType + "/batch/upsert", null, body);
     }
 

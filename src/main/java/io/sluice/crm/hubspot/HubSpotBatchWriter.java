@@ -1,0 +1,214 @@
+package io.sluice.crm.hubspot;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.sluice.crm.BatchOutcome;
+import io.sluice.crm.CrmChange;
+import io.sluice.crm.CrmException;
+import io.sluice.crm.CrmRejectedException;
+import io.sluice.crm.CrmWriteResult;
+import io.sluice.crm.http.CrmHttpClient;
+import io.sluice.crm.http.CrmResponse;
+import io.sluice.mapping.CrmFieldSchema;
+import io.sluice.store.CrmWriteVersions;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * A backfill's changes written to HubSpot with batch calls (research crm.md §B.3): one contacts upsert, one deals
+ * upsert, one association call for the whole batch (notes one by one). Results are matched to inputs by their key
+ * property; an input HubSpot did not accept (a 207) fails only the changes that need it, which are then retried
+ * alone. Every key is locked (sorted) before anything is written, as in single writes.
+ */
+final class HubSpotBatchWriter {
+
+    private final CrmHttpClient http;
+    private final HubSpotRequests requests;
+    private final HubSpotPipelines pipelines;
+    private final CrmWriteVersions versions;
+    private final HubSpotConnector connector;
+
+    HubSpotBatchWriter(CrmHttpClient http, HubSpotRequests requests, HubSpotPipelines pipelines, CrmWriteVersions versions,
+                       HubSpotConnector connector) {
+        this.http = http;
+        this.requests = requests;
+        this.pipelines = pipelines;
+        this.versions = versions;
+        this.connector = connector;
+    }
+
+    /** Runs inside the caller's transaction. */
+    List<BatchOutcome> write(List<CrmChange> changes) {
+        Map<String, CrmWriteVersions.Written> contacts = lock("person", changes, c -> HubSpotConnector.email(c));
+        Map<String, CrmWriteVersions.Written> deals = lock("opportunity", changes, c -> HubSpotConnector.key(c.opportunity(), CrmFieldSchema.OPPORTUNITY_KEY));
+        Map<String, CrmWriteVersions.Written> notes = lock("note", changes, c -> HubSpotConnector.key(c.note(), CrmFieldSchema.NOTE_KEY));
+        RuntimeException[] failures = new RuntimeException[changes.size()];
+        boolean[] stale = new boolean[changes.size()];
+
+        // which parts of each change are newer than what HubSpot holds
+        Map<String, Integer> contactWriter = new LinkedHashMap<>();
+        Map<String, Integer> dealWriter = new LinkedHashMap<>();
+        for (int i = 0; i < changes.size(); i++) {
+            CrmChange change = changes.get(i);
+            String email = HubSpotConnector.email(change);
+            String membershipId = HubSpotConnector.key(change.opportunity(), CrmFieldSchema.OPPORTUNITY_KEY);
+            String noteKey = HubSpotConnector.key(change.note(), CrmFieldSchema.NOTE_KEY);
+            boolean dealNewer = membershipId != null && deals.get(membershipId).acceptsChangeAt(change.sourceUpdatedAt());
+            boolean noteNewer = noteKey != null && notes.get(noteKey).acceptsChangeAt(change.sourceUpdatedAt());
+            if ((membershipId != null || noteKey != null) && !dealNewer && !noteNewer) {
+                stale[i] = true;
+                continue;
+            }
+            if (email != null && contacts.get(email).acceptsChangeAt(change.sourceUpdatedAt())) {
+                contactWriter.merge(email, i, (a, b) -> newer(changes, a, b));
+            }
+            if (dealNewer) {
+                dealWriter.merge(membershipId, i, (a, b) -> newer(changes, a, b));
+            }
+        }
+
+        Map<String, String> contactIds = upsertContacts(changes, contactWriter, contacts, failures);
+        Map<String, String> dealIds = upsertDeals(changes, dealWriter, deals, failures);
+        associate(changes, dealWriter, contactIds, dealIds, contacts);
+
+        for (int i = 0; i < changes.size(); i++) {
+            CrmChange change = changes.get(i);
+            String noteKey = HubSpotConnector.key(change.note(), CrmFieldSchema.NOTE_KEY);
+            if (stale[i] || failures[i] != null || noteKey == null || !notes.get(noteKey).acceptsChangeAt(change.sourceUpdatedAt())) {
+                continue;
+            }
+            try {
+                String email = HubSpotConnector.email(change);
+                String contactId = email == null ? null : contactIds.getOrDefault(email, contacts.get(email).remoteId());
+                String noteMembership = HubSpotConnector.key(change.note(), "membershipId");
+                String dealId = noteMembership == null ? null
+                        : dealIds.getOrDefault(noteMembership, versions.remoteId(HubSpotConnector.PROVIDER, "opportunity", noteMembership).orElse(null));
+                CrmWriteVersions.Written note = notes.get(noteKey);
+                versions.written(note, connector.writeNote(change, noteKey, note.remoteId(), contactId, dealId),
+                        change.sourceUpdatedAt(), change.eventId());
+            } catch (RuntimeException e) {
+                failures[i] = e;
+            }
+        }
+        List<BatchOutcome> outcomes = new ArrayList<>(changes.size());
+        for (int i = 0; i < changes.size(); i++) {
+            outcomes.add(stale[i] ? BatchOutcome.of(CrmWriteResult.STALE)
+                    : failures[i] != null ? BatchOutcome.failed(failures[i]) : BatchOutcome.of(CrmWriteResult.APPLIED));
+        }
+        return outcomes;
+    }
+
+    private Map<String, String> upsertContacts(List<CrmChange> changes, Map<String, Integer> writers,
+                                               Map<String, CrmWriteVersions.Written> locked, RuntimeException[] failures) {
+        if (writers.isEmpty()) {
+            return Map.of();
+        }
+        List<HubSpotRequests.Input> inputs = new ArrayList<>();
+        writers.forEach((email, i) -> inputs.add(new HubSpotRequests.Input(email, requests.contactProperties(changes.get(i).person(), email))));
+        Map<String, String> ids = results(http.send(requests.contacts(inputs)), "email");
+        recordOrFail(changes, writers, locked, ids, failures, "contact", c -> HubSpotConnector.email(c));
+        return ids;
+    }
+
+    private Map<String, String> upsertDeals(List<CrmChange> changes, Map<String, Integer> writers,
+                                            Map<String, CrmWriteVersions.Written> locked, RuntimeException[] failures) {
+        List<HubSpotRequests.Input> inputs = new ArrayList<>();
+        Map<String, Integer> sent = new LinkedHashMap<>();
+        writers.forEach((membershipId, i) -> {
+            CrmChange change = changes.get(i);
+            try {
+                Object stage = change.opportunity().get("dealstage");
+                String[] pipelineAndStage = stage == null ? null : pipelines.resolve(stage.toString());
+                inputs.add(new HubSpotRequests.Input(membershipId, requests.dealProperties(change.opportunity(), membershipId, pipelineAndStage)));
+                sent.put(membershipId, i);
+            } catch (RuntimeException e) {
+                failAll(changes, failures, e, c -> membershipId.equals(HubSpotConnector.key(c.opportunity(), CrmFieldSchema.OPPORTUNITY_KEY)));
+            }
+        });
+        if (inputs.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, String> ids = results(http.send(requests.deals(inputs)), requests.membershipIdProperty());
+        recordOrFail(changes, sent, locked, ids, failures, "deal", c -> HubSpotConnector.key(c.opportunity(), CrmFieldSchema.OPPORTUNITY_KEY));
+        return ids;
+    }
+
+    private void associate(List<CrmChange> changes, Map<String, Integer> dealWriters, Map<String, String> contactIds,
+                           Map<String, String> dealIds, Map<String, CrmWriteVersions.Written> contacts) {
+        List<String[]> pairs = new ArrayList<>();
+        dealWriters.forEach((membershipId, i) -> {
+            String email = HubSpotConnector.email(changes.get(i));
+            String dealId = dealIds.get(membershipId);
+            String contactId = email == null ? null : contactIds.getOrDefault(email, contacts.get(email).remoteId());
+            if (dealId != null && contactId != null) {
+                pairs.add(new String[]{dealId, contactId});
+            }
+        });
+        if (!pairs.isEmpty()) {
+            http.send(requests.associateDealsWithContacts(pairs));
+        }
+    }
+
+    /** Key property value (lower-cased for emails) → HubSpot id, from a batch upsert answer. */
+    private static Map<String, String> results(CrmResponse response, String keyProperty) {
+        Map<String, String> ids = new HashMap<>();
+        JsonNode json = response.json();
+        if (json == null) {
+            throw new CrmException("hubspot answered a batch upsert without a body", true, null);
+        }
+        for (JsonNode result : json.path("results")) {
+            String key = result.path("properties").path(keyProperty).asText(null);
+            if (key != null && result.hasNonNull("id")) {
+                ids.put("email".equals(keyProperty) ? key.toLowerCase(java.util.Locale.ROOT) : key, result.path("id").asText());
+            }
+        }
+        return ids;
+    }
+
+    private void recordOrFail(List<CrmChange> changes, Map<String, Integer> writers, Map<String, CrmWriteVersions.Written> locked,
+                              Map<String, String> ids, RuntimeException[] failures, String what,
+                              java.util.function.Function<CrmChange, String> keyOf) {
+        writers.forEach((key, i) -> {
+            String id = ids.get(key);
+            if (id != null) {
+                versions.written(locked.get(key), id, changes.get(i).sourceUpdatedAt(), changes.get(i).eventId());
+            } else {
+                failAll(changes, failures, new CrmRejectedException("hubspot did not accept the " + what + " " + key
+                        + " in a batch upsert (a 207 or a missing result); retried alone for its own answer"), c -> key.equals(keyOf.apply(c)));
+            }
+        });
+    }
+
+    private static void failAll(List<CrmChange> changes, RuntimeException[] failures, RuntimeException failure,
+                                java.util.function.Predicate<CrmChange> affected) {
+        for (int i = 0; i < changes.size(); i++) {
+            if (failures[i] == null && affected.test(changes.get(i))) {
+                failures[i] = failure;
+            }
+        }
+    }
+
+    private Map<String, CrmWriteVersions.Written> lock(String type, List<CrmChange> changes,
+                                                       java.util.function.Function<CrmChange, String> keyOf) {
+        TreeSet<String> keys = new TreeSet<>(); // one order for every writer: no deadlocks
+        changes.forEach(c -> {
+            String key = keyOf.apply(c);
+            if (key != null) {
+                keys.add(key);
+            }
+        });
+        Map<String, CrmWriteVersions.Written> locked = new HashMap<>();
+        for (String key : keys) {
+            locked.put(key, versions.lock(HubSpotConnector.PROVIDER, type, key));
+        }
+        return locked;
+    }
+
+    private static int newer(List<CrmChange> changes, int a, int b) {
+        return changes.get(b).sourceUpdatedAt().isAfter(changes.get(a).sourceUpdatedAt()) ? b : a;
+    }
+}

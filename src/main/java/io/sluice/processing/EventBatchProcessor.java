@@ -1,0 +1,128 @@
+package io.sluice.processing;
+
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.sluice.crm.BatchOutcome;
+import io.sluice.crm.CrmChange;
+import io.sluice.crm.CrmConnector;
+import io.sluice.crm.CrmWriteResult;
+import io.sluice.event.EventStatus;
+import io.sluice.mapping.ActiveMapping;
+import io.sluice.mapping.MappingException;
+import io.sluice.metrics.SluiceMetrics;
+import io.sluice.store.EventLog;
+import io.sluice.store.StoredEvent;
+import org.apache.camel.Handler;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.spi.IdempotentRepository;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.stereotype.Component;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Camel step of the {@code process-batch} route: applies pulled records (a backfill) with the CRM's batch calls,
+ * behind the same circuit breaker and with the same idempotency as single events. Whatever does not go through
+ * cleanly in a batch (a refused record, a mapping error, a failed batch call) is handed to the single-event path,
+ * which retries it alone and dead-letters it if it keeps failing: a batch never hides a failure.
+ */
+@Component("eventBatchProcessor")
+public class EventBatchProcessor {
+
+    static final String SINGLE_PATH = "seda:process-event";
+    private static final Logger log = LoggerFactory.getLogger(EventBatchProcessor.class);
+
+    private final EventLog eventLog;
+    private final ActiveMapping mapping;
+    private final EventProcessor single;
+    private final CrmConnector crm;
+    private final IdempotentRepository processed;
+    private final CircuitBreaker breaker;
+    private final ProducerTemplate producer;
+    private final SluiceMetrics metrics;
+
+    public EventBatchProcessor(EventLog eventLog, ActiveMapping mapping, EventProcessor single, CrmConnector crm,
+                               @Qualifier("processedEvents") IdempotentRepository processed, CircuitBreaker crmCircuitBreaker,
+                               ProducerTemplate producer, SluiceMetrics metrics) {
+        this.eventLog = eventLog;
+        this.mapping = mapping;
+        this.single = single;
+        this.crm = crm;
+        this.processed = processed;
+        this.breaker = crmCircuitBreaker;
+        this.producer = producer;
+        this.metrics = metrics;
+    }
+
+    /** Body in: the ids of claimed pulled events, as the aggregator grouped them. */
+    @Handler
+    public void process(List<Object> ids) {
+        int size = Math.max(1, crm.batchSize());
+        for (int from = 0; from < ids.size(); from += size) {
+            processChunk(ids.subList(from, Math.min(ids.size(), from + size)));
+        }
+    }
+
+    private void processChunk(List<Object> ids) {
+        List<StoredEvent> events = new ArrayList<>();
+        List<CrmChange> changes = new ArrayList<>();
+        for (Object raw : ids) {
+            String id = raw.toString();
+            StoredEvent event = eventLog.find(id).orElse(null);
+            if (event == null) {
+                continue;
+            }
+            if (!mapping.handles(event.type())) {
+                alone(id); // the single path marks it IGNORED
+                continue;
+            }
+            if (processed.contains(event.idempotencyKey())) {
+                complete(event, EventStatus.DONE, "this change was already applied earlier; nothing written");
+                continue;
+            }
+            try {
+                changes.add(single.map(event));
+                events.add(event);
+            } catch (MappingException e) {
+                alone(id); // dead-lettered there at once, with the mapping's reason
+            }
+        }
+        if (changes.isEmpty()) {
+            return;
+        }
+        List<BatchOutcome> outcomes;
+        try {
+            outcomes = breaker.executeSupplier(() -> crm.applyBatch(changes));
+        } catch (RuntimeException e) {
+            log.warn("A batch of {} pulled events could not be written to {} ({}); each is retried alone", changes.size(),
+                    crm.provider(), FailedAttemptRecorder.describe(e));
+            events.forEach(event -> alone(event.id()));
+            return;
+        }
+        for (int i = 0; i < events.size(); i++) {
+            StoredEvent event = events.get(i);
+            BatchOutcome outcome = outcomes.get(i);
+            if (!outcome.succeeded()) {
+                log.info("Event {} failed in a batch ({}); retried alone", event.id(), FailedAttemptRecorder.describe(outcome.failure()));
+                alone(event.id());
+                continue;
+            }
+            processed.add(event.idempotencyKey());
+            complete(event, outcome.result() == CrmWriteResult.STALE ? EventStatus.STALE : EventStatus.DONE,
+                    outcome.result() == CrmWriteResult.STALE ? "the CRM holds a newer change"
+                            : "applied to " + crm.provider() + " in a batch of " + changes.size());
+        }
+    }
+
+    private void complete(StoredEvent event, EventStatus status, String detail) {
+        eventLog.markCompleted(event.id(), status, detail);
+        metrics.event(event.type(), status);
+        log.info("Event {} {} -> {} ({})", event.id(), event.type(), status, detail);
+    }
+
+    private void alone(String id) {
+        producer.sendBody(SINGLE_PATH, id);
+    }
+}
