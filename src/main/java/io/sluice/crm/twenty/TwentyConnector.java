@@ -38,6 +38,7 @@ public class TwentyConnector implements CrmConnector {
     private final TwentyRequests requests;
     private final CrmWriteVersions versions;
     private final TransactionTemplate transaction;
+    private final TwentyBatchWriter batches;
 
     public TwentyConnector(SluiceProperties properties, CrmHttpClients clients, CrmWriteVersions versions,
                            TransactionTemplate transaction, ObjectMapper objectMapper) {
@@ -51,6 +52,18 @@ public class TwentyConnector implements CrmConnector {
         this.requests = new TwentyRequests(objectMapper, twenty.noteTargetPersonField(), twenty.noteTargetOpportunityField());
         this.versions = versions;
         this.transaction = transaction;
+        this.batches = new TwentyBatchWriter(http, requests, versions);
+    }
+
+    /** Twenty Cloud takes up to 60 records per batch call (research crm.md §A.3). */
+    @Override
+    public int batchSize() {
+        return 60;
+    }
+
+    @Override
+    public List<io.sluice.crm.BatchOutcome> applyBatch(List<CrmChange> changes) {
+        return transaction.execute(tx -> batches.write(changes));
     }
 
     @Override

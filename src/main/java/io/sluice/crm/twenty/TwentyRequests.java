@@ -55,6 +55,10 @@ final class TwentyRequests {
     }
 
     CrmRequest person(Map<String, Object> person, String email) {
+        return upsert("person.upsert", "people", personRecord(person, email));
+    }
+
+    ObjectNode personRecord(Map<String, Object> person, String email) {
         ObjectNode record = json.createObjectNode();
         ObjectNode name = json.createObjectNode();
         putIfPresent(name, "firstName", person.get("firstName"));
@@ -64,10 +68,14 @@ final class TwentyRequests {
         }
         record.putObject("emails").put("primaryEmail", email);
         passThrough(record, person, PERSON_COMPOSED);
-        return upsert("person.upsert", "people", record);
+        return record;
     }
 
     CrmRequest opportunity(Map<String, Object> opportunity, String membershipId, String personId) {
+        return upsert("opportunity.upsert", "opportunities", opportunityRecord(opportunity, membershipId, personId));
+    }
+
+    ObjectNode opportunityRecord(Map<String, Object> opportunity, String membershipId, String personId) {
         ObjectNode record = json.createObjectNode();
         record.put("id", opportunityId(membershipId));
         Object amount = opportunity.get("amount");
@@ -84,10 +92,14 @@ final class TwentyRequests {
             record.put("pointOfContactId", personId);
         }
         passThrough(record, opportunity, OPPORTUNITY_COMPOSED);
-        return upsert("opportunity.upsert", "opportunities", record);
+        return record;
     }
 
     CrmRequest note(Map<String, Object> note, String externalId) {
+        return upsert("note.upsert", "notes", noteRecord(note, externalId));
+    }
+
+    ObjectNode noteRecord(Map<String, Object> note, String externalId) {
         ObjectNode record = json.createObjectNode();
         record.put("id", noteId(externalId));
         putIfPresent(record, "title", note.get("title"));
@@ -96,11 +108,16 @@ final class TwentyRequests {
             record.putObject("bodyV2").put("markdown", body.toString());
         }
         passThrough(record, note, NOTE_COMPOSED);
-        return upsert("note.upsert", "notes", record);
+        return record;
     }
 
     /** Links the note to the person and, when known, the opportunity; ids derive from the note's key. */
     CrmRequest noteTargets(String externalId, String personId, String opportunityId) {
+        ArrayNode targets = noteTargetRecords(externalId, personId, opportunityId);
+        return targets.isEmpty() ? null : new CrmRequest("noteTarget.upsert", "POST", "/rest/batch/noteTargets", "upsert=true", targets);
+    }
+
+    ArrayNode noteTargetRecords(String externalId, String personId, String opportunityId) {
         ArrayNode targets = json.createArrayNode();
         if (personId != null) {
             targets.addObject().put("id", Uuid5.forObject("noteTarget", externalId + ":person"))
@@ -110,7 +127,14 @@ final class TwentyRequests {
             targets.addObject().put("id", Uuid5.forObject("noteTarget", externalId + ":opportunity"))
                     .put("noteId", noteId(externalId)).put(noteTargetOpportunityField, opportunityId);
         }
-        return targets.isEmpty() ? null : new CrmRequest("noteTarget.upsert", "POST", "/rest/batch/noteTargets", "upsert=true", targets);
+        return targets;
+    }
+
+    /** One batch upsert of several records of a kind ({@code people}, {@code opportunities}, {@code notes}, {@code noteTargets}). */
+    CrmRequest batch(String operation, String plural, java.util.List<? extends com.fasterxml.jackson.databind.JsonNode> records) {
+        ArrayNode batch = json.createArrayNode();
+        records.forEach(batch::add);
+        return new CrmRequest(operation, "POST", "/rest/batch/" + plural, "upsert=true", batch);
     }
 
     private CrmRequest upsert(String operation, String plural, ObjectNode record) {

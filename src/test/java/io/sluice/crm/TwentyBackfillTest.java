@@ -1,0 +1,116 @@
+package io.sluice.crm;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.MappingBuilder;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import io.sluice.support.WhopApiStub;
+import io.sluice.support.WhopSyncTestBase;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.context.TestPropertySource;
+
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static io.sluice.support.WhopApiStub.member;
+import static io.sluice.support.WhopApiStub.membership;
+import static io.sluice.support.WhopApiStub.payment;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A Whop backfill into Twenty goes as batch upserts, one call per object kind; when Twenty refuses a batch, every
+ * record is retried alone and only the one Twenty refuses is dead-lettered.
+ */
+@TestPropertySource(properties = {"sluice.crm.provider=twenty", "sluice.crm.twenty.api-key=twenty-backfill-key",
+        "sluice.crm.twenty.max-requests=1000", "sluice.crm.twenty.per=1s"})
+class TwentyBackfillTest extends WhopSyncTestBase {
+
+    private static final WireMockServer TWENTY = new WireMockServer(WireMockConfiguration.options().dynamicPort());
+    private static final String T = "2026-01-20T14:03:11.000Z";
+
+    static {
+        TWENTY.start();
+    }
+
+    @DynamicPropertySource
+    static void twenty(DynamicPropertyRegistry registry) {
+        registry.add("sluice.crm.twenty.base-url", TWENTY::baseUrl);
+    }
+
+    @BeforeEach
+    void twentyAnswers() {
+        TWENTY.resetAll();
+        jdbc.update("DELETE FROM crm_write_version");
+        String people = IntStream.rangeClosed(1, 4).mapToObj(i -> "{\"id\":\"00000000-0000-4000-8000-00000000000" + i
+                + "\",\"emails\":{\"primaryEmail\":\"person" + i + "@example.com\",\"additionalEmails\":[]}}").collect(Collectors.joining(","));
+        TWENTY.stubFor(upsert("people").willReturn(created("{\"data\":{\"people\":[" + people + "]}}")));
+        TWENTY.stubFor(upsert("opportunities").willReturn(created("{\"data\":{\"opportunities\":[]}}")));
+        TWENTY.stubFor(upsert("opportunities").atPriority(1).withRequestBody(containing("\"LOST\"")).willReturn(aResponse()
+                .withStatus(400).withBody("{\"statusCode\":400,\"messages\":[\"Value LOST is not a valid option for stage\"]}")));
+        TWENTY.stubFor(upsert("notes").willReturn(created("{\"data\":{\"notes\":[]}}")));
+        TWENTY.stubFor(upsert("noteTargets").willReturn(created("{\"data\":{\"noteTargets\":[]}}")));
+    }
+
+    private static MappingBuilder upsert(String plural) {
+        return post(urlPathEqualTo("/rest/batch/" + plural)).withQueryParam("upsert", equalTo("true"))
+                .withHeader("Authorization", equalTo("Bearer twenty-backfill-key"));
+    }
+
+    private static com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder created(String body) {
+        return aResponse().withStatus(201).withHeader("Content-Type", "application/json").withBody(body);
+    }
+
+    @Test
+    void aBackfillGoesAsOneBatchPerKindAndARefusedRecordDeadLettersAlone() {
+        whop.pages("members", WhopApiStub.list(3, i -> member(i, T)), 2);
+        whop.pages("memberships", WhopApiStub.list(3, i -> membership(i, "active", false, T)), 2);
+        whop.pages("payments", WhopApiStub.list(3, i -> payment(i, i, "succeeded", T)), 2);
+        admin("PUT", "/api/pauses/crm", ADMIN_TOKEN); // the whole backfill reaches the inbox first: one batch
+        awaitSync(startSync("full"), "COMPLETED");
+        admin("DELETE", "/api/pauses/crm", ADMIN_TOKEN);
+        awaitInboxDrained();
+
+        assertThat(count("SELECT COUNT(*) FROM event_log WHERE status = 'DONE'")).isEqualTo(9);
+        List<LoggedRequest> people = TWENTY.findAll(postRequestedFor(urlPathEqualTo("/rest/batch/people")));
+        assertThat(people).hasSize(1);
+        assertThat(records(people.get(0))).isEqualTo(3);
+        assertThat(records(TWENTY.findAll(postRequestedFor(urlPathEqualTo("/rest/batch/opportunities"))).get(0))).isEqualTo(3);
+        assertThat(records(TWENTY.findAll(postRequestedFor(urlPathEqualTo("/rest/batch/notes"))).get(0))).isEqualTo(3);
+        assertThat(records(TWENTY.findAll(postRequestedFor(urlPathEqualTo("/rest/batch/noteTargets"))).get(0))).isEqualTo(6);
+
+        // a second run with a record Twenty refuses: the batch fails, each record is retried alone
+        TWENTY.resetRequests();
+        whop.pages("memberships", List.of(membership(1, "active", false, "2026-02-01T00:00:00.000Z"),
+                membership(4, "canceled", false, "2026-02-01T00:00:00.000Z")), 2);
+        admin("PUT", "/api/pauses/crm", ADMIN_TOKEN);
+        awaitSync(startSync("full"), "COMPLETED");
+        admin("DELETE", "/api/pauses/crm", ADMIN_TOKEN);
+        awaitInboxDrained();
+
+        assertThat(jdbc.queryForList("SELECT event_id FROM dead_letter", String.class))
+                .containsExactly("membership:mem_t4:2026-02-01T00:00:00Z");
+        assertThat(jdbc.queryForObject("SELECT error FROM dead_letter", String.class)).contains("not a valid option for stage");
+        assertThat(eventStatus("membership:mem_t1:2026-02-01T00:00:00Z")).isEqualTo("DONE");
+        assertThat(TWENTY.findAll(postRequestedFor(urlPathEqualTo("/rest/batch/opportunities")))).hasSize(3); // batch, then each alone
+    }
+
+    private int records(LoggedRequest request) {
+        try {
+            JsonNode body = json.readTree(request.getBodyAsString());
+            return body.size();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
