@@ -44,6 +44,7 @@ public class ZohoConnector implements CrmConnector {
     private final CrmWriteVersions versions;
     private final TransactionTemplate transaction;
     private final Duration limitWait;
+    private final ZohoBatchWriter batches;
 
     public ZohoConnector(SluiceProperties properties, CrmHttpClients clients, CrmWriteVersions versions,
                          TransactionTemplate transaction, ObjectMapper objectMapper, Clock clock) {
@@ -65,6 +66,18 @@ public class ZohoConnector implements CrmConnector {
         this.requests = new ZohoRequests(objectMapper, zoho.apiVersion(), zoho.membershipIdField(), zoho.runWorkflows());
         this.versions = versions;
         this.transaction = transaction;
+        this.batches = new ZohoBatchWriter(http, requests, versions, this);
+    }
+
+    /** Zoho's upsert takes up to 100 records per call (research crm.md §C.2). */
+    @Override
+    public int batchSize() {
+        return 100;
+    }
+
+    @Override
+    public List<io.sluice.crm.BatchOutcome> applyBatch(List<CrmChange> changes) {
+        return transaction.execute(tx -> batches.write(changes));
     }
 
     /**
@@ -132,7 +145,7 @@ public class ZohoConnector implements CrmConnector {
         return CrmWriteResult.APPLIED;
     }
 
-    private String writeNote(CrmChange change, String knownId, String contactId) {
+    String writeNote(CrmChange change, String knownId, String contactId) {
         if (knownId != null) {
             recordId(http.send(requests.updateNote(change.note(), knownId)), "note.update");
             return knownId;
@@ -183,12 +196,12 @@ public class ZohoConnector implements CrmConnector {
         return preview;
     }
 
-    private static String email(CrmChange change) {
+    static String email(CrmChange change) {
         Object email = change.person() == null ? null : change.person().get(CrmFieldSchema.PERSON_KEY);
         return email == null || email.toString().isBlank() ? null : email.toString().trim().toLowerCase(Locale.ROOT);
     }
 
-    private static String key(Map<String, Object> fields, String name) {
+    static String key(Map<String, Object> fields, String name) {
         Object value = fields == null ? null : fields.get(name);
         return value == null || value.toString().isBlank() ? null : value.toString();
     }

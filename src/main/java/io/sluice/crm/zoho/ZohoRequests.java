@@ -41,16 +41,32 @@ final class ZohoRequests {
     }
 
     CrmRequest contact(Map<String, Object> person, String email) {
+        return contacts(java.util.List.of(contactRecord(person, email)));
+    }
+
+    CrmRequest contacts(java.util.List<ObjectNode> records) {
+        return upsert("contact.upsert", "Contacts", "Email", records);
+    }
+
+    ObjectNode contactRecord(Map<String, Object> person, String email) {
         ObjectNode record = fields(person, Set.of(CrmFieldSchema.PERSON_KEY));
         record.put("Email", email);
         if (!record.hasNonNull("Last_Name")) {
             // mandatory in Zoho: a person known only by email gets it as the last name
             record.put("Last_Name", record.hasNonNull("First_Name") ? record.get("First_Name").asText() : email);
         }
-        return upsert("contact.upsert", "Contacts", "Email", record);
+        return record;
     }
 
     CrmRequest deal(Map<String, Object> opportunity, String membershipId, String contactId, Instant fallbackDate) {
+        return deals(java.util.List.of(dealRecord(opportunity, membershipId, contactId, fallbackDate)));
+    }
+
+    CrmRequest deals(java.util.List<ObjectNode> records) {
+        return upsert("deal.upsert", "Deals", membershipIdField, records);
+    }
+
+    ObjectNode dealRecord(Map<String, Object> opportunity, String membershipId, String contactId, Instant fallbackDate) {
         ObjectNode record = fields(opportunity, Set.of(CrmFieldSchema.OPPORTUNITY_KEY, "Closing_Date"));
         record.put(membershipIdField, membershipId);
         Object closing = opportunity.get("Closing_Date");
@@ -58,7 +74,7 @@ final class ZohoRequests {
         if (contactId != null) {
             record.putObject("Contact_Name").put("id", contactId);
         }
-        return upsert("deal.upsert", "Deals", membershipIdField, record);
+        return record;
     }
 
     CrmRequest createNote(Map<String, Object> note, String parentModule, String parentId) {
@@ -74,8 +90,9 @@ final class ZohoRequests {
         return new CrmRequest("note.update", "PUT", "/crm/" + version + "/Notes/" + noteId, null, data(record));
     }
 
-    private CrmRequest upsert(String operation, String module, String keyField, ObjectNode record) {
-        ObjectNode body = data(record);
+    private CrmRequest upsert(String operation, String module, String keyField, java.util.List<ObjectNode> records) {
+        ObjectNode body = json.createObjectNode();
+        records.forEach(body.putArray("data")::add);
         body.putArray("duplicate_check_fields").add(keyField);
         if (!runWorkflows) {
             body.putArray("trigger");

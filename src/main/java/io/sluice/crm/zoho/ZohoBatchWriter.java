@@ -1,0 +1,173 @@
+package io.sluice.crm.zoho;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sluice.crm.BatchOutcome;
+import io.sluice.crm.CrmChange;
+import io.sluice.crm.CrmException;
+import io.sluice.crm.CrmRejectedException;
+import io.sluice.crm.CrmWriteResult;
+import io.sluice.crm.http.CrmHttpClient;
+import io.sluice.crm.http.CrmResponse;
+import io.sluice.mapping.CrmFieldSchema;
+import io.sluice.store.CrmWriteVersions;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.function.Function;
+
+/**
+ * A backfill's changes written to Zoho with one Contacts upsert and one Deals upsert of up to 100 records each
+ * (research crm.md §C.2); Zoho answers per record, in order, so a record it refuses fails only the changes that need
+ * it (they are retried alone). Notes have no batch upsert and go one by one.
+ */
+final class ZohoBatchWriter {
+
+    private final CrmHttpClient http;
+    private final ZohoRequests requests;
+    private final CrmWriteVersions versions;
+    private final ZohoConnector connector;
+
+    ZohoBatchWriter(CrmHttpClient http, ZohoRequests requests, CrmWriteVersions versions, ZohoConnector connector) {
+        this.http = http;
+        this.requests = requests;
+        this.versions = versions;
+        this.connector = connector;
+    }
+
+    List<BatchOutcome> write(List<CrmChange> changes) {
+        Map<String, CrmWriteVersions.Written> contacts = lock("person", changes, ZohoConnector::email);
+        Map<String, CrmWriteVersions.Written> deals = lock("opportunity", changes, c -> ZohoConnector.key(c.opportunity(), CrmFieldSchema.OPPORTUNITY_KEY));
+        Map<String, CrmWriteVersions.Written> notes = lock("note", changes, c -> ZohoConnector.key(c.note(), CrmFieldSchema.NOTE_KEY));
+        RuntimeException[] failures = new RuntimeException[changes.size()];
+        boolean[] stale = new boolean[changes.size()];
+        Map<String, Integer> contactWriter = new LinkedHashMap<>();
+        Map<String, Integer> dealWriter = new LinkedHashMap<>();
+        for (int i = 0; i < changes.size(); i++) {
+            CrmChange change = changes.get(i);
+            String email = ZohoConnector.email(change);
+            String membershipId = ZohoConnector.key(change.opportunity(), CrmFieldSchema.OPPORTUNITY_KEY);
+            String noteKey = ZohoConnector.key(change.note(), CrmFieldSchema.NOTE_KEY);
+            boolean dealNewer = membershipId != null && deals.get(membershipId).acceptsChangeAt(change.sourceUpdatedAt());
+            boolean noteNewer = noteKey != null && notes.get(noteKey).acceptsChangeAt(change.sourceUpdatedAt());
+            if ((membershipId != null || noteKey != null) && !dealNewer && !noteNewer) {
+                stale[i] = true;
+                continue;
+            }
+            if (email != null && contacts.get(email).acceptsChangeAt(change.sourceUpdatedAt())) {
+                contactWriter.merge(email, i, (a, b) -> newer(changes, a, b));
+            }
+            if (dealNewer) {
+                dealWriter.merge(membershipId, i, (a, b) -> newer(changes, a, b));
+            }
+        }
+        Map<String, String> contactIds = new HashMap<>();
+        contacts.forEach((email, written) -> {
+            if (written.remoteId() != null) {
+                contactIds.put(email, written.remoteId());
+            }
+        });
+        if (!contactWriter.isEmpty()) {
+            List<ObjectNode> records = new ArrayList<>();
+            contactWriter.forEach((email, i) -> records.add(requests.contactRecord(changes.get(i).person(), email)));
+            List<String> ids = perRecord(http.send(requests.contacts(records)), records.size(), "contact.upsert", failures, changes,
+                    contactWriter, ZohoConnector::email);
+            int n = 0;
+            for (var entry : contactWriter.entrySet()) {
+                String id = ids.get(n++);
+                if (id != null) {
+                    contactIds.put(entry.getKey(), id);
+                    versions.written(contacts.get(entry.getKey()), id, changes.get(entry.getValue()).sourceUpdatedAt(),
+                            changes.get(entry.getValue()).eventId());
+                }
+            }
+        }
+        Map<String, String> dealIds = new HashMap<>();
+        if (!dealWriter.isEmpty()) {
+            List<ObjectNode> records = new ArrayList<>();
+            dealWriter.forEach((membershipId, i) -> records.add(requests.dealRecord(changes.get(i).opportunity(), membershipId,
+                    contactIds.get(ZohoConnector.email(changes.get(i))), changes.get(i).sourceUpdatedAt())));
+            List<String> ids = perRecord(http.send(requests.deals(records)), records.size(), "deal.upsert", failures, changes,
+                    dealWriter, c -> ZohoConnector.key(c.opportunity(), CrmFieldSchema.OPPORTUNITY_KEY));
+            int n = 0;
+            for (var entry : dealWriter.entrySet()) {
+                String id = ids.get(n++);
+                if (id != null) {
+                    dealIds.put(entry.getKey(), id);
+                    versions.written(deals.get(entry.getKey()), id, changes.get(entry.getValue()).sourceUpdatedAt(),
+                            changes.get(entry.getValue()).eventId());
+                }
+            }
+        }
+        for (int i = 0; i < changes.size(); i++) {
+            CrmChange change = changes.get(i);
+            String noteKey = ZohoConnector.key(change.note(), CrmFieldSchema.NOTE_KEY);
+            if (stale[i] || failures[i] != null || noteKey == null || !notes.get(noteKey).acceptsChangeAt(change.sourceUpdatedAt())) {
+                continue;
+            }
+            try {
+                CrmWriteVersions.Written note = notes.get(noteKey);
+                versions.written(note, connector.writeNote(change, note.remoteId(), contactIds.get(ZohoConnector.email(change))),
+                        change.sourceUpdatedAt(), change.eventId());
+            } catch (RuntimeException e) {
+                failures[i] = e;
+            }
+        }
+        List<BatchOutcome> outcomes = new ArrayList<>(changes.size());
+        for (int i = 0; i < changes.size(); i++) {
+            outcomes.add(stale[i] ? BatchOutcome.of(CrmWriteResult.STALE)
+                    : failures[i] != null ? BatchOutcome.failed(failures[i]) : BatchOutcome.of(CrmWriteResult.APPLIED));
+        }
+        return outcomes;
+    }
+
+    /** The record ids of Zoho's answer, in input order; null where Zoho refused that record (its changes fail). */
+    private static List<String> perRecord(CrmResponse response, int expected, String operation, RuntimeException[] failures,
+                                          List<CrmChange> changes, Map<String, Integer> writers, Function<CrmChange, String> keyOf) {
+        JsonNode data = response.json() == null ? null : response.json().path("data");
+        if (data == null || data.size() != expected) {
+            throw new CrmException("zoho answered " + operation + " with " + (data == null ? 0 : data.size()) + " results for "
+                    + expected + " records", true, null);
+        }
+        List<String> ids = new ArrayList<>(expected);
+        List<String> keys = new ArrayList<>(writers.keySet());
+        for (int n = 0; n < expected; n++) {
+            JsonNode record = data.get(n);
+            if ("success".equalsIgnoreCase(record.path("status").asText()) && record.path("details").hasNonNull("id")) {
+                ids.add(record.path("details").path("id").asText());
+                continue;
+            }
+            ids.add(null);
+            String key = keys.get(n);
+            RuntimeException refused = new CrmRejectedException("zoho refused " + operation + ": " + record.path("code").asText("error")
+                    + " " + record.path("message").asText("") + " " + record.path("details"));
+            for (int i = 0; i < changes.size(); i++) {
+                if (failures[i] == null && key.equals(keyOf.apply(changes.get(i)))) {
+                    failures[i] = refused;
+                }
+            }
+        }
+        return ids;
+    }
+
+    private Map<String, CrmWriteVersions.Written> lock(String type, List<CrmChange> changes, Function<CrmChange, String> keyOf) {
+        TreeSet<String> keys = new TreeSet<>(); // one order for every writer: no deadlocks
+        changes.forEach(c -> {
+            String key = keyOf.apply(c);
+            if (key != null) {
+                keys.add(key);
+            }
+        });
+        Map<String, CrmWriteVersions.Written> locked = new HashMap<>();
+        keys.forEach(key -> locked.put(key, versions.lock(ZohoConnector.PROVIDER, type, key)));
+        return locked;
+    }
+
+    private static int newer(List<CrmChange> changes, int a, int b) {
+        return changes.get(b).sourceUpdatedAt().isAfter(changes.get(a).sourceUpdatedAt()) ? b : a;
+    }
+}
