@@ -159,6 +159,17 @@ class OdooConnectorTest extends SluiceTestBase {
     }
 
     @Test
+    void aMalformedAnswerIsRetriedNotTakenForSuccess() {
+        ODOO.stubFor(call("res.partner", "create").atPriority(1).willReturn(aResponse().withStatus(200).withBody("<html>proxy</html>")));
+
+        awaitStatus(Crms.sendMembership(port, "msg_od_bad", 1, "active", false, T), "DEAD");
+
+        ODOO.verify(exactly(3), postRequestedFor(urlPathEqualTo("/json/2/res.partner/create")));
+        ODOO.verify(exactly(0), postRequestedFor(urlPathEqualTo("/json/2/crm.lead/create")));
+        assertThat(jdbc.queryForObject("SELECT error FROM dead_letter WHERE event_id = 'msg_od_bad'", String.class)).contains("not JSON");
+    }
+
+    @Test
     void repeatedFailuresOpenTheBreakerNothingIsDoneAndReplayCompletesEveryEvent() {
         ODOO.stubFor(post(urlPathEqualTo("/json/2/res.partner/search_read")).atPriority(1).willReturn(aResponse().withStatus(500)));
         List<String> ids = List.of("msg_od_cb1", "msg_od_cb2", "msg_od_cb3");

@@ -128,6 +128,17 @@ class ZohoConnectorTest extends SluiceTestBase {
     }
 
     @Test
+    void aMalformedAnswerIsRetriedNotTakenForSuccess() {
+        ZOHO.stubFor(post(urlPathEqualTo(API + "/Contacts/upsert")).atPriority(1).willReturn(okJson("{\"info\":{}}")));
+
+        awaitStatus(Crms.sendMembership(port, "msg_zo_bad", 1, "active", false, T), "DEAD");
+
+        ZOHO.verify(exactly(3), postRequestedFor(urlPathEqualTo(API + "/Contacts/upsert")));
+        ZOHO.verify(exactly(0), postRequestedFor(urlPathEqualTo(API + "/Deals/upsert")));
+        assertThat(adminJson("GET", "/api/dead-letters").path("items").get(0).path("error").asText()).contains("without data[0]");
+    }
+
+    @Test
     void aPerRecordErrorDeadLettersTheEventWithZohosCodeAndMessage() {
         ZOHO.stubFor(post(urlPathEqualTo(API + "/Deals/upsert")).atPriority(1).willReturn(okJson("{\"data\":[{\"code\":\"INVALID_DATA\","
                 + "\"details\":{\"api_name\":\"Stage\",\"json_path\":\"$.data[0].Stage\"},\"message\":\"invalid data\",\"status\":\"error\"}]}")));
