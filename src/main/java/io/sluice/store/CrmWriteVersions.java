@@ -42,6 +42,18 @@ public class CrmWriteVersions {
                 provider, objectType, key);
     }
 
+    /**
+     * Locks the rows of several objects of one type, in sorted key order: every writer takes locks in the same order,
+     * so two batches (or a batch and a single write) never wait for each other in a cycle.
+     */
+    public java.util.Map<String, Written> lockAll(String provider, String objectType, java.util.Collection<String> keys) {
+        java.util.Map<String, Written> locked = new java.util.HashMap<>();
+        for (String key : new java.util.TreeSet<>(keys)) {
+            locked.put(key, lock(provider, objectType, key));
+        }
+        return locked;
+    }
+
     /** The provider's id of an object written earlier, without locking. */
     public Optional<String> remoteId(String provider, String objectType, String key) {
         return jdbc.queryForList("SELECT remote_id FROM crm_write_version WHERE provider = ? AND object_type = ? AND object_key = ? "

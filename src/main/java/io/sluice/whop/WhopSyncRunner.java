@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sluice.config.SluiceProperties;
 import io.sluice.event.CanonicalEvent;
-import io.sluice.event.EventStatus;
 import io.sluice.metrics.SluiceMetrics;
 import io.sluice.store.EventLog;
 import io.sluice.store.PauseStore;

@@ -1,6 +1,5 @@
 package io.sluice.whop;
 
-import io.sluice.support.WhopApiStub;
 import io.sluice.support.WhopSyncTestBase;
 import org.junit.jupiter.api.Test;
 import org.springframework.test.annotation.DirtiesContext;

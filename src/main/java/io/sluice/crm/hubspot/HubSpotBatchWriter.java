@@ -2,13 +2,13 @@ package io.sluice.crm.hubspot;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sluice.crm.BatchOutcome;
+import io.sluice.crm.ChangeKeys;
 import io.sluice.crm.CrmChange;
 import io.sluice.crm.CrmException;
 import io.sluice.crm.CrmRejectedException;
 import io.sluice.crm.CrmWriteResult;
 import io.sluice.crm.http.CrmHttpClient;
 import io.sluice.crm.http.CrmResponse;
-import io.sluice.mapping.CrmFieldSchema;
 import io.sluice.store.CrmWriteVersions;
 
 import java.util.ArrayList;
@@ -16,7 +16,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
+import java.util.function.Function;
 
 /**
  * A backfill's changes written to HubSpot with batch calls (research crm.md §B.3): one contacts upsert, one deals
@@ -43,9 +43,9 @@ final class HubSpotBatchWriter {
 
     /** Runs inside the caller's transaction. */
     List<BatchOutcome> write(List<CrmChange> changes) {
-        Map<String, CrmWriteVersions.Written> contacts = lock("person", changes, c -> HubSpotConnector.email(c));
-        Map<String, CrmWriteVersions.Written> deals = lock("opportunity", changes, c -> HubSpotConnector.key(c.opportunity(), CrmFieldSchema.OPPORTUNITY_KEY));
-        Map<String, CrmWriteVersions.Written> notes = lock("note", changes, c -> HubSpotConnector.key(c.note(), CrmFieldSchema.NOTE_KEY));
+        Map<String, CrmWriteVersions.Written> contacts = versions.lockAll(HubSpotConnector.PROVIDER, "person", keys(changes, ChangeKeys::email));
+        Map<String, CrmWriteVersions.Written> deals = versions.lockAll(HubSpotConnector.PROVIDER, "opportunity", keys(changes, ChangeKeys::membershipId));
+        Map<String, CrmWriteVersions.Written> notes = versions.lockAll(HubSpotConnector.PROVIDER, "note", keys(changes, ChangeKeys::noteKey));
         RuntimeException[] failures = new RuntimeException[changes.size()];
         boolean[] stale = new boolean[changes.size()];
 
@@ -54,9 +54,9 @@ final class HubSpotBatchWriter {
         Map<String, Integer> dealWriter = new LinkedHashMap<>();
         for (int i = 0; i < changes.size(); i++) {
             CrmChange change = changes.get(i);
-            String email = HubSpotConnector.email(change);
-            String membershipId = HubSpotConnector.key(change.opportunity(), CrmFieldSchema.OPPORTUNITY_KEY);
-            String noteKey = HubSpotConnector.key(change.note(), CrmFieldSchema.NOTE_KEY);
+            String email = ChangeKeys.email(change);
+            String membershipId = ChangeKeys.membershipId(change);
+            String noteKey = ChangeKeys.noteKey(change);
             boolean dealNewer = membershipId != null && deals.get(membershipId).acceptsChangeAt(change.sourceUpdatedAt());
             boolean noteNewer = noteKey != null && notes.get(noteKey).acceptsChangeAt(change.sourceUpdatedAt());
             if ((membershipId != null || noteKey != null) && !dealNewer && !noteNewer) {
@@ -64,10 +64,10 @@ final class HubSpotBatchWriter {
                 continue;
             }
             if (email != null && contacts.get(email).acceptsChangeAt(change.sourceUpdatedAt())) {
-                contactWriter.merge(email, i, (a, b) -> newer(changes, a, b));
+                contactWriter.merge(email, i, (a, b) -> ChangeKeys.newer(changes, a, b));
             }
             if (dealNewer) {
-                dealWriter.merge(membershipId, i, (a, b) -> newer(changes, a, b));
+                dealWriter.merge(membershipId, i, (a, b) -> ChangeKeys.newer(changes, a, b));
             }
         }
 
@@ -77,14 +77,14 @@ final class HubSpotBatchWriter {
 
         for (int i = 0; i < changes.size(); i++) {
             CrmChange change = changes.get(i);
-            String noteKey = HubSpotConnector.key(change.note(), CrmFieldSchema.NOTE_KEY);
+            String noteKey = ChangeKeys.noteKey(change);
             if (stale[i] || failures[i] != null || noteKey == null || !notes.get(noteKey).acceptsChangeAt(change.sourceUpdatedAt())) {
                 continue;
             }
             try {
-                String email = HubSpotConnector.email(change);
+                String email = ChangeKeys.email(change);
                 String contactId = email == null ? null : contactIds.getOrDefault(email, contacts.get(email).remoteId());
-                String noteMembership = HubSpotConnector.key(change.note(), "membershipId");
+                String noteMembership = ChangeKeys.field(change.note(), "membershipId");
                 String dealId = noteMembership == null ? null
                         : dealIds.getOrDefault(noteMembership, versions.remoteId(HubSpotConnector.PROVIDER, "opportunity", noteMembership).orElse(null));
                 CrmWriteVersions.Written note = notes.get(noteKey);
@@ -110,7 +110,7 @@ final class HubSpotBatchWriter {
         List<HubSpotRequests.Input> inputs = new ArrayList<>();
         writers.forEach((email, i) -> inputs.add(new HubSpotRequests.Input(email, requests.contactProperties(changes.get(i).person(), email))));
         Map<String, String> ids = results(http.send(requests.contacts(inputs)), "email");
-        recordOrFail(changes, writers, locked, ids, failures, "contact", c -> HubSpotConnector.email(c));
+        recordOrFail(changes, writers, locked, ids, failures, "contact", ChangeKeys::email);
         return ids;
     }
 
@@ -126,14 +126,14 @@ final class HubSpotBatchWriter {
                 inputs.add(new HubSpotRequests.Input(membershipId, requests.dealProperties(change.opportunity(), membershipId, pipelineAndStage)));
                 sent.put(membershipId, i);
             } catch (RuntimeException e) {
-                failAll(changes, failures, e, c -> membershipId.equals(HubSpotConnector.key(c.opportunity(), CrmFieldSchema.OPPORTUNITY_KEY)));
+                failAll(changes, failures, e, c -> membershipId.equals(ChangeKeys.membershipId(c)));
             }
         });
         if (inputs.isEmpty()) {
             return Map.of();
         }
         Map<String, String> ids = results(http.send(requests.deals(inputs)), requests.membershipIdProperty());
-        recordOrFail(changes, sent, locked, ids, failures, "deal", c -> HubSpotConnector.key(c.opportunity(), CrmFieldSchema.OPPORTUNITY_KEY));
+        recordOrFail(changes, sent, locked, ids, failures, "deal", ChangeKeys::membershipId);
         return ids;
     }
 
@@ -141,7 +141,7 @@ final class HubSpotBatchWriter {
                            Map<String, String> dealIds, Map<String, CrmWriteVersions.Written> contacts) {
         List<String[]> pairs = new ArrayList<>();
         dealWriters.forEach((membershipId, i) -> {
-            String email = HubSpotConnector.email(changes.get(i));
+            String email = ChangeKeys.email(changes.get(i));
             String dealId = dealIds.get(membershipId);
             String contactId = email == null ? null : contactIds.getOrDefault(email, contacts.get(email).remoteId());
             if (dealId != null && contactId != null) {
@@ -192,23 +192,9 @@ final class HubSpotBatchWriter {
         }
     }
 
-    private Map<String, CrmWriteVersions.Written> lock(String type, List<CrmChange> changes,
-                                                       java.util.function.Function<CrmChange, String> keyOf) {
-        TreeSet<String> keys = new TreeSet<>(); // one order for every writer: no deadlocks
-        changes.forEach(c -> {
-            String key = keyOf.apply(c);
-            if (key != null) {
-                keys.add(key);
-            }
-        });
-        Map<String, CrmWriteVersions.Written> locked = new HashMap<>();
-        for (String key : keys) {
-            locked.put(key, versions.lock(HubSpotConnector.PROVIDER, type, key));
-        }
-        return locked;
-    }
 
-    private static int newer(List<CrmChange> changes, int a, int b) {
-        return changes.get(b).sourceUpdatedAt().isAfter(changes.get(a).sourceUpdatedAt()) ? b : a;
+
+    private static List<String> keys(List<CrmChange> changes, Function<CrmChange, String> keyOf) {
+        return changes.stream().map(keyOf).filter(java.util.Objects::nonNull).toList();
     }
 }

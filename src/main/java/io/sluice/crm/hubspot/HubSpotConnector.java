@@ -3,6 +3,7 @@ package io.sluice.crm.hubspot;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sluice.config.SluiceProperties;
+import io.sluice.crm.ChangeKeys;
 import io.sluice.crm.CrmChange;
 import io.sluice.crm.CrmConnector;
 import io.sluice.crm.CrmException;
@@ -118,9 +119,9 @@ public class HubSpotConnector implements CrmConnector {
     }
 
     private CrmWriteResult applyLocked(CrmChange change) {
-        String email = email(change);
-        String membershipId = key(change.opportunity(), CrmFieldSchema.OPPORTUNITY_KEY);
-        String noteKey = key(change.note(), CrmFieldSchema.NOTE_KEY);
+        String email = ChangeKeys.email(change);
+        String membershipId = ChangeKeys.membershipId(change);
+        String noteKey = ChangeKeys.noteKey(change);
         CrmWriteVersions.Written contact = email == null ? null : versions.lock(PROVIDER, "person", email);
         CrmWriteVersions.Written deal = membershipId == null ? null : versions.lock(PROVIDER, "opportunity", membershipId);
         CrmWriteVersions.Written note = noteKey == null ? null : versions.lock(PROVIDER, "note", noteKey);
@@ -144,7 +145,7 @@ public class HubSpotConnector implements CrmConnector {
             versions.written(deal, dealId, change.sourceUpdatedAt(), change.eventId());
         }
         if (noteNewer) {
-            String noteMembership = key(change.note(), "membershipId");
+            String noteMembership = ChangeKeys.field(change.note(), "membershipId");
             String dealId = noteMembership == null ? null : versions.remoteId(PROVIDER, "opportunity", noteMembership).orElse(null);
             versions.written(note, writeNote(change, noteKey, note.remoteId(), contactId, dealId), change.sourceUpdatedAt(),
                     change.eventId());
@@ -193,11 +194,11 @@ public class HubSpotConnector implements CrmConnector {
     @Override
     public List<Map<String, Object>> preview(CrmChange change) {
         List<Map<String, Object>> preview = new ArrayList<>();
-        String email = email(change);
+        String email = ChangeKeys.email(change);
         if (email != null) {
             preview.add(requests.contact(change.person(), email).describe());
         }
-        String membershipId = key(change.opportunity(), CrmFieldSchema.OPPORTUNITY_KEY);
+        String membershipId = ChangeKeys.membershipId(change);
         if (membershipId != null) {
             Object stage = change.opportunity().get("dealstage");
             String[] pipelineAndStage = stage == null ? null : new String[]{"<id of pipeline " + "resolved at write time>",
@@ -207,21 +208,13 @@ public class HubSpotConnector implements CrmConnector {
                 preview.add(requests.associateDealWithContact("<deal id>", "<contact id>").describe());
             }
         }
-        String noteKey = key(change.note(), CrmFieldSchema.NOTE_KEY);
+        String noteKey = ChangeKeys.noteKey(change);
         if (noteKey != null) {
             preview.add(requests.createNote(change.note(), noteKey, change.sourceUpdatedAt(), email == null ? null : "<contact id>",
-                    key(change.note(), "membershipId") == null ? null : "<deal id>").describe());
+                    ChangeKeys.field(change.note(), "membershipId") == null ? null : "<deal id>").describe());
         }
         return preview;
     }
 
-    static String email(CrmChange change) {
-        Object email = change.person() == null ? null : change.person().get(CrmFieldSchema.PERSON_KEY);
-        return email == null || email.toString().isBlank() ? null : email.toString().trim().toLowerCase(Locale.ROOT);
-    }
 
-    static String key(Map<String, Object> fields, String name) {
-        Object value = fields == null ? null : fields.get(name);
-        return value == null || value.toString().isBlank() ? null : value.toString();
-    }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sluice.config.SluiceProperties;
+import io.sluice.crm.ChangeKeys;
 import io.sluice.crm.CrmChange;
 import io.sluice.crm.CrmConnector;
 import io.sluice.crm.CrmRejectedException;
@@ -22,7 +23,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -94,9 +94,9 @@ public class OdooConnector implements CrmConnector {
     }
 
     private CrmWriteResult applyLocked(CrmChange change) {
-        String email = email(change);
-        String membershipId = key(change.opportunity(), CrmFieldSchema.OPPORTUNITY_KEY);
-        String noteKey = key(change.note(), CrmFieldSchema.NOTE_KEY);
+        String email = ChangeKeys.email(change);
+        String membershipId = ChangeKeys.membershipId(change);
+        String noteKey = ChangeKeys.noteKey(change);
         CrmWriteVersions.Written partner = email == null ? null : versions.lock(PROVIDER, "person", email);
         CrmWriteVersions.Written lead = membershipId == null ? null : versions.lock(PROVIDER, "opportunity", membershipId);
         CrmWriteVersions.Written note = noteKey == null ? null : versions.lock(PROVIDER, "note", noteKey);
@@ -166,19 +166,19 @@ public class OdooConnector implements CrmConnector {
 
     private long writeNote(CrmChange change, String knownMessageId, Long partnerId) {
         Object body = change.note().get("body");
-        String text = body == null ? key(change.note(), CrmFieldSchema.NOTE_KEY) : body.toString();
+        String text = body == null ? ChangeKeys.noteKey(change) : body.toString();
         if (knownMessageId != null) {
             ObjectNode vals = json.createObjectNode().put("body", text);
             odoo.write("mail.message", Long.parseLong(knownMessageId), vals);
             return Long.parseLong(knownMessageId);
         }
-        String noteMembership = key(change.note(), "membershipId");
+        String noteMembership = ChangeKeys.field(change.note(), "membershipId");
         String leadId = noteMembership == null ? null : versions.remoteId(PROVIDER, "opportunity", noteMembership).orElse(null);
         if (leadId != null) {
             return odoo.messagePost("crm.lead", Long.parseLong(leadId), text);
         }
         if (partnerId == null) {
-            throw new CrmRejectedException("odoo note " + key(change.note(), CrmFieldSchema.NOTE_KEY)
+            throw new CrmRejectedException("odoo note " + ChangeKeys.noteKey(change)
                     + " has neither a lead nor a partner to be posted on (no email mapped)");
         }
         return odoo.messagePost("res.partner", partnerId, text);
@@ -213,7 +213,7 @@ public class OdooConnector implements CrmConnector {
     @Override
     public List<Map<String, Object>> preview(CrmChange change) {
         List<Map<String, Object>> preview = new ArrayList<>();
-        String email = email(change);
+        String email = ChangeKeys.email(change);
         if (email != null) {
             ArrayNode domain = json.createArrayNode();
             domain.addArray().add("email").add("=ilike").add(email);
@@ -221,7 +221,7 @@ public class OdooConnector implements CrmConnector {
             search.set("domain", domain);
             preview.add(odoo.json2Request("res.partner.search_read", "res.partner", "search_read", search).describe());
         }
-        String membershipId = key(change.opportunity(), CrmFieldSchema.OPPORTUNITY_KEY);
+        String membershipId = ChangeKeys.membershipId(change);
         if (membershipId != null) {
             ObjectNode vals = values(change.opportunity(), Set.of(CrmFieldSchema.OPPORTUNITY_KEY, "stage"));
             vals.put(leadKeyField, membershipId);
@@ -231,7 +231,7 @@ public class OdooConnector implements CrmConnector {
             named.putArray("vals_list").add(vals);
             preview.add(odoo.json2Request("crm.lead.create", "crm.lead", "create (or write, when found)", named).describe());
         }
-        if (key(change.note(), CrmFieldSchema.NOTE_KEY) != null) {
+        if (ChangeKeys.noteKey(change) != null) {
             ObjectNode named = json.createObjectNode().put("body", String.valueOf(change.note().get("body")))
                     .put("message_type", "comment").put("subtype_xmlid", "mail.mt_note");
             preview.add(odoo.json2Request("crm.lead.message_post", "crm.lead", "message_post", named).describe());
@@ -239,13 +239,5 @@ public class OdooConnector implements CrmConnector {
         return preview;
     }
 
-    private static String email(CrmChange change) {
-        Object email = change.person() == null ? null : change.person().get(CrmFieldSchema.PERSON_KEY);
-        return email == null || email.toString().isBlank() ? null : email.toString().trim().toLowerCase(Locale.ROOT);
-    }
 
-    private static String key(Map<String, Object> fields, String name) {
-        Object value = fields == null ? null : fields.get(name);
-        return value == null || value.toString().isBlank() ? null : value.toString();
-    }
 }

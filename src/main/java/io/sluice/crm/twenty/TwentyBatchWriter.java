@@ -3,12 +3,12 @@ package io.sluice.crm.twenty;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sluice.crm.BatchOutcome;
+import io.sluice.crm.ChangeKeys;
 import io.sluice.crm.CrmChange;
 import io.sluice.crm.CrmException;
 import io.sluice.crm.CrmWriteResult;
 import io.sluice.crm.http.CrmHttpClient;
 import io.sluice.crm.http.CrmResponse;
-import io.sluice.mapping.CrmFieldSchema;
 import io.sluice.store.CrmWriteVersions;
 
 import java.util.ArrayList;
@@ -17,7 +17,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeSet;
 import java.util.function.Function;
 
 /**
@@ -40,19 +39,18 @@ final class TwentyBatchWriter {
 
     /** Runs inside the caller's transaction. */
     List<BatchOutcome> write(List<CrmChange> changes) {
-        Map<String, CrmWriteVersions.Written> people = lock("person", changes, TwentyRequests::email);
-        Map<String, CrmWriteVersions.Written> opportunities = lock("opportunity", changes,
-                c -> key(c.opportunity(), CrmFieldSchema.OPPORTUNITY_KEY));
-        Map<String, CrmWriteVersions.Written> notes = lock("note", changes, c -> key(c.note(), CrmFieldSchema.NOTE_KEY));
+        Map<String, CrmWriteVersions.Written> people = versions.lockAll(TwentyConnector.PROVIDER, "person", keys(changes, ChangeKeys::email));
+        Map<String, CrmWriteVersions.Written> opportunities = versions.lockAll(TwentyConnector.PROVIDER, "opportunity", keys(changes, ChangeKeys::membershipId));
+        Map<String, CrmWriteVersions.Written> notes = versions.lockAll(TwentyConnector.PROVIDER, "note", keys(changes, ChangeKeys::noteKey));
         boolean[] stale = new boolean[changes.size()];
         Map<String, Integer> personWriter = new LinkedHashMap<>();
         Map<String, Integer> opportunityWriter = new LinkedHashMap<>();
         Map<String, Integer> noteWriter = new LinkedHashMap<>();
         for (int i = 0; i < changes.size(); i++) {
             CrmChange change = changes.get(i);
-            String email = TwentyRequests.email(change);
-            String membershipId = key(change.opportunity(), CrmFieldSchema.OPPORTUNITY_KEY);
-            String noteKey = key(change.note(), CrmFieldSchema.NOTE_KEY);
+            String email = ChangeKeys.email(change);
+            String membershipId = ChangeKeys.membershipId(change);
+            String noteKey = ChangeKeys.noteKey(change);
             boolean opportunityNewer = membershipId != null && opportunities.get(membershipId).acceptsChangeAt(change.sourceUpdatedAt());
             boolean noteNewer = noteKey != null && notes.get(noteKey).acceptsChangeAt(change.sourceUpdatedAt());
             if ((membershipId != null || noteKey != null) && !opportunityNewer && !noteNewer) {
@@ -60,13 +58,13 @@ final class TwentyBatchWriter {
                 continue;
             }
             if (email != null && people.get(email).acceptsChangeAt(change.sourceUpdatedAt())) {
-                personWriter.merge(email, i, (a, b) -> newer(changes, a, b));
+                personWriter.merge(email, i, (a, b) -> ChangeKeys.newer(changes, a, b));
             }
             if (opportunityNewer) {
-                opportunityWriter.merge(membershipId, i, (a, b) -> newer(changes, a, b));
+                opportunityWriter.merge(membershipId, i, (a, b) -> ChangeKeys.newer(changes, a, b));
             }
             if (noteNewer) {
-                noteWriter.merge(noteKey, i, (a, b) -> newer(changes, a, b));
+                noteWriter.merge(noteKey, i, (a, b) -> ChangeKeys.newer(changes, a, b));
             }
         }
 
@@ -98,7 +96,7 @@ final class TwentyBatchWriter {
         if (!opportunityWriter.isEmpty()) {
             List<ObjectNode> records = new ArrayList<>();
             opportunityWriter.forEach((membershipId, i) -> records.add(requests.opportunityRecord(changes.get(i).opportunity(),
-                    membershipId, personIds.get(TwentyRequests.email(changes.get(i))))));
+                    membershipId, personIds.get(ChangeKeys.email(changes.get(i))))));
             http.send(requests.batch("opportunity.upsert.batch", "opportunities", records));
             opportunityWriter.forEach((membershipId, i) -> versions.written(opportunities.get(membershipId),
                     TwentyRequests.opportunityId(membershipId), changes.get(i).sourceUpdatedAt(), changes.get(i).eventId()));
@@ -109,10 +107,10 @@ final class TwentyBatchWriter {
             noteWriter.forEach((noteKey, i) -> {
                 CrmChange change = changes.get(i);
                 records.add(requests.noteRecord(change.note(), noteKey));
-                String noteMembership = key(change.note(), "membershipId");
+                String noteMembership = ChangeKeys.field(change.note(), "membershipId");
                 String opportunity = noteMembership == null ? null
                         : versions.remoteId(TwentyConnector.PROVIDER, "opportunity", noteMembership).orElse(null);
-                requests.noteTargetRecords(noteKey, personIds.get(TwentyRequests.email(change)), opportunity).forEach(targets::add);
+                requests.noteTargetRecords(noteKey, personIds.get(ChangeKeys.email(change)), opportunity).forEach(targets::add);
             });
             http.send(requests.batch("note.upsert.batch", "notes", records));
             if (!targets.isEmpty()) {
@@ -128,25 +126,10 @@ final class TwentyBatchWriter {
         return outcomes;
     }
 
-    private Map<String, CrmWriteVersions.Written> lock(String type, List<CrmChange> changes, Function<CrmChange, String> keyOf) {
-        TreeSet<String> keys = new TreeSet<>(); // one order for every writer: no deadlocks
-        changes.forEach(c -> {
-            String key = keyOf.apply(c);
-            if (key != null) {
-                keys.add(key);
-            }
-        });
-        Map<String, CrmWriteVersions.Written> locked = new HashMap<>();
-        keys.forEach(key -> locked.put(key, versions.lock(TwentyConnector.PROVIDER, type, key)));
-        return locked;
-    }
 
-    private static String key(Map<String, Object> fields, String name) {
-        Object value = fields == null ? null : fields.get(name);
-        return value == null || value.toString().isBlank() ? null : value.toString();
-    }
 
-    private static int newer(List<CrmChange> changes, int a, int b) {
-        return changes.get(b).sourceUpdatedAt().isAfter(changes.get(a).sourceUpdatedAt()) ? b : a;
+
+    private static List<String> keys(List<CrmChange> changes, Function<CrmChange, String> keyOf) {
+        return changes.stream().map(keyOf).filter(java.util.Objects::nonNull).toList();
     }
 }

@@ -3,6 +3,7 @@ package io.sluice.crm.twenty;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sluice.config.SluiceProperties;
+import io.sluice.crm.ChangeKeys;
 import io.sluice.crm.CrmChange;
 import io.sluice.crm.CrmConnector;
 import io.sluice.crm.CrmException;
@@ -82,9 +83,9 @@ public class TwentyConnector implements CrmConnector {
     }
 
     private CrmWriteResult applyLocked(CrmChange change) {
-        String email = TwentyRequests.email(change);
-        String membershipId = key(change.opportunity(), CrmFieldSchema.OPPORTUNITY_KEY);
-        String noteKey = key(change.note(), CrmFieldSchema.NOTE_KEY);
+        String email = ChangeKeys.email(change);
+        String membershipId = ChangeKeys.membershipId(change);
+        String noteKey = ChangeKeys.noteKey(change);
         // locks in one order (person, opportunity, note) for every event: no deadlocks between events
         CrmWriteVersions.Written person = email == null ? null : versions.lock(PROVIDER, "person", email);
         CrmWriteVersions.Written opportunity = membershipId == null ? null : versions.lock(PROVIDER, "opportunity", membershipId);
@@ -105,7 +106,7 @@ public class TwentyConnector implements CrmConnector {
         }
         if (noteNewer) {
             http.send(requests.note(change.note(), noteKey));
-            String noteMembership = key(change.note(), "membershipId");
+            String noteMembership = ChangeKeys.field(change.note(), "membershipId");
             String linkedOpportunity = noteMembership == null ? null
                     : versions.remoteId(PROVIDER, "opportunity", noteMembership).orElse(null);
             CrmRequest targets = requests.noteTargets(noteKey, personId, linkedOpportunity);
@@ -129,19 +130,19 @@ public class TwentyConnector implements CrmConnector {
     @Override
     public List<Map<String, Object>> preview(CrmChange change) {
         List<Map<String, Object>> preview = new ArrayList<>();
-        String email = TwentyRequests.email(change);
+        String email = ChangeKeys.email(change);
         String personId = email == null ? null : "<id Twenty returns for " + email + ">";
         if (email != null) {
             preview.add(requests.person(change.person(), email).describe());
         }
-        String membershipId = key(change.opportunity(), CrmFieldSchema.OPPORTUNITY_KEY);
+        String membershipId = ChangeKeys.membershipId(change);
         if (membershipId != null) {
             preview.add(requests.opportunity(change.opportunity(), membershipId, personId).describe());
         }
-        String noteKey = key(change.note(), CrmFieldSchema.NOTE_KEY);
+        String noteKey = ChangeKeys.noteKey(change);
         if (noteKey != null) {
             preview.add(requests.note(change.note(), noteKey).describe());
-            String noteMembership = key(change.note(), "membershipId");
+            String noteMembership = ChangeKeys.field(change.note(), "membershipId");
             CrmRequest targets = requests.noteTargets(noteKey, personId,
                     noteMembership == null ? null : TwentyRequests.opportunityId(noteMembership));
             if (targets != null) {
@@ -151,8 +152,4 @@ public class TwentyConnector implements CrmConnector {
         return preview;
     }
 
-    private static String key(Map<String, Object> fields, String name) {
-        Object value = fields == null ? null : fields.get(name);
-        return value == null || value.toString().isBlank() ? null : value.toString();
-    }
 }

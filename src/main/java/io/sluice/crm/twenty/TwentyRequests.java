@@ -3,7 +3,6 @@ package io.sluice.crm.twenty;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.sluice.crm.CrmChange;
 import io.sluice.crm.Uuid5;
 import io.sluice.crm.http.CrmRequest;
 import io.sluice.mapping.CrmFieldSchema;
@@ -41,10 +40,6 @@ final class TwentyRequests {
         this.noteTargetOpportunityField = noteTargetOpportunityField;
     }
 
-    static String email(CrmChange change) {
-        Object email = change.person() == null ? null : change.person().get(CrmFieldSchema.PERSON_KEY);
-        return email == null || email.toString().isBlank() ? null : email.toString().trim().toLowerCase(java.util.Locale.ROOT);
-    }
 
     static String opportunityId(String membershipId) {
         return Uuid5.forObject("opportunity", membershipId);

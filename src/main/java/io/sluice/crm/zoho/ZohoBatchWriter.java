@@ -3,13 +3,13 @@ package io.sluice.crm.zoho;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sluice.crm.BatchOutcome;
+import io.sluice.crm.ChangeKeys;
 import io.sluice.crm.CrmChange;
 import io.sluice.crm.CrmException;
 import io.sluice.crm.CrmRejectedException;
 import io.sluice.crm.CrmWriteResult;
 import io.sluice.crm.http.CrmHttpClient;
 import io.sluice.crm.http.CrmResponse;
-import io.sluice.mapping.CrmFieldSchema;
 import io.sluice.store.CrmWriteVersions;
 
 import java.util.ArrayList;
@@ -17,7 +17,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
 import java.util.function.Function;
 
 /**
@@ -40,18 +39,18 @@ final class ZohoBatchWriter {
     }
 
     List<BatchOutcome> write(List<CrmChange> changes) {
-        Map<String, CrmWriteVersions.Written> contacts = lock("person", changes, ZohoConnector::email);
-        Map<String, CrmWriteVersions.Written> deals = lock("opportunity", changes, c -> ZohoConnector.key(c.opportunity(), CrmFieldSchema.OPPORTUNITY_KEY));
-        Map<String, CrmWriteVersions.Written> notes = lock("note", changes, c -> ZohoConnector.key(c.note(), CrmFieldSchema.NOTE_KEY));
+        Map<String, CrmWriteVersions.Written> contacts = versions.lockAll(ZohoConnector.PROVIDER, "person", keys(changes, ChangeKeys::email));
+        Map<String, CrmWriteVersions.Written> deals = versions.lockAll(ZohoConnector.PROVIDER, "opportunity", keys(changes, ChangeKeys::membershipId));
+        Map<String, CrmWriteVersions.Written> notes = versions.lockAll(ZohoConnector.PROVIDER, "note", keys(changes, ChangeKeys::noteKey));
         RuntimeException[] failures = new RuntimeException[changes.size()];
         boolean[] stale = new boolean[changes.size()];
         Map<String, Integer> contactWriter = new LinkedHashMap<>();
         Map<String, Integer> dealWriter = new LinkedHashMap<>();
         for (int i = 0; i < changes.size(); i++) {
             CrmChange change = changes.get(i);
-            String email = ZohoConnector.email(change);
-            String membershipId = ZohoConnector.key(change.opportunity(), CrmFieldSchema.OPPORTUNITY_KEY);
-            String noteKey = ZohoConnector.key(change.note(), CrmFieldSchema.NOTE_KEY);
+            String email = ChangeKeys.email(change);
+            String membershipId = ChangeKeys.membershipId(change);
+            String noteKey = ChangeKeys.noteKey(change);
             boolean dealNewer = membershipId != null && deals.get(membershipId).acceptsChangeAt(change.sourceUpdatedAt());
             boolean noteNewer = noteKey != null && notes.get(noteKey).acceptsChangeAt(change.sourceUpdatedAt());
             if ((membershipId != null || noteKey != null) && !dealNewer && !noteNewer) {
@@ -59,10 +58,10 @@ final class ZohoBatchWriter {
                 continue;
             }
             if (email != null && contacts.get(email).acceptsChangeAt(change.sourceUpdatedAt())) {
-                contactWriter.merge(email, i, (a, b) -> newer(changes, a, b));
+                contactWriter.merge(email, i, (a, b) -> ChangeKeys.newer(changes, a, b));
             }
             if (dealNewer) {
-                dealWriter.merge(membershipId, i, (a, b) -> newer(changes, a, b));
+                dealWriter.merge(membershipId, i, (a, b) -> ChangeKeys.newer(changes, a, b));
             }
         }
         Map<String, String> contactIds = new HashMap<>();
@@ -75,7 +74,7 @@ final class ZohoBatchWriter {
             List<ObjectNode> records = new ArrayList<>();
             contactWriter.forEach((email, i) -> records.add(requests.contactRecord(changes.get(i).person(), email)));
             List<String> ids = perRecord(http.send(requests.contacts(records)), records.size(), "contact.upsert", failures, changes,
-                    contactWriter, ZohoConnector::email);
+                    contactWriter, ChangeKeys::email);
             int n = 0;
             for (var entry : contactWriter.entrySet()) {
                 String id = ids.get(n++);
@@ -90,9 +89,9 @@ final class ZohoBatchWriter {
         if (!dealWriter.isEmpty()) {
             List<ObjectNode> records = new ArrayList<>();
             dealWriter.forEach((membershipId, i) -> records.add(requests.dealRecord(changes.get(i).opportunity(), membershipId,
-                    contactIds.get(ZohoConnector.email(changes.get(i))), changes.get(i).sourceUpdatedAt())));
+                    contactIds.get(ChangeKeys.email(changes.get(i))), changes.get(i).sourceUpdatedAt())));
             List<String> ids = perRecord(http.send(requests.deals(records)), records.size(), "deal.upsert", failures, changes,
-                    dealWriter, c -> ZohoConnector.key(c.opportunity(), CrmFieldSchema.OPPORTUNITY_KEY));
+                    dealWriter, ChangeKeys::membershipId);
             int n = 0;
             for (var entry : dealWriter.entrySet()) {
                 String id = ids.get(n++);
@@ -105,13 +104,13 @@ final class ZohoBatchWriter {
         }
         for (int i = 0; i < changes.size(); i++) {
             CrmChange change = changes.get(i);
-            String noteKey = ZohoConnector.key(change.note(), CrmFieldSchema.NOTE_KEY);
+            String noteKey = ChangeKeys.noteKey(change);
             if (stale[i] || failures[i] != null || noteKey == null || !notes.get(noteKey).acceptsChangeAt(change.sourceUpdatedAt())) {
                 continue;
             }
             try {
                 CrmWriteVersions.Written note = notes.get(noteKey);
-                versions.written(note, connector.writeNote(change, note.remoteId(), contactIds.get(ZohoConnector.email(change))),
+                versions.written(note, connector.writeNote(change, note.remoteId(), contactIds.get(ChangeKeys.email(change))),
                         change.sourceUpdatedAt(), change.eventId());
             } catch (RuntimeException e) {
                 failures[i] = e;
@@ -154,20 +153,9 @@ final class ZohoBatchWriter {
         return ids;
     }
 
-    private Map<String, CrmWriteVersions.Written> lock(String type, List<CrmChange> changes, Function<CrmChange, String> keyOf) {
-        TreeSet<String> keys = new TreeSet<>(); // one order for every writer: no deadlocks
-        changes.forEach(c -> {
-            String key = keyOf.apply(c);
-            if (key != null) {
-                keys.add(key);
-            }
-        });
-        Map<String, CrmWriteVersions.Written> locked = new HashMap<>();
-        keys.forEach(key -> locked.put(key, versions.lock(ZohoConnector.PROVIDER, type, key)));
-        return locked;
-    }
 
-    private static int newer(List<CrmChange> changes, int a, int b) {
-        return changes.get(b).sourceUpdatedAt().isAfter(changes.get(a).sourceUpdatedAt()) ? b : a;
+
+    private static List<String> keys(List<CrmChange> changes, Function<CrmChange, String> keyOf) {
+        return changes.stream().map(keyOf).filter(java.util.Objects::nonNull).toList();
     }
 }

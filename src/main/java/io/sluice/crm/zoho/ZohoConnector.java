@@ -3,6 +3,7 @@ package io.sluice.crm.zoho;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sluice.config.SluiceProperties;
+import io.sluice.crm.ChangeKeys;
 import io.sluice.crm.CrmChange;
 import io.sluice.crm.CrmConnector;
 import io.sluice.crm.CrmException;
@@ -23,7 +24,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -118,9 +118,9 @@ public class ZohoConnector implements CrmConnector {
     }
 
     private CrmWriteResult applyLocked(CrmChange change) {
-        String email = email(change);
-        String membershipId = key(change.opportunity(), CrmFieldSchema.OPPORTUNITY_KEY);
-        String noteKey = key(change.note(), CrmFieldSchema.NOTE_KEY);
+        String email = ChangeKeys.email(change);
+        String membershipId = ChangeKeys.membershipId(change);
+        String noteKey = ChangeKeys.noteKey(change);
         CrmWriteVersions.Written contact = email == null ? null : versions.lock(PROVIDER, "person", email);
         CrmWriteVersions.Written deal = membershipId == null ? null : versions.lock(PROVIDER, "opportunity", membershipId);
         CrmWriteVersions.Written note = noteKey == null ? null : versions.lock(PROVIDER, "note", noteKey);
@@ -150,10 +150,10 @@ public class ZohoConnector implements CrmConnector {
             recordId(http.send(requests.updateNote(change.note(), knownId)), "note.update");
             return knownId;
         }
-        String noteMembership = key(change.note(), "membershipId");
+        String noteMembership = ChangeKeys.field(change.note(), "membershipId");
         String dealId = noteMembership == null ? null : versions.remoteId(PROVIDER, "opportunity", noteMembership).orElse(null);
         if (dealId == null && contactId == null) {
-            throw new CrmRejectedException("zoho note " + key(change.note(), CrmFieldSchema.NOTE_KEY)
+            throw new CrmRejectedException("zoho note " + ChangeKeys.noteKey(change)
                     + " has neither a deal nor a contact to belong to (no email mapped)");
         }
         return recordId(http.send(dealId != null ? requests.createNote(change.note(), "Deals", dealId)
@@ -180,29 +180,21 @@ public class ZohoConnector implements CrmConnector {
     @Override
     public List<Map<String, Object>> preview(CrmChange change) {
         List<Map<String, Object>> preview = new ArrayList<>();
-        String email = email(change);
+        String email = ChangeKeys.email(change);
         if (email != null) {
             preview.add(requests.contact(change.person(), email).describe());
         }
-        String membershipId = key(change.opportunity(), CrmFieldSchema.OPPORTUNITY_KEY);
+        String membershipId = ChangeKeys.membershipId(change);
         if (membershipId != null) {
             preview.add(requests.deal(change.opportunity(), membershipId, email == null ? null : "<contact id>",
                     change.sourceUpdatedAt()).describe());
         }
-        if (key(change.note(), CrmFieldSchema.NOTE_KEY) != null) {
-            preview.add(requests.createNote(change.note(), key(change.note(), "membershipId") != null ? "Deals" : "Contacts",
+        if (ChangeKeys.noteKey(change) != null) {
+            preview.add(requests.createNote(change.note(), ChangeKeys.field(change.note(), "membershipId") != null ? "Deals" : "Contacts",
                     "<parent id>").describe());
         }
         return preview;
     }
 
-    static String email(CrmChange change) {
-        Object email = change.person() == null ? null : change.person().get(CrmFieldSchema.PERSON_KEY);
-        return email == null || email.toString().isBlank() ? null : email.toString().trim().toLowerCase(Locale.ROOT);
-    }
 
-    static String key(Map<String, Object> fields, String name) {
-        Object value = fields == null ? null : fields.get(name);
-        return value == null || value.toString().isBlank() ? null : value.toString();
-    }
 }
