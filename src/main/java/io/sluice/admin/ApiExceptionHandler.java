@@ -50,6 +50,11 @@ class ApiExceptionHandler {
         return error(HttpStatus.CONFLICT, "not possible now", e.getMessage());
     }
 
+    @ExceptionHandler(io.sluice.ai.AiUnavailableException.class)
+    ResponseEntity<Map<String, Object>> aiUnavailable(io.sluice.ai.AiUnavailableException e) {
+        return error(HttpStatus.NOT_IMPLEMENTED, "not available with this AI provider", e.getMessage());
+    }
+
     @ExceptionHandler(UnsupportedOperationException.class)
     ResponseEntity<Map<String, Object>> unsupported(UnsupportedOperationException e) {
         return error(HttpStatus.NOT_IMPLEMENTED, "not supported", e.getMessage());

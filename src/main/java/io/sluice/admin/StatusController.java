@@ -33,6 +33,7 @@ class StatusController {
     private final io.sluice.whop.WhopCredentials whopCredentials;
     private final io.sluice.whop.oauth.WhopOAuthTokens whopOAuth;
     private final io.sluice.store.SyncRunStore syncRuns;
+    private final io.sluice.ai.AiService ai;
     private final String version;
     private final String database;
 
@@ -41,7 +42,8 @@ class StatusController {
                      DataSource dataSource, io.sluice.routes.RouteReloader routes, io.sluice.crm.local.LocalCrmReader localCrm,
                      io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry breakers,
                      io.sluice.whop.WhopCredentials whopCredentials, io.sluice.whop.oauth.WhopOAuthTokens whopOAuth,
-                     io.sluice.store.SyncRunStore syncRuns) {
+                     io.sluice.store.SyncRunStore syncRuns, io.sluice.ai.AiService ai) {
+        this.ai = ai;
         this.breakers = breakers;
         this.whopCredentials = whopCredentials;
         this.whopOAuth = whopOAuth;
@@ -93,6 +95,7 @@ class StatusController {
         whop.put("fullInterval", properties.whop().poll().fullInterval().toString());
         whop.put("oauth", whopOAuth.status());
         body.put("whop", whop);
+        body.put("ai", ai.status());
         body.put("circuitBreakers", breakers.getAllCircuitBreakers().stream().map(b -> Map.of(
                 "name", b.getName(),
                 "state", b.getState().name(),

@@ -28,7 +28,8 @@ public record SluiceProperties(
         @DefaultValue @Valid Mappings mappings,
         @DefaultValue @Valid Crm crm,
         @DefaultValue @Valid Inbox inbox,
-        String encryptionKey) {
+        String encryptionKey,
+        @DefaultValue @Valid Ai ai) {
 
     public SluiceProperties {
         if (transport == Transport.kafka) {
@@ -124,6 +125,25 @@ public record SluiceProperties(
 
     private static String blankToNull(String value) {
         return value == null || value.isBlank() ? null : value.trim();
+    }
+
+    /**
+     * AI enrichment. {@code provider} {@code heuristic} works offline; {@code dailyTokenBudget} (0 = none) stops model
+     * calls for the day once spent; {@code enrichOn} lists the event types whose person gets scored.
+     */
+    public record Ai(
+            @DefaultValue("heuristic") @NotBlank String provider,
+            @DefaultValue("0") @Min(0) long dailyTokenBudget,
+            @DefaultValue({"membership.activated", "payment.failed"}) List<String> enrichOn) {
+
+        public static final List<String> AVAILABLE_PROVIDERS = List.of("heuristic");
+
+        public Ai {
+            if (!AVAILABLE_PROVIDERS.contains(provider)) {
+                throw new IllegalArgumentException("sluice.ai.provider (AI_PROVIDER) = '" + provider
+                        + "' is not available in this version; use one of " + AVAILABLE_PROVIDERS);
+            }
+        }
     }
 
     /** Admin API and Hawtio credentials; generated into the data directory when unset. */

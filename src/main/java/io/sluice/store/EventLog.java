@@ -21,13 +21,13 @@ public class EventLog {
 
     private static final int MAX_ERROR_LENGTH = 2000;
     private static final String COLUMNS =
-            "id, source, type, subject_key, occurred_at, status, attempts, last_error, payload, received_at, updated_at, change_key";
+            "id, source, type, subject_key, occurred_at, status, attempts, last_error, payload, received_at, updated_at, change_key, person_email";
 
     private static final RowMapper<StoredEvent> ROW = (rs, n) -> new StoredEvent(
             rs.getString("id"), rs.getString("source"), rs.getString("type"), rs.getString("subject_key"),
             SqlTime.read(rs, "occurred_at"), EventStatus.valueOf(rs.getString("status")), rs.getInt("attempts"),
             rs.getString("last_error"), rs.getBytes("payload"), SqlTime.read(rs, "received_at"),
-            SqlTime.read(rs, "updated_at"), rs.getString("change_key"));
+            SqlTime.read(rs, "updated_at"), rs.getString("change_key"), rs.getString("person_email"));
 
     private final JdbcTemplate jdbc;
     private final Clock clock;
@@ -40,10 +40,10 @@ public class EventLog {
     /** Stores a new event; false when an event with this id is already stored (a duplicate delivery). */
     public boolean insertIfAbsent(CanonicalEvent event) {
         var now = SqlTime.of(clock.instant());
-        int inserted = jdbc.update("INSERT INTO event_log (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, 0, NULL, ?, ?, ?, ?) "
+        int inserted = jdbc.update("INSERT INTO event_log (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, 0, NULL, ?, ?, ?, ?, ?) "
                         + "ON CONFLICT DO NOTHING",
                 event.id(), event.source(), event.type(), event.subjectKey(), SqlTime.of(event.occurredAt()),
-                event.status().name(), event.payload(), now, now, event.changeKey());
+                event.status().name(), event.payload(), now, now, event.changeKey(), event.personEmail());
         return inserted == 1;
     }
 
@@ -51,7 +51,7 @@ public class EventLog {
     @Transactional
     public boolean[] insertAllIfAbsent(List<CanonicalEvent> events) {
         var now = SqlTime.of(clock.instant());
-        int[][] counts = jdbc.batchUpdate("INSERT INTO event_log (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, 0, NULL, ?, ?, ?, ?) "
+        int[][] counts = jdbc.batchUpdate("INSERT INTO event_log (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, 0, NULL, ?, ?, ?, ?, ?) "
                         + "ON CONFLICT DO NOTHING", events, events.size(), (ps, event) -> {
                     ps.setString(1, event.id());
                     ps.setString(2, event.source());
@@ -63,6 +63,7 @@ public class EventLog {
                     ps.setObject(8, now);
                     ps.setObject(9, now);
                     ps.setString(10, event.changeKey());
+                    ps.setString(11, event.personEmail());
                 });
         return rowsChanged(counts, events.size());
     }
@@ -71,7 +72,7 @@ public class EventLog {
     public String recordRejected(String source, String deliveryId, byte[] payload, String reason) {
         var now = clock.instant();
         String id = (deliveryId == null ? "unknown" : deliveryId) + "#rejected-" + now.toEpochMilli();
-        jdbc.update("INSERT INTO event_log (" + COLUMNS + ") VALUES (?, ?, ?, NULL, NULL, ?, 0, ?, ?, ?, ?, NULL) ON CONFLICT DO NOTHING",
+        jdbc.update("INSERT INTO event_log (" + COLUMNS + ") VALUES (?, ?, ?, NULL, NULL, ?, 0, ?, ?, ?, ?, NULL, NULL) ON CONFLICT DO NOTHING",
                 id, source, "(unparsed)", EventStatus.REJECTED.name(), truncate(reason), payload,
                 SqlTime.of(now), SqlTime.of(now));
         history(id, EventStatus.REJECTED, reason);
@@ -156,6 +157,15 @@ public class EventLog {
     public long countByStatus(EventStatus status) {
         Long count = jdbc.queryForObject("SELECT COUNT(*) FROM event_log WHERE status = ?", Long.class, status.name());
         return count == null ? 0 : count;
+    }
+
+    /** A person's events, oldest first (at most {@code limit} of the newest): what Sluice knows of them. */
+    public List<StoredEvent> forPerson(String email, int limit) {
+        List<StoredEvent> newest = jdbc.query("SELECT " + COLUMNS + " FROM event_log WHERE person_email = ? AND status IN "
+                + "('DONE', 'STALE', 'RECEIVED', 'PROCESSING') ORDER BY received_at DESC, id DESC LIMIT ?", ROW, email, limit);
+        List<StoredEvent> oldestFirst = new ArrayList<>(newest);
+        java.util.Collections.reverse(oldestFirst);
+        return oldestFirst;
     }
 
     /** Newest first; {@code before} is the cursor a previous page returned. */

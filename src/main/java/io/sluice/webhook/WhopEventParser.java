@@ -57,7 +57,8 @@ public class WhopEventParser {
         }
         EventStatus status = catalog.handles(eventType) ? EventStatus.RECEIVED : EventStatus.IGNORED;
         String changeKey = CanonicalEvent.whopChangeKey(subjectKey, Timestamps.parse(data.path("updated_at")));
-        return new CanonicalEvent(deliveryId, "whop", eventType, occurredAt, subjectKey, body, status, changeKey);
+        return new CanonicalEvent(deliveryId, "whop", eventType, occurredAt, subjectKey, body, status, changeKey,
+                CanonicalEvent.whopPersonEmail(data));
     }
 
     private JsonNode readJson(String deliveryId, byte[] body) {

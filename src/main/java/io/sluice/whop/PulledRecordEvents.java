@@ -69,7 +69,7 @@ public class PulledRecordEvents {
         }
         EventStatus status = catalog.handles(resource.eventType()) ? EventStatus.RECEIVED : EventStatus.IGNORED;
         return new CanonicalEvent(eventId, SOURCE, resource.eventType(), occurredAt != null ? occurredAt : pulledAt, id,
-                payload, status, CanonicalEvent.whopChangeKey(id, updatedAt));
+                payload, status, CanonicalEvent.whopChangeKey(id, updatedAt), CanonicalEvent.whopPersonEmail(record));
     }
 
     /** A short content digest, the version of a record that carries no update time. */

@@ -93,7 +93,7 @@ public class SyncReconciliation {
                         continue;
                     }
                     copies.add(new CanonicalEvent(eventId + suffix, original.source(), original.type(), original.occurredAt(),
-                            original.subjectKey(), original.payload(), EventStatus.RECEIVED, null));
+                            original.subjectKey(), original.payload(), EventStatus.RECEIVED, null, original.personEmail()));
                 }
                 if (!copies.isEmpty()) {
                     for (boolean inserted : eventLog.insertAllIfAbsent(copies)) {

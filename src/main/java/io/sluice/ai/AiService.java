@@ -1,0 +1,128 @@
+package io.sluice.ai;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.sluice.ai.heuristic.HeuristicAi;
+import io.sluice.config.SluiceProperties;
+import io.sluice.store.AiUsageStore;
+import org.springframework.stereotype.Service;
+
+import java.time.Clock;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * Runs AI operations on the configured provider and accounts for them: {@code ai_calls_total{provider,operation,
+ * outcome}}, {@code ai_tokens_used_total{provider,direction}}, and the {@code ai_usage} ledger the daily token budget
+ * is checked against. With the budget spent, or no model configured, the heuristic answers.
+ */
+@Service
+public class AiService {
+
+    private final AiProvider configured;
+    private final HeuristicAi heuristic;
+    private final PersonHistory history;
+    private final AiUsageStore usage;
+    private final MeterRegistry registry;
+    private final SluiceProperties.Ai properties;
+    private final Clock clock;
+
+    public AiService(List<AiProvider> providers, HeuristicAi heuristic, PersonHistory history, AiUsageStore usage,
+                     MeterRegistry registry, SluiceProperties properties, Clock clock) {
+        this.properties = properties.ai();
+        this.configured = providers.stream().filter(p -> p.name().equals(this.properties.provider())).findFirst().orElse(heuristic);
+        this.heuristic = heuristic;
+        this.history = history;
+        this.usage = usage;
+        this.registry = registry;
+        this.clock = clock;
+    }
+
+    /** What Sluice knows of a person; {@link java.util.NoSuchElementException} when it knows nothing. */
+    public PersonFacts person(String email) {
+        PersonFacts facts = history.of(email);
+        if (!facts.known()) {
+            throw new java.util.NoSuchElementException("Sluice has no Whop events for " + facts.email());
+        }
+        return facts;
+    }
+
+    public AiResults.LeadScore scoreLead(PersonFacts person) {
+        return run("score-lead", p -> p.scoreLead(person), AiResults.LeadScore::usage);
+    }
+
+    public AiResults.Sentiment sentiment(String text) {
+        return run("sentiment", p -> p.sentiment(text), AiResults.Sentiment::usage);
+    }
+
+    public AiResults.Summary summarize(String text) {
+        return run("summarize", p -> p.summarize(text), AiResults.Summary::usage);
+    }
+
+    public AiResults.EmailDraft draftEmail(PersonFacts person, String purpose) {
+        return run("draft-email", p -> p.draftEmail(person, purpose), AiResults.EmailDraft::usage);
+    }
+
+    public AiResults.Generated generate(String prompt, int maxTokens) {
+        return run("generate", p -> p.generate(prompt, maxTokens), AiResults.Generated::usage);
+    }
+
+    /** For {@code GET /api/status}: the provider, the budget and today's usage. */
+    public Map<String, Object> status() {
+        Map<String, Object> status = new LinkedHashMap<>();
+        LocalDate today = today();
+        long used = usage.tokensOn(today);
+        status.put("provider", configured.name());
+        status.put("model", configured.model());
+        status.put("dailyTokenBudget", properties.dailyTokenBudget());
+        status.put("tokensUsedToday", used);
+        status.put("budgetExhausted", budgetSpent(used));
+        status.put("enrichOn", properties.enrichOn());
+        status.put("usageToday", usage.on(today));
+        return status;
+    }
+
+    private <T> T run(String operation, Function<AiProvider, T> call, Function<T, AiResults.Usage> usageOf) {
+        AiProvider provider = budgetSpent(usage.tokensOn(today())) ? heuristic : configured;
+        T result;
+        try {
+            result = call.apply(provider);
+        } catch (RuntimeException e) {
+            count(provider, operation, e instanceof AiUnavailableException ? "unavailable" : "error");
+            throw e;
+        }
+        AiResults.Usage used = usageOf.apply(result);
+        count(provider, operation, "success");
+        usage.add(today(), provider.name(), provider.model(), operation, used.inputTokens(), used.outputTokens(), used.cachedTokens());
+        tokens(provider, "input", used.inputTokens());
+        tokens(provider, "output", used.outputTokens());
+        tokens(provider, "cached", used.cachedTokens());
+        return result;
+    }
+
+    private boolean budgetSpent(long used) {
+        return properties.dailyTokenBudget() > 0 && used >= properties.dailyTokenBudget() && configured != heuristic;
+    }
+
+    private LocalDate today() {
+        return LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
+    }
+
+    private void count(AiProvider provider, String operation, String outcome) {
+        Counter.builder("ai.calls").description("AI operations by provider, operation and outcome")
+                .tag("provider", provider.name()).tag("operation", operation).tag("outcome", outcome)
+                .register(registry).increment();
+    }
+
+    private void tokens(AiProvider provider, String direction, long count) {
+        Counter counter = Counter.builder("ai.tokens.used").description("AI tokens by provider and direction")
+                .tag("provider", provider.name()).tag("direction", direction).register(registry);
+        if (count > 0) {
+            counter.increment(count);
+        }
+    }
+}
