@@ -30,6 +30,7 @@ public class EventProcessor {
     /** The change the event describes (else its id): what the idempotent consumer remembers. */
     public static final String IDEMPOTENCY_KEY = "SluiceIdempotencyKey";
     private static final String STARTED = "SluiceStartedNanos";
+    private static final String STORED = "SluiceStoredEvent";
 
     private static final Logger log = LoggerFactory.getLogger(EventProcessor.class);
 
@@ -38,9 +39,11 @@ public class EventProcessor {
     private final CrmConnector crm;
     private final ObjectMapper objectMapper;
     private final SluiceMetrics metrics;
+    private final io.sluice.ai.AiEnrichment enrichment;
 
     public EventProcessor(EventLog eventLog, ActiveMapping mapping, CrmConnector crm, ObjectMapper objectMapper,
-                          SluiceMetrics metrics) {
+                          SluiceMetrics metrics, io.sluice.ai.AiEnrichment enrichment) {
+        this.enrichment = enrichment;
         this.eventLog = eventLog;
         this.mapping = mapping;
         this.crm = crm;
@@ -54,6 +57,7 @@ public class EventProcessor {
         StoredEvent event = eventLog.find(id).orElseThrow(() ->
                 new IllegalStateException("event " + id + " was claimed but is not in the event log"));
         exchange.setProperty(STARTED, System.nanoTime());
+        exchange.setProperty(STORED, event);
         exchange.getMessage().setHeader(EVENT_ID, event.id());
         exchange.getMessage().setHeader(EVENT_TYPE, event.type());
         exchange.getMessage().setHeader(IDEMPOTENCY_KEY, event.idempotencyKey());
@@ -93,6 +97,10 @@ public class EventProcessor {
             detail = "type not handled by the active mapping";
         } else {
             detail = status == EventStatus.STALE ? "the CRM holds a newer change of " + subject(exchange) : "applied to " + crm.provider();
+        }
+        StoredEvent stored = exchange.getProperty(STORED, StoredEvent.class);
+        if (status == EventStatus.DONE && stored != null) {
+            enrichment.requestIfWanted(stored); // stored before the event is marked done: a failure here retries the event
         }
         eventLog.markCompleted(id, status, detail);
         metrics.event(type, status);

@@ -49,7 +49,9 @@ public class InboxClaimer {
             return List.of(); // paused work stays in the inbox
         }
         boolean crmBatches = crm.batchSize() > 1;
-        return eventLog.claimReceived(batchSize).stream()
+        // the ai kill switch holds enrichment requests in the inbox; everything else goes on
+        String held = pauses.isPaused("ai") ? io.sluice.ai.AiEnrichment.SOURCE : null;
+        return eventLog.claimReceived(batchSize, held).stream()
                 .map(c -> new Claim(c.id(), crmBatches && io.sluice.whop.PulledRecordEvents.SOURCE.equals(c.source())))
                 .toList();
     }

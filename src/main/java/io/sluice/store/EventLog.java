@@ -90,8 +90,17 @@ public class EventLog {
     /** Claims up to {@code limit} waiting events, oldest first, in one transaction; each id goes to exactly one claimer. */
     @Transactional
     public List<Claimed> claimReceived(int limit) {
-        List<Claimed> rows = jdbc.query("SELECT id, source FROM event_log WHERE status = 'RECEIVED' ORDER BY received_at, id LIMIT ?",
-                (rs, n) -> new Claimed(rs.getString("id"), rs.getString("source")), limit);
+        return claimReceived(limit, null);
+    }
+
+    /** As {@link #claimReceived(int)}, leaving events of {@code skippedSource} (a paused kind of work) in the inbox. */
+    @Transactional
+    public List<Claimed> claimReceived(int limit, String skippedSource) {
+        List<Claimed> rows = skippedSource == null
+                ? jdbc.query("SELECT id, source FROM event_log WHERE status = 'RECEIVED' ORDER BY received_at, id LIMIT ?",
+                (rs, n) -> new Claimed(rs.getString("id"), rs.getString("source")), limit)
+                : jdbc.query("SELECT id, source FROM event_log WHERE status = 'RECEIVED' AND source <> ? ORDER BY received_at, id LIMIT ?",
+                (rs, n) -> new Claimed(rs.getString("id"), rs.getString("source")), skippedSource, limit);
         List<String> candidates = rows.stream().map(Claimed::id).toList();
         if (candidates.isEmpty()) {
             return List.of();

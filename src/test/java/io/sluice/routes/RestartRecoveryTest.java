@@ -25,7 +25,8 @@ class RestartRecoveryTest {
     @Test
     void acceptedEventsSurviveARestartAndAreAppliedOnce() {
         String[] common = {"server.port=0", "sluice.data-dir=" + dir, "sluice.whop.webhook-secrets=" + Webhooks.SECRET,
-                "sluice.admin.token=restart-test-token", "sluice.routes.reload=false", "sluice.inbox.poll-interval=50"};
+                "sluice.admin.token=restart-test-token", "sluice.routes.reload=false", "sluice.inbox.poll-interval=50",
+                "sluice.ai.enrich-on="};
 
         try (ConfigurableApplicationContext first = start(common, "sluice.inbox.auto-start=false")) {
             int port = port(first);

@@ -36,7 +36,9 @@ import static org.awaitility.Awaitility.await;
         "sluice.processing.redelivery-delay=20",
         "sluice.processing.max-redelivery-delay=100",
         "sluice.inbox.poll-interval=50",
-        "sluice.routes.reload=false"})
+        "sluice.routes.reload=false",
+        // tests that count events or notes do not want lead-scoring events beside them; AiEnrichmentTest turns it on
+        "sluice.ai.enrich-on="})
 @Import(TestInfrastructure.class)
 @AutoConfigureObservability
 public abstract class SluiceTestBase {

@@ -32,11 +32,12 @@ public class LocalCrmConnector implements CrmConnector {
 
     /** The fields the local store keeps. */
     public static final CrmFieldSchema SCHEMA = new CrmFieldSchema(
-            Set.of("email", "name", "firstName", "lastName", "whopUserId"),
+            Set.of("email", "name", "firstName", "lastName", "whopUserId", "leadScore", "leadScoreReasons"),
             Set.of("membershipId", "name", "amount", "currency", "product", "stage", "renewalDate"),
             Set.of("externalId", "text", "membershipId"));
 
-    private static final Map<String, String> PERSON_COLUMNS = columns("name", "name", "firstName", "first_name",
+    private static final Map<String, String> PERSON_COLUMNS = columns("leadScore", "lead_score", "leadScoreReasons",
+            "lead_score_reasons", "name", "name", "firstName", "first_name",
             "lastName", "last_name", "whopUserId", "whop_user_id");
     private static final Map<String, String> OPPORTUNITY_COLUMNS = columns("name", "name", "amount", "amount",
             "currency", "currency", "product", "product", "stage", "stage", "renewalDate", "renewal_date",
@@ -150,6 +151,7 @@ public class LocalCrmConnector implements CrmConnector {
         }
         return switch (column) {
             case "amount" -> value instanceof BigDecimal d ? d : decimal(value);
+            case "lead_score" -> decimal(value).intValue();
             case "renewal_date" -> {
                 Instant t = value instanceof Instant i ? i : Timestamps.parse(value.toString());
                 if (t == null) {

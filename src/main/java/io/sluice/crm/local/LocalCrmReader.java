@@ -20,7 +20,7 @@ public class LocalCrmReader {
     }
 
     public List<Map<String, Object>> people(String email, int limit) {
-        return query("SELECT email, name, first_name, last_name, whop_user_id, source_updated_at, created_at, updated_at "
+        return query("SELECT email, name, first_name, last_name, whop_user_id, lead_score, lead_score_reasons, source_updated_at, created_at, updated_at "
                 + "FROM crm_person", "email", email == null ? null : email.trim().toLowerCase(java.util.Locale.ROOT), limit);
     }
 
