@@ -55,6 +55,14 @@ class ApiExceptionHandler {
         return error(HttpStatus.NOT_IMPLEMENTED, "not available with this AI provider", e.getMessage());
     }
 
+    @ExceptionHandler(io.sluice.ai.AiCallException.class)
+    ResponseEntity<Map<String, Object>> aiFailed(io.sluice.ai.AiCallException e) {
+        ResponseEntity<Map<String, Object>> response = error(HttpStatus.SERVICE_UNAVAILABLE, "the AI provider failed; try again", e.getMessage());
+        return e.retryAfter() == null ? response
+                : ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header("Retry-After", Long.toString(e.retryAfter().toSeconds()))
+                .body(response.getBody());
+    }
+
     @ExceptionHandler(UnsupportedOperationException.class)
     ResponseEntity<Map<String, Object>> unsupported(UnsupportedOperationException e) {
         return error(HttpStatus.NOT_IMPLEMENTED, "not supported", e.getMessage());

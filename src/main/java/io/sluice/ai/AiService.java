@@ -30,9 +30,12 @@ public class AiService {
     private final MeterRegistry registry;
     private final SluiceProperties.Ai properties;
     private final Clock clock;
+    private final io.sluice.store.PauseStore pauses;
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(AiService.class);
 
     public AiService(List<AiProvider> providers, HeuristicAi heuristic, PersonHistory history, AiUsageStore usage,
-                     MeterRegistry registry, SluiceProperties properties, Clock clock) {
+                     MeterRegistry registry, SluiceProperties properties, Clock clock, io.sluice.store.PauseStore pauses) {
+        this.pauses = pauses;
         this.properties = properties.ai();
         this.configured = providers.stream().filter(p -> p.name().equals(this.properties.provider())).findFirst().orElse(heuristic);
         this.heuristic = heuristic;
@@ -91,6 +94,23 @@ public class AiService {
         T result;
         try {
             result = call.apply(provider);
+        } catch (AiOutputInvalidException | AiQuotaException e) {
+            // a wrong answer twice, or no quota: the heuristic answers, and the result names it
+            count(provider, operation, e instanceof AiQuotaException ? "quota" : "invalid_output");
+            if (e instanceof AiQuotaException && pauses.pause("ai", e.getMessage())) {
+                log.error("Paused the ai target: {}. Lift it with DELETE /api/pauses/ai once fixed", e.getMessage());
+            }
+            log.warn("AI {} by {} fell back to the heuristic: {}", operation, provider.name(), e.getMessage());
+            provider = heuristic;
+            result = call.apply(heuristic);
+        } catch (AiCallException e) {
+            count(provider, operation, e.retryable() ? "retryable_error" : "error");
+            if (e.retryable()) {
+                throw e; // enrichment retries it with backoff; the API answers 503
+            }
+            log.warn("AI {} by {} failed ({}); the heuristic answers", operation, provider.name(), e.getMessage());
+            provider = heuristic;
+            result = call.apply(heuristic);
         } catch (RuntimeException e) {
             count(provider, operation, e instanceof AiUnavailableException ? "unavailable" : "error");
             throw e;

@@ -134,9 +134,10 @@ public record SluiceProperties(
     public record Ai(
             @DefaultValue("heuristic") @NotBlank String provider,
             @DefaultValue("0") @Min(0) long dailyTokenBudget,
-            @DefaultValue({"membership.activated", "payment.failed"}) List<String> enrichOn) {
+            @DefaultValue({"membership.activated", "payment.failed"}) List<String> enrichOn,
+            @DefaultValue @Valid OpenAi openai) {
 
-        public static final List<String> AVAILABLE_PROVIDERS = List.of("heuristic");
+        public static final List<String> AVAILABLE_PROVIDERS = List.of("heuristic", "openai", "openai-compatible");
 
         public Ai {
             if (!AVAILABLE_PROVIDERS.contains(provider)) {
@@ -144,6 +145,18 @@ public record SluiceProperties(
                         + "' is not available in this version; use one of " + AVAILABLE_PROVIDERS);
             }
         }
+    }
+
+    /**
+     * OpenAI Chat Completions, or any server speaking it ({@code openai-compatible}: Ollama, vLLM, llama.cpp) at
+     * {@code baseUrl}. {@code temperature} is sent only when set: some models reject sampling parameters.
+     */
+    public record OpenAi(
+            @DefaultValue("https://api.openai.com/v1") @NotNull URI baseUrl,
+            String apiKey,
+            @DefaultValue("gpt-4o-mini") @NotBlank String model,
+            Double temperature,
+            @DefaultValue("800") @Min(16) int maxCompletionTokens) {
     }
 
     /** Admin API and Hawtio credentials; generated into the data directory when unset. */

@@ -56,6 +56,9 @@ public class FailedAttemptRecorder implements Processor {
             if (t instanceof io.sluice.crm.CrmException crm && crm.retryAfter() != null) {
                 return crm.retryAfter();
             }
+            if (t instanceof io.sluice.ai.AiCallException ai && ai.retryAfter() != null) {
+                return ai.retryAfter();
+            }
         }
         return null;
     }

@@ -1,0 +1,27 @@
+package io.sluice.ai;
+
+import java.time.Duration;
+
+/**
+ * A call to a language model failed. {@code retryable}: waiting can help (429, 5xx, 529, timeouts), with the wait the
+ * provider asked for when it said; otherwise the credential or request was refused.
+ */
+public class AiCallException extends RuntimeException {
+
+    private final boolean retryable;
+    private final Duration retryAfter;
+
+    public AiCallException(String message, boolean retryable, Duration retryAfter) {
+        super(message);
+        this.retryable = retryable;
+        this.retryAfter = retryAfter;
+    }
+
+    public boolean retryable() {
+        return retryable;
+    }
+
+    public Duration retryAfter() {
+        return retryAfter;
+    }
+}
