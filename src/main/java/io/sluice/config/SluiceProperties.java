@@ -135,9 +135,10 @@ public record SluiceProperties(
             @DefaultValue("heuristic") @NotBlank String provider,
             @DefaultValue("0") @Min(0) long dailyTokenBudget,
             @DefaultValue({"membership.activated", "payment.failed"}) List<String> enrichOn,
-            @DefaultValue @Valid OpenAi openai) {
+            @DefaultValue @Valid OpenAi openai,
+            @DefaultValue @Valid Anthropic anthropic) {
 
-        public static final List<String> AVAILABLE_PROVIDERS = List.of("heuristic", "openai", "openai-compatible");
+        public static final List<String> AVAILABLE_PROVIDERS = List.of("heuristic", "openai", "openai-compatible", "anthropic");
 
         public Ai {
             if (!AVAILABLE_PROVIDERS.contains(provider)) {
@@ -157,6 +158,25 @@ public record SluiceProperties(
             @DefaultValue("gpt-4o-mini") @NotBlank String model,
             Double temperature,
             @DefaultValue("800") @Min(16) int maxCompletionTokens) {
+    }
+
+    /**
+     * Anthropic Messages (research esign-ai.md §6). {@code version} is sent as {@code anthropic-version}; version
+     * 2026-10-21 rejects sampling parameters, so {@code temperature} is refused at start-up with it.
+     */
+    public record Anthropic(
+            @DefaultValue("https://api.anthropic.com/v1") @NotNull URI baseUrl,
+            String apiKey,
+            @DefaultValue("claude-sonnet-4-5") @NotBlank String model,
+            @DefaultValue("2026-10-21") @NotBlank String version,
+            Double temperature) {
+
+        public Anthropic {
+            if (temperature != null && "2026-10-21".equals(version)) {
+                throw new IllegalArgumentException("sluice.ai.anthropic.temperature cannot be used with anthropic-version 2026-10-21, "
+                        + "which rejects sampling parameters; remove it or pin sluice.ai.anthropic.version=2023-06-01");
+            }
+        }
     }
 
     /** Admin API and Hawtio credentials; generated into the data directory when unset. */

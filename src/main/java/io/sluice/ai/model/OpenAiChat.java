@@ -1,4 +1,4 @@
-package io.sluice.ai.openai;
+package io.sluice.ai.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -19,11 +19,7 @@ import java.util.Set;
  * message holds every instruction, the user message only data; structured answers use {@code response_format:
  * json_schema} (strict). Errors follow §5.3: {@code insufficient_quota}-type 429s are not retried.
  */
-final class OpenAiChat {
-
-    /** A model's answer: its text and the tokens it cost. */
-    record Answer(String content, String finishReason, AiResults.Usage usage) {
-    }
+final class OpenAiChat implements io.sluice.ai.ChatModel {
 
     private static final Set<String> QUOTA_CODES = Set.of("insufficient_quota", "credit_balance_exhausted",
             "organization_spend_limit_exceeded", "project_spend_limit_exceeded", "organization_usage_limit_exceeded");
@@ -40,7 +36,8 @@ final class OpenAiChat {
         this.providerName = providerName;
     }
 
-    ObjectNode request(String system, String user, String schemaName, JsonNode schema, int maxTokens) {
+    @Override
+    public ObjectNode request(String system, String user, String schemaName, JsonNode schema, int maxTokens) {
         ObjectNode body = json.createObjectNode();
         body.put("model", config.model());
         var messages = body.putArray("messages");
@@ -61,7 +58,8 @@ final class OpenAiChat {
         return body;
     }
 
-    Answer send(ObjectNode body) {
+    @Override
+    public Answer send(ObjectNode body) {
         String uri = config.baseUrl().toString().replaceAll("/+$", "") + "?throwExceptionOnFailure=false";
         String payload;
         try {
@@ -87,7 +85,7 @@ final class OpenAiChat {
         if (status >= 200 && status < 300 && answer != null) {
             JsonNode choice = answer.path("choices").path(0);
             JsonNode usage = answer.path("usage");
-            return new Answer(choice.path("message").path("content").asText(null), choice.path("finish_reason").asText(""),
+            return new Answer(choice.path("message").path("content").asText(null), "length".equals(choice.path("finish_reason").asText("")),
                     new AiResults.Usage(usage.path("prompt_tokens").asLong(0), usage.path("completion_tokens").asLong(0),
                             usage.path("prompt_tokens_details").path("cached_tokens").asLong(0)));
         }

@@ -1,4 +1,4 @@
-package io.sluice.ai.openai;
+package io.sluice.ai.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
