@@ -33,9 +33,20 @@ public class AiService {
     private final io.sluice.store.PauseStore pauses;
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(AiService.class);
 
+    private final io.github.resilience4j.circuitbreaker.CircuitBreaker breaker;
+
     public AiService(List<AiProvider> providers, HeuristicAi heuristic, PersonHistory history, AiUsageStore usage,
-                     MeterRegistry registry, SluiceProperties properties, Clock clock, io.sluice.store.PauseStore pauses) {
+                     MeterRegistry registry, SluiceProperties properties, Clock clock, io.sluice.store.PauseStore pauses,
+                     io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry breakers) {
         this.pauses = pauses;
+        // only failures of the model service count: a wrong answer, a spent quota or a refused key say nothing of its health
+        this.breaker = HeuristicAi.NAME.equals(properties.ai().provider()) ? null : breakers.circuitBreaker("ai-" + properties.ai().provider(),
+                io.github.resilience4j.circuitbreaker.CircuitBreakerConfig.custom()
+                        .failureRateThreshold(50).minimumNumberOfCalls(10).slidingWindowSize(20)
+                        .waitDurationInOpenState(java.time.Duration.ofSeconds(30))
+                        .automaticTransitionFromOpenToHalfOpenEnabled(true)
+                        .recordException(e -> e instanceof AiCallException call && call.retryable())
+                        .build());
         this.properties = properties.ai();
         this.configured = providers.stream().filter(p -> p.name().equals(this.properties.provider())).findFirst().orElse(heuristic);
         this.heuristic = heuristic;
@@ -93,7 +104,8 @@ public class AiService {
         AiProvider provider = budgetSpent(usage.tokensOn(today())) ? heuristic : configured;
         T result;
         try {
-            result = call.apply(provider);
+            AiProvider chosen = provider;
+            result = provider == heuristic ? call.apply(provider) : guarded(() -> call.apply(chosen));
         } catch (AiOutputInvalidException | AiQuotaException e) {
             // a wrong answer twice, or no quota: the heuristic answers, and the result names it
             count(provider, operation, e instanceof AiQuotaException ? "quota" : "invalid_output");
@@ -122,6 +134,16 @@ public class AiService {
         tokens(provider, "output", used.outputTokens());
         tokens(provider, "cached", used.cachedTokens());
         return result;
+    }
+
+    /** A model call behind the breaker; an open breaker fails the call (enrichment retries it), never passes it. */
+    private <T> T guarded(java.util.function.Supplier<T> call) {
+        try {
+            return breaker.executeSupplier(call);
+        } catch (io.github.resilience4j.circuitbreaker.CallNotPermittedException e) {
+            throw new AiCallException("the AI circuit breaker " + breaker.getName() + " is open after repeated failures; "
+                    + "calls resume when it half-opens", true, java.time.Duration.ofSeconds(30));
+        }
     }
 
     private boolean budgetSpent(long used) {

@@ -33,6 +33,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** OpenAI Chat Completions on WireMock (research esign-ai.md §5, §9): structured answers, usage, fallbacks, injection. */
 @TestPropertySource(properties = {"sluice.ai.provider=openai", "sluice.ai.openai.api-key=" + OpenAiProviderTest.KEY,
+        "camel.component.http.response-timeout=1000", "camel.component.http.so-timeout=1000",
         "sluice.ai.openai.model=gpt-4o-mini-2024-07-18", "sluice.ai.daily-token-budget=2500"})
 class OpenAiProviderTest extends SluiceTestBase {
 
@@ -149,6 +150,26 @@ class OpenAiProviderTest extends SluiceTestBase {
         assertThat(jdbc.queryForObject("SELECT reason FROM pause WHERE target = 'ai'", String.class)).contains("insufficient_quota");
         OPENAI.verify(exactly(2), postRequestedFor(urlPathEqualTo("/v1/chat/completions")));
     }
+
+    @Test
+    void aTimeoutAsksToRetryAndRepeatedFailuresOpenTheBreaker() {
+        OPENAI.stubFor(post(urlPathEqualTo("/v1/chat/completions")).willReturn(aResponse().withFixedDelay(2500).withStatus(200)));
+        assertThat(raw("/api/ai/summarize", "{\"text\":\"One. Two. Three. Four.\"}").statusCode()).isEqualTo(503);
+
+        OPENAI.resetAll();
+        OPENAI.stubFor(post(urlPathEqualTo("/v1/chat/completions")).willReturn(aResponse().withStatus(500)));
+        for (int i = 0; i < 12; i++) {
+            raw("/api/ai/summarize", "{\"text\":\"One. Two. Three. Four.\"}");
+        }
+        HttpResponse<String> open = raw("/api/ai/summarize", "{\"text\":\"One. Two. Three. Four.\"}");
+        assertThat(open.statusCode()).isEqualTo(503);
+        assertThat(open.body()).contains("circuit breaker ai-openai is open");
+        assertThat(adminJson("GET", "/api/status").path("circuitBreakers").toString()).contains("ai-openai");
+        breakers.circuitBreaker("ai-openai").reset();
+    }
+
+    @org.springframework.beans.factory.annotation.Autowired
+    private io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry breakers;
 
     @Test
     void aSpentDailyBudgetStopsModelCallsForTheDay() {

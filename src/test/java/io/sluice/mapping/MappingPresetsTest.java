@@ -17,6 +17,21 @@ class MappingPresetsTest {
         return SluiceProperties.AVAILABLE_PROVIDERS;
     }
 
+    /** The lead-score block shipped commented out in the remote presets is valid once uncommented. */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"twenty", "hubspot", "zoho", "odoo"})
+    void theLeadScoreBlockOfEachRemotePresetIsValidUncommented(String provider, @org.junit.jupiter.api.io.TempDir Path dir)
+            throws java.io.IOException {
+        String text = java.nio.file.Files.readString(Path.of("mappings", provider + ".yaml"));
+        int marker = text.indexOf("# Lead scores");
+        assertThat(marker).isPositive();
+        String block = text.substring(text.indexOf('\n', marker) + 1).replaceAll("(?m)^  # ", "  ");
+        int lineStart = text.lastIndexOf('\n', marker) + 1;
+        java.nio.file.Files.writeString(dir.resolve(provider + ".yaml"), text.substring(0, lineStart) + block);
+        assertThat(ConfigurationValidator.validateMapping(dir, provider)).isEmpty();
+        assertThat(java.nio.file.Files.readString(dir.resolve(provider + ".yaml"))).contains("types: [ai.lead_scored]");
+    }
+
     @ParameterizedTest
     @MethodSource("providers")
     void thePresetOfEveryAvailableProviderIsValid(String provider) {

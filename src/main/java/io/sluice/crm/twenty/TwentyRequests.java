@@ -24,7 +24,8 @@ final class TwentyRequests {
     static final CrmFieldSchema SCHEMA = new CrmFieldSchema(
             Set.of("email", "firstName", "lastName", "jobTitle", "city", "whopUserId"),
             Set.of("membershipId", "name", "amount", "currency", "stage", "closeDate", "whopMembershipId"),
-            Set.of("externalId", "title", "body", "membershipId"));
+            Set.of("externalId", "title", "body", "membershipId"),
+            java.util.regex.Pattern.compile("[a-z][A-Za-z0-9]{0,62}"), "a Twenty field's name (camelCase, e.g. a custom field whopLeadScore)");
 
     private static final Set<String> PERSON_COMPOSED = Set.of("email", "firstName", "lastName");
     private static final Set<String> OPPORTUNITY_COMPOSED = Set.of("membershipId", "amount", "currency", "closeDate");
