@@ -109,6 +109,9 @@ public class AiService {
         } catch (AiOutputInvalidException | AiQuotaException e) {
             // a wrong answer twice, or no quota: the heuristic answers, and the result names it
             count(provider, operation, e instanceof AiQuotaException ? "quota" : "invalid_output");
+            if (e instanceof AiOutputInvalidException invalid) {
+                account(provider, operation, invalid.spent()); // the rejected answers were billed
+            }
             if (e instanceof AiQuotaException && pauses.pause("ai", e.getMessage())) {
                 log.error("Paused the ai target: {}. Lift it with DELETE /api/pauses/ai once fixed", e.getMessage());
             }
@@ -127,13 +130,16 @@ public class AiService {
             count(provider, operation, e instanceof AiUnavailableException ? "unavailable" : "error");
             throw e;
         }
-        AiResults.Usage used = usageOf.apply(result);
         count(provider, operation, "success");
+        account(provider, operation, usageOf.apply(result));
+        return result;
+    }
+
+    private void account(AiProvider provider, String operation, AiResults.Usage used) {
         usage.add(today(), provider.name(), provider.model(), operation, used.inputTokens(), used.outputTokens(), used.cachedTokens());
         tokens(provider, "input", used.inputTokens());
         tokens(provider, "output", used.outputTokens());
         tokens(provider, "cached", used.cachedTokens());
-        return result;
     }
 
     /** A model call behind the breaker; an open breaker fails the call (enrichment retries it), never passes it. */

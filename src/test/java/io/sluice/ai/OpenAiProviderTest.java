@@ -34,7 +34,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** OpenAI Chat Completions on WireMock (research esign-ai.md §5, §9): structured answers, usage, fallbacks, injection. */
 @TestPropertySource(properties = {"sluice.ai.provider=openai", "sluice.ai.openai.api-key=" + OpenAiProviderTest.KEY,
         "camel.component.http.response-timeout=1000", "camel.component.http.so-timeout=1000",
-        "sluice.ai.openai.model=gpt-4o-mini-2024-07-18", "sluice.ai.daily-token-budget=2500"})
+        "sluice.ai.openai.model=gpt-4o-mini-2024-07-18", "sluice.ai.daily-token-budget=4000", "sluice.ai.enrich-on=payment.failed"})
 class OpenAiProviderTest extends SluiceTestBase {
 
     static final String KEY = "sk-test-0123456789";
@@ -118,6 +118,24 @@ class OpenAiProviderTest extends SluiceTestBase {
         List<LoggedRequest> calls = OPENAI.findAll(postRequestedFor(urlPathEqualTo("/v1/chat/completions")));
         assertThat(calls).hasSize(2);
         assertThat(calls.get(1).getBodyAsString()).contains("previous answer was not valid");
+        // both rejected answers were billed: they count
+        JsonNode usage = adminJson("GET", "/api/status").path("ai").path("usageToday");
+        assertThat(usage.toString()).contains("\"provider\":\"openai\"").contains("\"inputTokens\":1400");
+    }
+
+    @Test
+    void enrichmentWritesTheModelsScoreToTheCrmPerson() throws Exception {
+        OPENAI.stubFor(post(urlPathEqualTo("/v1/chat/completions")).willReturn(okJson(completion(VALID, "stop", 812, 95, 512))));
+        String id = "msg_oa_enrich";
+        String body = "{\"id\":\"" + id + "\",\"api_version\":\"v1\",\"timestamp\":\"" + NOW + "\",\"type\":\"payment.failed\","
+                + "\"data\":" + WhopApiStub.payment(9, 1, "failed", "2026-05-30T00:00:00.000Z") + "}";
+        assertThat(Webhooks.sendSigned(port, id, NOW.getEpochSecond(), body.getBytes(StandardCharsets.UTF_8)).statusCode()).isEqualTo(202);
+
+        awaitStatus("ai-score:" + id, "DONE");
+
+        assertThat(jdbc.queryForObject("SELECT lead_score FROM crm_person WHERE email = 'person1@example.com'", Integer.class)).isEqualTo(82);
+        assertThat(jdbc.queryForObject("SELECT text FROM crm_note WHERE external_id = ?", String.class, "ai-score-" + id))
+                .contains("(openai gpt-4o-mini-2024-07-18)").contains("+ status: active membership");
     }
 
     @Test
@@ -173,7 +191,7 @@ class OpenAiProviderTest extends SluiceTestBase {
 
     @Test
     void aSpentDailyBudgetStopsModelCallsForTheDay() {
-        OPENAI.stubFor(post(urlPathEqualTo("/v1/chat/completions")).willReturn(okJson(completion(VALID, "stop", 1200, 100, 0))));
+        OPENAI.stubFor(post(urlPathEqualTo("/v1/chat/completions")).willReturn(okJson(completion(VALID, "stop", 1900, 100, 0))));
 
         assertThat(call("/api/ai/score-lead", "{\"email\":\"person1@example.com\"}").path("provider").asText()).isEqualTo("openai");
         assertThat(call("/api/ai/score-lead", "{\"email\":\"person1@example.com\"}").path("provider").asText()).isEqualTo("openai");

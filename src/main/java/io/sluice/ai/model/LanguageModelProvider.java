@@ -161,8 +161,8 @@ public class LanguageModelProvider implements AiProvider {
                 problem = e.getMessage();
             }
         }
-        throw new AiOutputInvalidException(name + " answered " + schemaName + " twice without a valid answer (" + problem
-                + "); tokens spent: " + (input + output));
+        throw new AiOutputInvalidException(name + " answered " + schemaName + " twice without a valid answer (" + problem + ")",
+                new AiResults.Usage(input, output, cached));
     }
 
     private String facts(PersonFacts person) {
