@@ -10,6 +10,7 @@ import io.sluice.crm.CrmException;
 import io.sluice.crm.CrmQuotaExhaustedException;
 import io.sluice.crm.CrmRejectedException;
 import io.sluice.crm.CrmWriteResult;
+import io.sluice.crm.LockedChange;
 import io.sluice.crm.http.CrmHttpClient;
 import io.sluice.crm.http.CrmHttpClients;
 import io.sluice.crm.http.CrmRequest;
@@ -122,16 +123,17 @@ public class HubSpotConnector implements CrmConnector {
         String email = ChangeKeys.email(change);
         String membershipId = ChangeKeys.membershipId(change);
         String noteKey = ChangeKeys.noteKey(change);
-        CrmWriteVersions.Written contact = email == null ? null : versions.lock(PROVIDER, "person", email);
-        CrmWriteVersions.Written deal = membershipId == null ? null : versions.lock(PROVIDER, "opportunity", membershipId);
-        CrmWriteVersions.Written note = noteKey == null ? null : versions.lock(PROVIDER, "note", noteKey);
-        boolean dealNewer = deal != null && deal.acceptsChangeAt(change.sourceUpdatedAt());
-        boolean noteNewer = note != null && note.acceptsChangeAt(change.sourceUpdatedAt());
-        if ((deal != null || note != null) && !dealNewer && !noteNewer) {
-            return CrmWriteResult.STALE;
+        LockedChange locked = LockedChange.lock(versions, PROVIDER, change);
+        if (locked.stale()) {
+            return CrmWriteResult.STALE; // the subject already holds a newer change: write nothing
         }
+        CrmWriteVersions.Written contact = locked.person();
+        CrmWriteVersions.Written deal = locked.opportunity();
+        CrmWriteVersions.Written note = locked.note();
+        boolean dealNewer = locked.opportunityNewer();
+        boolean noteNewer = locked.noteNewer();
         String contactId = contact == null ? null : contact.remoteId();
-        if (contact != null && contact.acceptsChangeAt(change.sourceUpdatedAt())) {
+        if (locked.personNewer()) {
             contactId = upsertedId(http.send(requests.contact(change.person(), email)), "contact.upsert");
             versions.written(contact, contactId, change.sourceUpdatedAt(), change.eventId());
         }

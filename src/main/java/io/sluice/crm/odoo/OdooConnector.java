@@ -10,6 +10,7 @@ import io.sluice.crm.CrmChange;
 import io.sluice.crm.CrmConnector;
 import io.sluice.crm.CrmRejectedException;
 import io.sluice.crm.CrmWriteResult;
+import io.sluice.crm.LockedChange;
 import io.sluice.crm.http.CrmHttpClient;
 import io.sluice.crm.http.CrmHttpClients;
 import io.sluice.mapping.CrmFieldSchema;
@@ -96,17 +97,17 @@ public class OdooConnector implements CrmConnector {
     private CrmWriteResult applyLocked(CrmChange change) {
         String email = ChangeKeys.email(change);
         String membershipId = ChangeKeys.membershipId(change);
-        String noteKey = ChangeKeys.noteKey(change);
-        CrmWriteVersions.Written partner = email == null ? null : versions.lock(PROVIDER, "person", email);
-        CrmWriteVersions.Written lead = membershipId == null ? null : versions.lock(PROVIDER, "opportunity", membershipId);
-        CrmWriteVersions.Written note = noteKey == null ? null : versions.lock(PROVIDER, "note", noteKey);
-        boolean leadNewer = lead != null && lead.acceptsChangeAt(change.sourceUpdatedAt());
-        boolean noteNewer = note != null && note.acceptsChangeAt(change.sourceUpdatedAt());
-        if ((lead != null || note != null) && !leadNewer && !noteNewer) {
-            return CrmWriteResult.STALE;
+        LockedChange locked = LockedChange.lock(versions, PROVIDER, change);
+        if (locked.stale()) {
+            return CrmWriteResult.STALE; // the subject already holds a newer change: write nothing
         }
+        CrmWriteVersions.Written partner = locked.person();
+        CrmWriteVersions.Written lead = locked.opportunity();
+        CrmWriteVersions.Written note = locked.note();
+        boolean leadNewer = locked.opportunityNewer();
+        boolean noteNewer = locked.noteNewer();
         Long partnerId = partner == null || partner.remoteId() == null ? null : Long.valueOf(partner.remoteId());
-        if (partner != null && partner.acceptsChangeAt(change.sourceUpdatedAt())) {
+        if (locked.personNewer()) {
             partnerId = writePartner(change.person(), email, partnerId);
             versions.written(partner, partnerId.toString(), change.sourceUpdatedAt(), change.eventId());
         }

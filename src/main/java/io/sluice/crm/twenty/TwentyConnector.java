@@ -8,6 +8,7 @@ import io.sluice.crm.CrmChange;
 import io.sluice.crm.CrmConnector;
 import io.sluice.crm.CrmException;
 import io.sluice.crm.CrmWriteResult;
+import io.sluice.crm.LockedChange;
 import io.sluice.crm.http.CrmHttpClient;
 import io.sluice.crm.http.CrmHttpClients;
 import io.sluice.crm.http.CrmRequest;
@@ -86,17 +87,17 @@ public class TwentyConnector implements CrmConnector {
         String email = ChangeKeys.email(change);
         String membershipId = ChangeKeys.membershipId(change);
         String noteKey = ChangeKeys.noteKey(change);
-        // locks in one order (person, opportunity, note) for every event: no deadlocks between events
-        CrmWriteVersions.Written person = email == null ? null : versions.lock(PROVIDER, "person", email);
-        CrmWriteVersions.Written opportunity = membershipId == null ? null : versions.lock(PROVIDER, "opportunity", membershipId);
-        CrmWriteVersions.Written note = noteKey == null ? null : versions.lock(PROVIDER, "note", noteKey);
-        boolean opportunityNewer = opportunity != null && opportunity.acceptsChangeAt(change.sourceUpdatedAt());
-        boolean noteNewer = note != null && note.acceptsChangeAt(change.sourceUpdatedAt());
-        if ((opportunity != null || note != null) && !opportunityNewer && !noteNewer) {
+        LockedChange locked = LockedChange.lock(versions, PROVIDER, change);
+        if (locked.stale()) {
             return CrmWriteResult.STALE; // the subject already holds a newer change: write nothing
         }
+        CrmWriteVersions.Written person = locked.person();
+        CrmWriteVersions.Written opportunity = locked.opportunity();
+        CrmWriteVersions.Written note = locked.note();
+        boolean opportunityNewer = locked.opportunityNewer();
+        boolean noteNewer = locked.noteNewer();
         String personId = person == null ? null : person.remoteId();
-        if (person != null && person.acceptsChangeAt(change.sourceUpdatedAt())) {
+        if (locked.personNewer()) {
             personId = upsertPerson(change, email);
             versions.written(person, personId, change.sourceUpdatedAt(), change.eventId());
         }

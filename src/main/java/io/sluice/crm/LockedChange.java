@@ -1,0 +1,30 @@
+package io.sluice.crm;
+
+import io.sluice.store.CrmWriteVersions;
+
+/**
+ * A change with the rows of its person, opportunity and note locked in {@code crm_write_version} (in that order for
+ * every event: no deadlocks between events), and which of them it is new enough to write. Call inside the
+ * transaction that spans the CRM write.
+ */
+public record LockedChange(CrmWriteVersions.Written person, CrmWriteVersions.Written opportunity, CrmWriteVersions.Written note,
+                           boolean personNewer, boolean opportunityNewer, boolean noteNewer) {
+
+    public static LockedChange lock(CrmWriteVersions versions, String provider, CrmChange change) {
+        String email = ChangeKeys.email(change);
+        String membershipId = ChangeKeys.membershipId(change);
+        String noteKey = ChangeKeys.noteKey(change);
+        CrmWriteVersions.Written person = email == null ? null : versions.lock(provider, "person", email);
+        CrmWriteVersions.Written opportunity = membershipId == null ? null : versions.lock(provider, "opportunity", membershipId);
+        CrmWriteVersions.Written note = noteKey == null ? null : versions.lock(provider, "note", noteKey);
+        return new LockedChange(person, opportunity, note,
+                person != null && person.acceptsChangeAt(change.sourceUpdatedAt()),
+                opportunity != null && opportunity.acceptsChangeAt(change.sourceUpdatedAt()),
+                note != null && note.acceptsChangeAt(change.sourceUpdatedAt()));
+    }
+
+    /** The change has an opportunity or a note and the CRM already holds newer changes of both: write nothing. */
+    public boolean stale() {
+        return (opportunity != null || note != null) && !opportunityNewer && !noteNewer;
+    }
+}
