@@ -13,9 +13,6 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.context.TestPropertySource;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -87,7 +84,7 @@ class AnthropicProviderTest extends SluiceTestBase {
     void overloadedAsksToRetryAndABillingErrorPausesAi() {
         ANTHROPIC.stubFor(post(urlPathEqualTo("/v1/messages")).willReturn(aResponse().withStatus(529).withHeader("retry-after", "4")
                 .withBody("{\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"},\"request_id\":\"req_1\"}")));
-        HttpResponse<String> overloaded = raw("/api/ai/summarize", "{\"text\":\"A long message. With sentences. And more of them.\"}");
+        HttpResponse<String> overloaded = adminPost("/api/ai/summarize", "{\"text\":\"A long message. With sentences. And more of them.\"}");
         assertThat(overloaded.statusCode()).isEqualTo(503);
         assertThat(overloaded.headers().firstValue("Retry-After")).contains("4");
 
@@ -100,18 +97,9 @@ class AnthropicProviderTest extends SluiceTestBase {
     }
 
     private JsonNode call(String path, String body) {
-        HttpResponse<String> response = raw(path, body);
+        HttpResponse<String> response = adminPost(path, body);
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         return jsonOf(response);
     }
 
-    private HttpResponse<String> raw(String path, String body) {
-        try {
-            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
-                    .header("Authorization", "Bearer " + ADMIN_TOKEN).header("content-type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

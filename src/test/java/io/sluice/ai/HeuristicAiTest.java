@@ -8,9 +8,6 @@ import io.sluice.support.Webhooks;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -105,14 +102,14 @@ class HeuristicAiTest extends SluiceTestBase {
         assertThat(draft.path("subject").asText()).isEqualTo("Your payment for Acme Pro did not go through");
         assertThat(draft.path("body").asText()).startsWith("Hi Person,");
 
-        HttpResponse<String> generate = raw("/api/ai/generate", "{\"prompt\":\"Write a poem\"}");
+        HttpResponse<String> generate = adminPost("/api/ai/generate", "{\"prompt\":\"Write a poem\"}");
         assertThat(generate.statusCode()).isEqualTo(501);
         assertThat(generate.body()).contains("AI_PROVIDER");
-        assertThat(raw("/api/ai/score-lead", "{\"email\":\"nobody@example.com\"}").statusCode()).isEqualTo(404);
-        HttpResponse<String> missing = raw("/api/ai/sentiment", "{\"txt\":\"typo\"}");
+        assertThat(adminPost("/api/ai/score-lead", "{\"email\":\"nobody@example.com\"}").statusCode()).isEqualTo(404);
+        HttpResponse<String> missing = adminPost("/api/ai/sentiment", "{\"txt\":\"typo\"}");
         assertThat(missing.statusCode()).isEqualTo(400);
         assertThat(missing.body()).contains("'text'");
-        assertThat(raw("/api/ai/poetry", "{}").statusCode()).isEqualTo(404);
+        assertThat(adminPost("/api/ai/poetry", "{}").statusCode()).isEqualTo(404);
 
         HttpResponse<String> status = admin("GET", "/api/status", ADMIN_TOKEN);
         assertThat(status.statusCode()).as(status.body()).isEqualTo(200);
@@ -141,20 +138,11 @@ class HeuristicAiTest extends SluiceTestBase {
     }
 
     private JsonNode post(String path, String body) {
-        HttpResponse<String> response = raw(path, body);
+        HttpResponse<String> response = adminPost(path, body);
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         return jsonOf(response);
     }
 
-    private HttpResponse<String> raw(String path, String body) {
-        try {
-            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
-                    .header("Authorization", "Bearer " + ADMIN_TOKEN).header("content-type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
     private static List<String> texts(JsonNode array) {
         List<String> texts = new ArrayList<>();

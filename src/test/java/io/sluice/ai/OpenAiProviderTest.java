@@ -14,9 +14,6 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.context.TestPropertySource;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -159,7 +156,7 @@ class OpenAiProviderTest extends SluiceTestBase {
                 .willReturn(aResponse().withStatus(429).withBody("{\"error\":{\"message\":\"You exceeded your current quota\","
                         + "\"type\":\"insufficient_quota\",\"param\":null,\"code\":\"insufficient_quota\"}}")));
 
-        HttpResponse<String> limited = raw("/api/ai/sentiment", "{\"text\":\"great course\"}");
+        HttpResponse<String> limited = adminPost("/api/ai/sentiment", "{\"text\":\"great course\"}");
         assertThat(limited.statusCode()).isEqualTo(503);
         assertThat(limited.headers().firstValue("Retry-After")).contains("7");
 
@@ -172,14 +169,14 @@ class OpenAiProviderTest extends SluiceTestBase {
     @Test
     void aTimeoutAsksToRetryAndRepeatedFailuresOpenTheBreaker() {
         OPENAI.stubFor(post(urlPathEqualTo("/v1/chat/completions")).willReturn(aResponse().withFixedDelay(2500).withStatus(200)));
-        assertThat(raw("/api/ai/summarize", "{\"text\":\"One. Two. Three. Four.\"}").statusCode()).isEqualTo(503);
+        assertThat(adminPost("/api/ai/summarize", "{\"text\":\"One. Two. Three. Four.\"}").statusCode()).isEqualTo(503);
 
         OPENAI.resetAll();
         OPENAI.stubFor(post(urlPathEqualTo("/v1/chat/completions")).willReturn(aResponse().withStatus(500)));
         for (int i = 0; i < 12; i++) {
-            raw("/api/ai/summarize", "{\"text\":\"One. Two. Three. Four.\"}");
+            adminPost("/api/ai/summarize", "{\"text\":\"One. Two. Three. Four.\"}");
         }
-        HttpResponse<String> open = raw("/api/ai/summarize", "{\"text\":\"One. Two. Three. Four.\"}");
+        HttpResponse<String> open = adminPost("/api/ai/summarize", "{\"text\":\"One. Two. Three. Four.\"}");
         assertThat(open.statusCode()).isEqualTo(503);
         assertThat(open.body()).contains("circuit breaker ai-openai is open");
         assertThat(adminJson("GET", "/api/status").path("circuitBreakers").toString()).contains("ai-openai");
@@ -202,18 +199,9 @@ class OpenAiProviderTest extends SluiceTestBase {
     }
 
     private JsonNode call(String path, String body) {
-        HttpResponse<String> response = raw(path, body);
+        HttpResponse<String> response = adminPost(path, body);
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         return jsonOf(response);
     }
 
-    private HttpResponse<String> raw(String path, String body) {
-        try {
-            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
-                    .header("Authorization", "Bearer " + ADMIN_TOKEN).header("content-type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

@@ -102,6 +102,17 @@ public abstract class SluiceTestBase {
         }
     }
 
+    /** POSTs a JSON body with the admin token. */
+    protected HttpResponse<String> adminPost(String path, String body) {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                    .header("Authorization", "Bearer " + ADMIN_TOKEN).header("content-type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     protected JsonNode adminJson(String method, String path) {
         HttpResponse<String> response = admin(method, path, ADMIN_TOKEN);
         try {
