@@ -7,8 +7,8 @@ import io.sluice.crm.CrmChange;
 import io.sluice.crm.CrmException;
 import io.sluice.crm.CrmRejectedException;
 import io.sluice.crm.CrmWriteResult;
-import io.sluice.crm.http.CrmHttpClient;
-import io.sluice.crm.http.CrmResponse;
+import io.sluice.http.ApiHttpClient;
+import io.sluice.http.ApiResponse;
 import io.sluice.store.CrmWriteVersions;
 
 import java.util.ArrayList;
@@ -26,13 +26,13 @@ import java.util.function.Function;
  */
 final class HubSpotBatchWriter {
 
-    private final CrmHttpClient http;
+    private final ApiHttpClient http;
     private final HubSpotRequests requests;
     private final HubSpotPipelines pipelines;
     private final CrmWriteVersions versions;
     private final HubSpotConnector connector;
 
-    HubSpotBatchWriter(CrmHttpClient http, HubSpotRequests requests, HubSpotPipelines pipelines, CrmWriteVersions versions,
+    HubSpotBatchWriter(ApiHttpClient http, HubSpotRequests requests, HubSpotPipelines pipelines, CrmWriteVersions versions,
                        HubSpotConnector connector) {
         this.http = http;
         this.requests = requests;
@@ -154,7 +154,7 @@ final class HubSpotBatchWriter {
     }
 
     /** Key property value (lower-cased for emails) → HubSpot id, from a batch upsert answer. */
-    private static Map<String, String> results(CrmResponse response, String keyProperty) {
+    private static Map<String, String> results(ApiResponse response, String keyProperty) {
         Map<String, String> ids = new HashMap<>();
         JsonNode json = response.json();
         if (json == null) {

@@ -11,10 +11,10 @@ import io.sluice.crm.CrmQuotaExhaustedException;
 import io.sluice.crm.CrmRejectedException;
 import io.sluice.crm.CrmWriteResult;
 import io.sluice.crm.LockedChange;
-import io.sluice.crm.http.CrmHttpClient;
-import io.sluice.crm.http.CrmHttpClients;
-import io.sluice.crm.http.CrmRequest;
-import io.sluice.crm.http.CrmResponse;
+import io.sluice.http.ApiHttpClient;
+import io.sluice.http.ApiHttpClients;
+import io.sluice.http.ApiRequest;
+import io.sluice.http.ApiResponse;
 import io.sluice.mapping.CrmFieldSchema;
 import io.sluice.store.CrmWriteVersions;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -42,7 +42,7 @@ public class HubSpotConnector implements CrmConnector {
     static final String PROVIDER = "hubspot";
     public static final CrmFieldSchema SCHEMA = HubSpotRequests.SCHEMA;
 
-    private final CrmHttpClient http;
+    private final ApiHttpClient http;
     private final HubSpotRequests requests;
     private final HubSpotPipelines pipelines;
     private final CrmWriteVersions versions;
@@ -51,7 +51,7 @@ public class HubSpotConnector implements CrmConnector {
     /** HubSpot's rolling window: a ten-secondly 429 without Retry-After waits this long. */
     private final Duration rollingLimitWait;
 
-    public HubSpotConnector(SluiceProperties properties, CrmHttpClients clients, CrmWriteVersions versions,
+    public HubSpotConnector(SluiceProperties properties, ApiHttpClients clients, CrmWriteVersions versions,
                             TransactionTemplate transaction, ObjectMapper objectMapper, Clock clock) {
         SluiceProperties.HubSpot hubspot = properties.crm().hubspot();
         if (hubspot.accessToken() == null || hubspot.accessToken().isBlank()) {
@@ -82,7 +82,7 @@ public class HubSpotConnector implements CrmConnector {
     }
 
     /** HubSpot's 429 names its policy: DAILY cannot heal before midnight (account time), TEN_SECONDLY_ROLLING soon. */
-    CrmException classify(CrmRequest request, CrmResponse response) {
+    CrmException classify(ApiRequest request, ApiResponse response) {
         if (response.status() != 429) {
             return null;
         }
@@ -160,7 +160,7 @@ public class HubSpotConnector implements CrmConnector {
             http.send(requests.updateNote(change.note(), knownId, change.sourceUpdatedAt()));
             return knownId;
         }
-        CrmResponse response = http.send(requests.createNote(change.note(), noteKey, change.sourceUpdatedAt(), contactId, dealId));
+        ApiResponse response = http.send(requests.createNote(change.note(), noteKey, change.sourceUpdatedAt(), contactId, dealId));
         if (!requests.upsertsNotes()) {
             JsonNode id = response.json().path("id");
             if (!id.isTextual() && !id.isNumber()) {
@@ -179,7 +179,7 @@ public class HubSpotConnector implements CrmConnector {
     }
 
     /** The id of a one-input batch upsert; a 207 or an error in the batch refuses the record with HubSpot's words. */
-    private static String upsertedId(CrmResponse response, String operation) {
+    private static String upsertedId(ApiResponse response, String operation) {
         JsonNode json = response.json();
         if (response.status() == 207 || json.path("numErrors").asInt(0) > 0) {
             List<String> messages = new ArrayList<>();

@@ -2,8 +2,8 @@ package io.sluice.crm.hubspot;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sluice.crm.CrmRejectedException;
-import io.sluice.crm.http.CrmHttpClient;
-import io.sluice.crm.http.CrmRequest;
+import io.sluice.http.ApiHttpClient;
+import io.sluice.http.ApiRequest;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -26,22 +26,22 @@ final class HubSpotPipelines {
     record Stage(String id, String label) {
     }
 
-    private final CrmHttpClient http;
+    private final ApiHttpClient http;
     private final String configured;
     private final Duration ttl;
     private final Clock clock;
     private volatile List<Pipeline> cached;
     private volatile Instant fetchedAt = Instant.EPOCH;
 
-    HubSpotPipelines(CrmHttpClient http, String configured, Duration ttl, Clock clock) {
+    HubSpotPipelines(ApiHttpClient http, String configured, Duration ttl, Clock clock) {
         this.http = http;
         this.configured = configured;
         this.ttl = ttl;
         this.clock = clock;
     }
 
-    static CrmRequest request() {
-        return new CrmRequest("pipelines.read", "GET", "/crm/v3/pipelines/deals", null, null);
+    static ApiRequest request() {
+        return new ApiRequest("pipelines.read", "GET", "/crm/v3/pipelines/deals", null, null);
     }
 
     /** The pipeline id and the stage id for {@code stage}; fails with the stages there are when it has no such stage. */

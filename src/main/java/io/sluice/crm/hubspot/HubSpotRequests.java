@@ -3,7 +3,7 @@ package io.sluice.crm.hubspot;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.sluice.crm.http.CrmRequest;
+import io.sluice.http.ApiRequest;
 import io.sluice.mapping.CrmFieldSchema;
 
 import java.math.BigDecimal;
@@ -43,11 +43,11 @@ final class HubSpotRequests {
     record Input(String id, ObjectNode properties) {
     }
 
-    CrmRequest contact(Map<String, Object> person, String email) {
+    ApiRequest contact(Map<String, Object> person, String email) {
         return contacts(java.util.List.of(new Input(email, contactProperties(person, email))));
     }
 
-    CrmRequest contacts(java.util.List<Input> inputs) {
+    ApiRequest contacts(java.util.List<Input> inputs) {
         return batchUpsert("contact.upsert", "contacts", "email", inputs);
     }
 
@@ -58,11 +58,11 @@ final class HubSpotRequests {
     }
 
     /** {@code pipelineAndStage} from {@link HubSpotPipelines#resolve}, or null when the mapping sets no stage. */
-    CrmRequest deal(Map<String, Object> opportunity, String membershipId, String[] pipelineAndStage) {
+    ApiRequest deal(Map<String, Object> opportunity, String membershipId, String[] pipelineAndStage) {
         return deals(java.util.List.of(new Input(membershipId, dealProperties(opportunity, membershipId, pipelineAndStage))));
     }
 
-    CrmRequest deals(java.util.List<Input> inputs) {
+    ApiRequest deals(java.util.List<Input> inputs) {
         return batchUpsert("deal.upsert", "deals", membershipIdProperty, inputs);
     }
 
@@ -81,7 +81,7 @@ final class HubSpotRequests {
     }
 
     /** {@code POST /crm/v4/associations/deals/contacts/batch/associate/default} for pairs {deal id, contact id}. */
-    CrmRequest associateDealsWithContacts(java.util.List<String[]> pairs) {
+    ApiRequest associateDealsWithContacts(java.util.List<String[]> pairs) {
         ObjectNode body = json.createObjectNode();
         ArrayNode inputs = body.putArray("inputs");
         for (String[] pair : pairs) {
@@ -89,16 +89,16 @@ final class HubSpotRequests {
             input.putObject("from").put("id", pair[0]);
             input.putObject("to").put("id", pair[1]);
         }
-        return new CrmRequest("deal.associate.batch", "POST", "/crm/v4/associations/deals/contacts/batch/associate/default", null, body);
+        return new ApiRequest("deal.associate.batch", "POST", "/crm/v4/associations/deals/contacts/batch/associate/default", null, body);
     }
 
-    CrmRequest associateDealWithContact(String dealId, String contactId) {
-        return new CrmRequest("deal.associate", "PUT", "/crm/v4/objects/deals/" + dealId + "/associations/default/contacts/"
+    ApiRequest associateDealWithContact(String dealId, String contactId) {
+        return new ApiRequest("deal.associate", "PUT", "/crm/v4/objects/deals/" + dealId + "/associations/default/contacts/"
                 + contactId, null, null);
     }
 
     /** A new note with its associations, or (with a note id property) an upsert of it. */
-    CrmRequest createNote(Map<String, Object> note, String externalId, Instant fallbackTime, String contactId, String dealId) {
+    ApiRequest createNote(Map<String, Object> note, String externalId, Instant fallbackTime, String contactId, String dealId) {
         ObjectNode properties = noteProperties(note, fallbackTime);
         if (noteIdProperty != null) {
             properties.put(noteIdProperty, externalId);
@@ -113,17 +113,17 @@ final class HubSpotRequests {
         if (dealId != null) {
             association(associations, dealId, NOTE_TO_DEAL);
         }
-        return new CrmRequest("note.create", "POST", "/crm/v3/objects/notes", null, body);
+        return new ApiRequest("note.create", "POST", "/crm/v3/objects/notes", null, body);
     }
 
-    CrmRequest updateNote(Map<String, Object> note, String noteId, Instant fallbackTime) {
+    ApiRequest updateNote(Map<String, Object> note, String noteId, Instant fallbackTime) {
         ObjectNode body = json.createObjectNode();
         body.set("properties", noteProperties(note, fallbackTime));
-        return new CrmRequest("note.update", "PATCH", "/crm/v3/objects/notes/" + noteId, null, body);
+        return new ApiRequest("note.update", "PATCH", "/crm/v3/objects/notes/" + noteId, null, body);
     }
 
-    CrmRequest associateNote(String noteId, String toType, String toId) {
-        return new CrmRequest("note.associate", "PUT", "/crm/v4/objects/notes/" + noteId + "/associations/default/" + toType
+    ApiRequest associateNote(String noteId, String toType, String toId) {
+        return new ApiRequest("note.associate", "PUT", "/crm/v4/objects/notes/" + noteId + "/associations/default/" + toType
                 + "/" + toId, null, null);
     }
 
@@ -148,7 +148,7 @@ final class HubSpotRequests {
         association.putArray("types").addObject().put("associationCategory", "HUBSPOT_DEFINED").put("associationTypeId", typeId);
     }
 
-    private CrmRequest batchUpsert(String operation, String objectType, String idProperty, java.util.List<Input> inputs) {
+    private ApiRequest batchUpsert(String operation, String objectType, String idProperty, java.util.List<Input> inputs) {
         ObjectNode body = json.createObjectNode();
         ArrayNode list = body.putArray("inputs");
         for (Input each : inputs) {
@@ -157,7 +157,7 @@ final class HubSpotRequests {
             input.put("id", each.id());
             input.set("properties", each.properties());
         }
-        return new CrmRequest(operation, "POST", "/crm/v3/objects/" + objectType + "/batch/upsert", null, body);
+        return new ApiRequest(operation, "POST", "/crm/v3/objects/" + objectType + "/batch/upsert", null, body);
     }
 
     /** HubSpot takes every property value as a string. */

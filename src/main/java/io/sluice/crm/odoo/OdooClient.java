@@ -7,8 +7,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sluice.config.SluiceProperties;
 import io.sluice.crm.CrmException;
 import io.sluice.crm.CrmRejectedException;
-import io.sluice.crm.http.CrmHttpClient;
-import io.sluice.crm.http.CrmRequest;
+import io.sluice.http.ApiHttpClient;
+import io.sluice.http.ApiRequest;
 
 import java.util.List;
 import java.util.Set;
@@ -24,12 +24,12 @@ final class OdooClient {
     private static final Set<String> REFUSALS = Set.of("odoo.exceptions.AccessDenied", "odoo.exceptions.AccessError",
             "odoo.exceptions.ValidationError", "odoo.exceptions.UserError", "odoo.exceptions.MissingError");
 
-    private final CrmHttpClient http;
+    private final ApiHttpClient http;
     private final SluiceProperties.Odoo odoo;
     private final ObjectMapper json;
     private volatile Long uid;
 
-    OdooClient(CrmHttpClient http, SluiceProperties.Odoo odoo, ObjectMapper json) {
+    OdooClient(ApiHttpClient http, SluiceProperties.Odoo odoo, ObjectMapper json) {
         this.http = http;
         this.odoo = odoo;
         this.json = json;
@@ -73,8 +73,8 @@ final class OdooClient {
     }
 
     /** The JSON-2 request of a call, as the preview shows it. */
-    CrmRequest json2Request(String operation, String model, String method, ObjectNode named) {
-        return new CrmRequest(operation, "POST", "/json/2/" + model + "/" + method, null, named);
+    ApiRequest json2Request(String operation, String model, String method, ObjectNode named) {
+        return new ApiRequest(operation, "POST", "/json/2/" + model + "/" + method, null, named);
     }
 
     private JsonNode call(String operation, String model, String method, ObjectNode named, ArrayNode positional, ObjectNode kwargs) {
@@ -110,7 +110,7 @@ final class OdooClient {
         params.put("method", method);
         params.set("args", args);
         body.put("id", 1);
-        JsonNode answer = http.send(new CrmRequest(operation, "POST", "/jsonrpc", null, body)).json();
+        JsonNode answer = http.send(new ApiRequest(operation, "POST", "/jsonrpc", null, body)).json();
         if (answer != null && answer.has("error")) {
             JsonNode error = answer.path("error");
             String name = error.path("data").path("name").asText("");

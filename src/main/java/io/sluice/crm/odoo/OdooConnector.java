@@ -11,8 +11,8 @@ import io.sluice.crm.CrmConnector;
 import io.sluice.crm.CrmRejectedException;
 import io.sluice.crm.CrmWriteResult;
 import io.sluice.crm.LockedChange;
-import io.sluice.crm.http.CrmHttpClient;
-import io.sluice.crm.http.CrmHttpClients;
+import io.sluice.http.ApiHttpClient;
+import io.sluice.http.ApiHttpClients;
 import io.sluice.mapping.CrmFieldSchema;
 import io.sluice.store.CrmWriteVersions;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -53,7 +53,7 @@ public class OdooConnector implements CrmConnector {
     private final ObjectMapper json;
     private final String leadKeyField;
 
-    public OdooConnector(SluiceProperties properties, CrmHttpClients clients, CrmWriteVersions versions,
+    public OdooConnector(SluiceProperties properties, ApiHttpClients clients, CrmWriteVersions versions,
                          TransactionTemplate transaction, ObjectMapper objectMapper) {
         SluiceProperties.Odoo config = properties.crm().odoo();
         for (String[] required : new String[][]{{config.url(), "ODOO_URL"}, {config.apiKey(), "ODOO_API_KEY"},
@@ -68,7 +68,7 @@ public class OdooConnector implements CrmConnector {
         Map<String, String> headers = config.api() == SluiceProperties.OdooApi.json2
                 ? Map.of("Authorization", "bearer " + config.apiKey().trim(), "X-Odoo-Database", config.db().trim())
                 : Map.of();
-        CrmHttpClient http = clients.create(PROVIDER, () -> config.url().trim(), () -> headers,
+        ApiHttpClient http = clients.create(PROVIDER, () -> config.url().trim(), () -> headers,
                 "ODOO_API_KEY (a key of a user with rights on contacts and CRM), ODOO_USERNAME and ODOO_DB",
                 config.maxRequests(), config.per(), null);
         this.odoo = new OdooClient(http, config, objectMapper);

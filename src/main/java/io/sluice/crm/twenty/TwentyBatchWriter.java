@@ -7,8 +7,8 @@ import io.sluice.crm.ChangeKeys;
 import io.sluice.crm.CrmChange;
 import io.sluice.crm.CrmException;
 import io.sluice.crm.CrmWriteResult;
-import io.sluice.crm.http.CrmHttpClient;
-import io.sluice.crm.http.CrmResponse;
+import io.sluice.http.ApiHttpClient;
+import io.sluice.http.ApiResponse;
 import io.sluice.store.CrmWriteVersions;
 
 import java.util.ArrayList;
@@ -27,11 +27,11 @@ import java.util.function.Function;
  */
 final class TwentyBatchWriter {
 
-    private final CrmHttpClient http;
+    private final ApiHttpClient http;
     private final TwentyRequests requests;
     private final CrmWriteVersions versions;
 
-    TwentyBatchWriter(CrmHttpClient http, TwentyRequests requests, CrmWriteVersions versions) {
+    TwentyBatchWriter(ApiHttpClient http, TwentyRequests requests, CrmWriteVersions versions) {
         this.http = http;
         this.requests = requests;
         this.versions = versions;
@@ -77,7 +77,7 @@ final class TwentyBatchWriter {
         if (!personWriter.isEmpty()) {
             List<ObjectNode> records = new ArrayList<>();
             personWriter.forEach((email, i) -> records.add(requests.personRecord(changes.get(i).person(), email)));
-            CrmResponse response = http.send(requests.batch("person.upsert.batch", "people", records));
+            ApiResponse response = http.send(requests.batch("person.upsert.batch", "people", records));
             Map<String, String> returned = new HashMap<>();
             for (JsonNode person : response.json().path("data").path("people")) {
                 String email = person.path("emails").path("primaryEmail").asText("").toLowerCase(Locale.ROOT);

@@ -9,10 +9,10 @@ import io.sluice.crm.CrmConnector;
 import io.sluice.crm.CrmException;
 import io.sluice.crm.CrmWriteResult;
 import io.sluice.crm.LockedChange;
-import io.sluice.crm.http.CrmHttpClient;
-import io.sluice.crm.http.CrmHttpClients;
-import io.sluice.crm.http.CrmRequest;
-import io.sluice.crm.http.CrmResponse;
+import io.sluice.http.ApiHttpClient;
+import io.sluice.http.ApiHttpClients;
+import io.sluice.http.ApiRequest;
+import io.sluice.http.ApiResponse;
 import io.sluice.mapping.CrmFieldSchema;
 import io.sluice.store.CrmWriteVersions;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -36,13 +36,13 @@ public class TwentyConnector implements CrmConnector {
     static final String PROVIDER = "twenty";
     public static final CrmFieldSchema SCHEMA = TwentyRequests.SCHEMA;
 
-    private final CrmHttpClient http;
+    private final ApiHttpClient http;
     private final TwentyRequests requests;
     private final CrmWriteVersions versions;
     private final TransactionTemplate transaction;
     private final TwentyBatchWriter batches;
 
-    public TwentyConnector(SluiceProperties properties, CrmHttpClients clients, CrmWriteVersions versions,
+    public TwentyConnector(SluiceProperties properties, ApiHttpClients clients, CrmWriteVersions versions,
                            TransactionTemplate transaction, ObjectMapper objectMapper) {
         SluiceProperties.Twenty twenty = properties.crm().twenty();
         if (twenty.apiKey() == null || twenty.apiKey().isBlank()) {
@@ -110,7 +110,7 @@ public class TwentyConnector implements CrmConnector {
             String noteMembership = ChangeKeys.field(change.note(), "membershipId");
             String linkedOpportunity = noteMembership == null ? null
                     : versions.remoteId(PROVIDER, "opportunity", noteMembership).orElse(null);
-            CrmRequest targets = requests.noteTargets(noteKey, personId, linkedOpportunity);
+            ApiRequest targets = requests.noteTargets(noteKey, personId, linkedOpportunity);
             if (targets != null) {
                 http.send(targets);
             }
@@ -120,7 +120,7 @@ public class TwentyConnector implements CrmConnector {
     }
 
     private String upsertPerson(CrmChange change, String email) {
-        CrmResponse response = http.send(requests.person(change.person(), email));
+        ApiResponse response = http.send(requests.person(change.person(), email));
         JsonNode id = response.json() == null ? null : response.json().path("data").path("people").path(0).path("id");
         if (id == null || !id.isTextual()) {
             throw new CrmException("twenty answered person.upsert without data.people[0].id", true, null);
@@ -144,7 +144,7 @@ public class TwentyConnector implements CrmConnector {
         if (noteKey != null) {
             preview.add(requests.note(change.note(), noteKey).describe());
             String noteMembership = ChangeKeys.field(change.note(), "membershipId");
-            CrmRequest targets = requests.noteTargets(noteKey, personId,
+            ApiRequest targets = requests.noteTargets(noteKey, personId,
                     noteMembership == null ? null : TwentyRequests.opportunityId(noteMembership));
             if (targets != null) {
                 preview.add(targets.describe());

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sluice.crm.Uuid5;
-import io.sluice.crm.http.CrmRequest;
+import io.sluice.http.ApiRequest;
 import io.sluice.mapping.CrmFieldSchema;
 
 import java.math.BigDecimal;
@@ -50,7 +50,7 @@ final class TwentyRequests {
         return Uuid5.forObject("note", externalId);
     }
 
-    CrmRequest person(Map<String, Object> person, String email) {
+    ApiRequest person(Map<String, Object> person, String email) {
         return upsert("person.upsert", "people", personRecord(person, email));
     }
 
@@ -67,7 +67,7 @@ final class TwentyRequests {
         return record;
     }
 
-    CrmRequest opportunity(Map<String, Object> opportunity, String membershipId, String personId) {
+    ApiRequest opportunity(Map<String, Object> opportunity, String membershipId, String personId) {
         return upsert("opportunity.upsert", "opportunities", opportunityRecord(opportunity, membershipId, personId));
     }
 
@@ -91,7 +91,7 @@ final class TwentyRequests {
         return record;
     }
 
-    CrmRequest note(Map<String, Object> note, String externalId) {
+    ApiRequest note(Map<String, Object> note, String externalId) {
         return upsert("note.upsert", "notes", noteRecord(note, externalId));
     }
 
@@ -108,9 +108,9 @@ final class TwentyRequests {
     }
 
     /** Links the note to the person and, when known, the opportunity; ids derive from the note's key. */
-    CrmRequest noteTargets(String externalId, String personId, String opportunityId) {
+    ApiRequest noteTargets(String externalId, String personId, String opportunityId) {
         ArrayNode targets = noteTargetRecords(externalId, personId, opportunityId);
-        return targets.isEmpty() ? null : new CrmRequest("noteTarget.upsert", "POST", "/rest/batch/noteTargets", "upsert=true", targets);
+        return targets.isEmpty() ? null : new ApiRequest("noteTarget.upsert", "POST", "/rest/batch/noteTargets", "upsert=true", targets);
     }
 
     ArrayNode noteTargetRecords(String externalId, String personId, String opportunityId) {
@@ -127,15 +127,15 @@ final class TwentyRequests {
     }
 
     /** One batch upsert of several records of a kind ({@code people}, {@code opportunities}, {@code notes}, {@code noteTargets}). */
-    CrmRequest batch(String operation, String plural, java.util.List<? extends com.fasterxml.jackson.databind.JsonNode> records) {
+    ApiRequest batch(String operation, String plural, java.util.List<? extends com.fasterxml.jackson.databind.JsonNode> records) {
         ArrayNode batch = json.createArrayNode();
         records.forEach(batch::add);
-        return new CrmRequest(operation, "POST", "/rest/batch/" + plural, "upsert=true", batch);
+        return new ApiRequest(operation, "POST", "/rest/batch/" + plural, "upsert=true", batch);
     }
 
-    private CrmRequest upsert(String operation, String plural, ObjectNode record) {
+    private ApiRequest upsert(String operation, String plural, ObjectNode record) {
         ArrayNode batch = json.createArrayNode().add(record);
-        return new CrmRequest(operation, "POST", "/rest/batch/" + plural, "upsert=true", batch);
+        return new ApiRequest(operation, "POST", "/rest/batch/" + plural, "upsert=true", batch);
     }
 
     private void passThrough(ObjectNode record, Map<String, Object> fields, Set<String> composed) {

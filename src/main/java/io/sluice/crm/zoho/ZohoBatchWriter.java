@@ -8,8 +8,8 @@ import io.sluice.crm.CrmChange;
 import io.sluice.crm.CrmException;
 import io.sluice.crm.CrmRejectedException;
 import io.sluice.crm.CrmWriteResult;
-import io.sluice.crm.http.CrmHttpClient;
-import io.sluice.crm.http.CrmResponse;
+import io.sluice.http.ApiHttpClient;
+import io.sluice.http.ApiResponse;
 import io.sluice.store.CrmWriteVersions;
 
 import java.util.ArrayList;
@@ -26,12 +26,12 @@ import java.util.function.Function;
  */
 final class ZohoBatchWriter {
 
-    private final CrmHttpClient http;
+    private final ApiHttpClient http;
     private final ZohoRequests requests;
     private final CrmWriteVersions versions;
     private final ZohoConnector connector;
 
-    ZohoBatchWriter(CrmHttpClient http, ZohoRequests requests, CrmWriteVersions versions, ZohoConnector connector) {
+    ZohoBatchWriter(ApiHttpClient http, ZohoRequests requests, CrmWriteVersions versions, ZohoConnector connector) {
         this.http = http;
         this.requests = requests;
         this.versions = versions;
@@ -125,7 +125,7 @@ final class ZohoBatchWriter {
     }
 
     /** The record ids of Zoho's answer, in input order; null where Zoho refused that record (its changes fail). */
-    private static List<String> perRecord(CrmResponse response, int expected, String operation, RuntimeException[] failures,
+    private static List<String> perRecord(ApiResponse response, int expected, String operation, RuntimeException[] failures,
                                           List<CrmChange> changes, Map<String, Integer> writers, Function<CrmChange, String> keyOf) {
         JsonNode data = response.json() == null ? null : response.json().path("data");
         if (data == null || data.size() != expected) {

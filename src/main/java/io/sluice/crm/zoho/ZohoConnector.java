@@ -11,10 +11,10 @@ import io.sluice.crm.CrmQuotaExhaustedException;
 import io.sluice.crm.CrmRejectedException;
 import io.sluice.crm.CrmWriteResult;
 import io.sluice.crm.LockedChange;
-import io.sluice.crm.http.CrmHttpClient;
-import io.sluice.crm.http.CrmHttpClients;
-import io.sluice.crm.http.CrmRequest;
-import io.sluice.crm.http.CrmResponse;
+import io.sluice.http.ApiHttpClient;
+import io.sluice.http.ApiHttpClients;
+import io.sluice.http.ApiRequest;
+import io.sluice.http.ApiResponse;
 import io.sluice.mapping.CrmFieldSchema;
 import io.sluice.store.CrmWriteVersions;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -39,7 +39,7 @@ public class ZohoConnector implements CrmConnector {
     static final String PROVIDER = "zoho";
     public static final CrmFieldSchema SCHEMA = ZohoRequests.SCHEMA;
 
-    private final CrmHttpClient http;
+    private final ApiHttpClient http;
     private final ZohoTokens tokens;
     private final ZohoRequests requests;
     private final CrmWriteVersions versions;
@@ -47,7 +47,7 @@ public class ZohoConnector implements CrmConnector {
     private final Duration limitWait;
     private final ZohoBatchWriter batches;
 
-    public ZohoConnector(SluiceProperties properties, CrmHttpClients clients, CrmWriteVersions versions,
+    public ZohoConnector(SluiceProperties properties, ApiHttpClients clients, CrmWriteVersions versions,
                          TransactionTemplate transaction, ObjectMapper objectMapper, Clock clock) {
         SluiceProperties.Zoho zoho = properties.crm().zoho();
         for (String[] required : new String[][]{{zoho.clientId(), "ZOHO_CLIENT_ID"}, {zoho.clientSecret(), "ZOHO_CLIENT_SECRET"},
@@ -57,7 +57,7 @@ public class ZohoConnector implements CrmConnector {
             }
         }
         this.limitWait = zoho.limitWait();
-        CrmHttpClient accounts = clients.create(PROVIDER, () -> zoho.accountsUrl().toString(), Map::of,
+        ApiHttpClient accounts = clients.create(PROVIDER, () -> zoho.accountsUrl().toString(), Map::of,
                 "ZOHO_CLIENT_ID, ZOHO_CLIENT_SECRET and ZOHO_ACCOUNTS_URL", zoho.maxRequests(), zoho.per(), null);
         this.tokens = new ZohoTokens(accounts, zoho, clock);
         this.http = clients.create(PROVIDER, tokens::apiBase,
@@ -86,7 +86,7 @@ public class ZohoConnector implements CrmConnector {
      * concurrency limit (wait a minute) and spent 24-hour credits (pause): the remaining-credits header tells them
      * apart when Zoho sends it.
      */
-    CrmException classify(CrmRequest request, CrmResponse response) {
+    CrmException classify(ApiRequest request, ApiResponse response) {
         String code = response.json() == null ? "" : response.json().path("code").asText("");
         if (response.status() == 401 && "INVALID_TOKEN".equals(code)) {
             tokens.invalidate();
@@ -162,7 +162,7 @@ public class ZohoConnector implements CrmConnector {
     }
 
     /** The record id of Zoho's per-record answer; a per-record error refuses the record with Zoho's words. */
-    private static String recordId(CrmResponse response, String operation) {
+    private static String recordId(ApiResponse response, String operation) {
         JsonNode record = response.json() == null ? null : response.json().path("data").path(0);
         if (record == null || record.isMissingNode()) {
             throw new CrmException("zoho answered " + operation + " without data[0]", true, null);

@@ -2,7 +2,7 @@ package io.sluice.crm.zoho;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.sluice.crm.http.CrmRequest;
+import io.sluice.http.ApiRequest;
 import io.sluice.mapping.CrmFieldSchema;
 
 import java.math.BigDecimal;
@@ -40,11 +40,11 @@ final class ZohoRequests {
         this.runWorkflows = runWorkflows;
     }
 
-    CrmRequest contact(Map<String, Object> person, String email) {
+    ApiRequest contact(Map<String, Object> person, String email) {
         return contacts(java.util.List.of(contactRecord(person, email)));
     }
 
-    CrmRequest contacts(java.util.List<ObjectNode> records) {
+    ApiRequest contacts(java.util.List<ObjectNode> records) {
         return upsert("contact.upsert", "Contacts", "Email", records);
     }
 
@@ -58,11 +58,11 @@ final class ZohoRequests {
         return record;
     }
 
-    CrmRequest deal(Map<String, Object> opportunity, String membershipId, String contactId, Instant fallbackDate) {
+    ApiRequest deal(Map<String, Object> opportunity, String membershipId, String contactId, Instant fallbackDate) {
         return deals(java.util.List.of(dealRecord(opportunity, membershipId, contactId, fallbackDate)));
     }
 
-    CrmRequest deals(java.util.List<ObjectNode> records) {
+    ApiRequest deals(java.util.List<ObjectNode> records) {
         return upsert("deal.upsert", "Deals", membershipIdField, records);
     }
 
@@ -77,27 +77,27 @@ final class ZohoRequests {
         return record;
     }
 
-    CrmRequest createNote(Map<String, Object> note, String parentModule, String parentId) {
+    ApiRequest createNote(Map<String, Object> note, String parentModule, String parentId) {
         ObjectNode record = fields(note, Set.of(CrmFieldSchema.NOTE_KEY, "membershipId"));
         ObjectNode parent = record.putObject("Parent_Id");
         parent.putObject("module").put("api_name", parentModule);
         parent.put("id", parentId);
-        return new CrmRequest("note.create", "POST", "/crm/" + version + "/Notes", null, data(record));
+        return new ApiRequest("note.create", "POST", "/crm/" + version + "/Notes", null, data(record));
     }
 
-    CrmRequest updateNote(Map<String, Object> note, String noteId) {
+    ApiRequest updateNote(Map<String, Object> note, String noteId) {
         ObjectNode record = fields(note, Set.of(CrmFieldSchema.NOTE_KEY, "membershipId"));
-        return new CrmRequest("note.update", "PUT", "/crm/" + version + "/Notes/" + noteId, null, data(record));
+        return new ApiRequest("note.update", "PUT", "/crm/" + version + "/Notes/" + noteId, null, data(record));
     }
 
-    private CrmRequest upsert(String operation, String module, String keyField, java.util.List<ObjectNode> records) {
+    private ApiRequest upsert(String operation, String module, String keyField, java.util.List<ObjectNode> records) {
         ObjectNode body = json.createObjectNode();
         records.forEach(body.putArray("data")::add);
         body.putArray("duplicate_check_fields").add(keyField);
         if (!runWorkflows) {
             body.putArray("trigger");
         }
-        return new CrmRequest(operation, "POST", "/crm/" + version + "/" + module + "/upsert", null, body);
+        return new ApiRequest(operation, "POST", "/crm/" + version + "/" + module + "/upsert", null, body);
     }
 
     private ObjectNode data(ObjectNode record) {

@@ -3,8 +3,8 @@ package io.sluice.crm.zoho;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sluice.config.SluiceProperties;
 import io.sluice.crm.CrmRejectedException;
-import io.sluice.crm.http.CrmHttpClient;
-import io.sluice.crm.http.CrmRequest;
+import io.sluice.http.ApiHttpClient;
+import io.sluice.http.ApiRequest;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -21,14 +21,14 @@ final class ZohoTokens {
 
     private static final Duration MARGIN = Duration.ofMinutes(5);
 
-    private final CrmHttpClient accounts;
+    private final ApiHttpClient accounts;
     private final SluiceProperties.Zoho zoho;
     private final Clock clock;
     private String accessToken;
     private Instant expiresAt = Instant.EPOCH;
     private String apiDomain;
 
-    ZohoTokens(CrmHttpClient accounts, SluiceProperties.Zoho zoho, Clock clock) {
+    ZohoTokens(ApiHttpClient accounts, SluiceProperties.Zoho zoho, Clock clock) {
         this.accounts = accounts;
         this.zoho = zoho;
         this.clock = clock;
@@ -55,10 +55,10 @@ final class ZohoTokens {
         return apiDomain;
     }
 
-    static CrmRequest refreshRequest(SluiceProperties.Zoho zoho) {
+    static ApiRequest refreshRequest(SluiceProperties.Zoho zoho) {
         String form = "grant_type=refresh_token&refresh_token=" + encode(zoho.refreshToken()) + "&client_id=" + encode(zoho.clientId())
                 + "&client_secret=" + encode(zoho.clientSecret());
-        return new CrmRequest("token.refresh", "POST", "/oauth/v2/token", null, form, "application/x-www-form-urlencoded");
+        return new ApiRequest("token.refresh", "POST", "/oauth/v2/token", null, form, "application/x-www-form-urlencoded");
     }
 
     private void refresh() {

@@ -1,10 +1,10 @@
-package io.sluice.crm.http;
+package io.sluice.http;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * One HTTP call to a CRM, described before it is sent, so that {@code POST /api/mappings/preview} can show it
+ * One HTTP call to a provider, described before it is sent, so that {@code POST /api/mappings/preview} can show it
  * exactly and the client can send it.
  *
  * @param operation a short name for metrics and logs, e.g. {@code person.upsert}
@@ -12,10 +12,16 @@ import java.util.Map;
  * @param query     already encoded, or null
  * @param body      JSON (a Jackson tree or a serialisable value), a form string, or null
  * @param contentType the body's type; null means JSON
+ * @param accept      the answer's type asked for: JSON, or a document type for downloads
  */
-public record CrmRequest(String operation, String method, String path, String query, Object body, String contentType) {
+public record ApiRequest(String operation, String method, String path, String query, Object body, String contentType,
+                         String accept) {
 
-    public CrmRequest(String operation, String method, String path, String query, Object body) {
+    public ApiRequest(String operation, String method, String path, String query, Object body, String contentType) {
+        this(operation, method, path, query, body, contentType, "application/json");
+    }
+
+    public ApiRequest(String operation, String method, String path, String query, Object body) {
         this(operation, method, path, query, body, null);
     }
 

@@ -1,4 +1,4 @@
-package io.sluice.crm.http;
+package io.sluice.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -6,7 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 /** A CRM's answer: status, headers (names as sent) and body, parsed as JSON when the caller asks. */
-public record CrmResponse(int status, Map<String, Object> headers, byte[] body, JsonNode json) {
+public record ApiResponse(int status, Map<String, Object> headers, byte[] body, JsonNode json) {
 
     public String text() {
         return body == null ? "" : new String(body, StandardCharsets.UTF_8);

@@ -1,4 +1,4 @@
-package io.sluice.crm.http;
+package io.sluice.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -8,8 +8,6 @@ import io.github.resilience4j.ratelimiter.RequestNotPermitted;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.sluice.crm.CrmException;
-import io.sluice.crm.CrmRejectedException;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 
@@ -23,29 +21,34 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * Sends {@link CrmRequest}s to one CRM through Camel's HTTP component: the provider's rate limit first (per
- * process), then the call, then the answer turned into a {@link CrmResponse} or a {@link CrmException} that says
- * whether retrying can help and how long the CRM asked to wait. Counts {@code crm_requests_total} and times
- * {@code crm_request_seconds}. Retrying itself is the route's redelivery policy, not this class's.
+ * Sends {@link ApiRequest}s to one provider (a CRM, an e-sign service) through Camel's HTTP component: the provider's
+ * rate limit first (per process), then the call, then the answer turned into an {@link ApiResponse} or an exception
+ * (from {@link ApiFailures}) that says whether retrying can help and how long the provider asked to wait. Counts
+ * {@code <system>_requests_total} and times {@code <system>_request_seconds} ({@code crm}, {@code esign}). Retrying
+ * itself is the route's redelivery policy, not this class's.
  */
-public class CrmHttpClient {
+public class ApiHttpClient {
 
     private static final int EXCERPT = 500;
 
+    private final String system;
+    private final ApiFailures failures;
     private final String provider;
     private final Supplier<String> baseUrl;
     private final Supplier<Map<String, String>> authHeaders;
     private final String credentialHint;
     private final RateLimiter limiter;
-    private final CrmErrorClassifier classifier;
+    private final ApiErrorClassifier classifier;
     private final ProducerTemplate producer;
     private final ObjectMapper objectMapper;
     private final MeterRegistry registry;
     private final Clock clock;
 
-    CrmHttpClient(String provider, Supplier<String> baseUrl, Supplier<Map<String, String>> authHeaders, String credentialHint,
-                  RateLimiter limiter, CrmErrorClassifier classifier, ProducerTemplate producer, ObjectMapper objectMapper,
+    ApiHttpClient(String system, ApiFailures failures, String provider, Supplier<String> baseUrl, Supplier<Map<String, String>> authHeaders, String credentialHint,
+                  RateLimiter limiter, ApiErrorClassifier classifier, ProducerTemplate producer, ObjectMapper objectMapper,
                   MeterRegistry registry, Clock clock) {
+        this.system = system;
+        this.failures = failures;
         this.provider = provider;
         this.baseUrl = baseUrl;
         this.authHeaders = authHeaders;
@@ -58,12 +61,12 @@ public class CrmHttpClient {
         this.clock = clock;
     }
 
-    public CrmResponse send(CrmRequest request) {
+    public ApiResponse send(ApiRequest request) {
         try {
             RateLimiter.waitForPermission(limiter);
         } catch (RequestNotPermitted e) {
             count(request, "throttled");
-            throw new CrmException(provider + " throttle: no request permit within the wait limit for " + request.operation(), true, null);
+            throw failures.retryable(provider + " throttle: no request permit within the wait limit for " + request.operation(), null, null);
         }
         String body = serialise(request);
         Map<String, String> auth = authHeaders.get();
@@ -76,52 +79,58 @@ public class CrmHttpClient {
             if (request.query() != null) {
                 message.setHeader(Exchange.HTTP_QUERY, request.query());
             }
-            message.setHeader("Accept", "application/json");
+            message.setHeader("Accept", request.accept());
             if (body != null) {
                 message.setHeader(Exchange.CONTENT_TYPE, request.contentType() == null ? "application/json" : request.contentType());
             }
             auth.forEach(message::setHeader);
             message.setBody(body);
         });
-        Timer.builder("crm.request").description("CRM call latency by provider and operation")
+        Timer.builder(system + ".request").description("Call latency by provider and operation")
                 .tag("provider", provider).tag("operation", request.operation())
                 .register(registry).record(Duration.ofNanos(System.nanoTime() - started));
         if (result.getException() != null) {
             Exception e = result.getException();
             count(request, e instanceof java.net.SocketTimeoutException ? "timeout" : "io_error");
-            throw new CrmException("cannot reach " + provider + " for " + request.operation() + ": "
-                    + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " " + e.getMessage()), true, null);
+            throw failures.retryable("cannot reach " + provider + " for " + request.operation() + ": "
+                    + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " " + e.getMessage()), null, e);
         }
         Integer status = result.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
         byte[] bytes = result.getMessage().getBody(byte[].class);
-        CrmResponse response = new CrmResponse(status == null ? 0 : status, result.getMessage().getHeaders(), bytes,
+        ApiResponse response = new ApiResponse(status == null ? 0 : status, result.getMessage().getHeaders(), bytes,
                 parse(bytes));
         count(request, outcome(response.status()));
         if (response.status() >= 200 && response.status() < 300) {
-            if (bytes != null && bytes.length > 0 && response.json() == null) {
-                throw new CrmException(provider + " answered " + request.operation() + " with a body that is not JSON", true, null);
+            if (bytes != null && bytes.length > 0 && response.json() == null && announcesJson(response)) {
+                throw failures.retryable(provider + " answered " + request.operation() + " with a body that is not JSON", null, null);
             }
             return response;
         }
-        CrmException specific = classifier == null ? null : classifier.classify(request, response);
+        RuntimeException specific = classifier == null ? null : classifier.classify(request, response);
         throw specific != null ? specific : classify(request, response);
     }
 
-    private CrmException classify(CrmRequest request, CrmResponse response) {
+    /** A body is meant as JSON unless its content type says otherwise (a PDF download, say). */
+    private static boolean announcesJson(ApiResponse response) {
+        String type = response.header("Content-Type");
+        return type == null || type.contains("json");
+    }
+
+    private RuntimeException classify(ApiRequest request, ApiResponse response) {
         int status = response.status();
         String what = provider + " answered HTTP " + status + " to " + request.operation() + excerpt(response);
         if (status == 429 || status == 408 || status >= 500) {
-            return new CrmException(what, true, retryAfter(response));
+            return failures.retryable(what, retryAfter(response), null);
         }
         if (status == 401 || status == 403) {
-            return new CrmRejectedException(provider + " rejected the credential (HTTP " + status + ") on " + request.operation()
+            return failures.rejected(provider + " rejected the credential (HTTP " + status + ") on " + request.operation()
                     + ": check " + credentialHint + excerpt(response));
         }
-        return new CrmRejectedException(provider + " refused " + request.operation() + " (HTTP " + status + ")" + excerpt(response));
+        return failures.rejected(provider + " refused " + request.operation() + " (HTTP " + status + ")" + excerpt(response));
     }
 
-    /** The wait the CRM asked for ({@code Retry-After} in seconds or as an HTTP date), or null. */
-    public Duration retryAfter(CrmResponse response) {
+    /** The wait the provider asked for ({@code Retry-After} in seconds or as an HTTP date), or null. */
+    public Duration retryAfter(ApiResponse response) {
         String value = response.header("Retry-After");
         if (value == null) {
             return null;
@@ -140,7 +149,7 @@ public class CrmHttpClient {
     }
 
     /** The provider's message, short and on one line, for errors operators read. */
-    public static String excerpt(CrmResponse response) {
+    public static String excerpt(ApiResponse response) {
         String text = response.text().replaceAll("\\p{Cntrl}", " ").trim();
         if (text.isEmpty()) {
             return "";
@@ -153,7 +162,7 @@ public class CrmHttpClient {
     }
 
 
-    private String serialise(CrmRequest request) {
+    private String serialise(ApiRequest request) {
         if (request.body() == null) {
             return null;
         }
@@ -175,8 +184,8 @@ public class CrmHttpClient {
         }
     }
 
-    private void count(CrmRequest request, String outcome) {
-        Counter.builder("crm.requests").description("CRM calls by provider, operation and outcome")
+    private void count(ApiRequest request, String outcome) {
+        Counter.builder(system + ".requests").description("Calls by provider, operation and outcome")
                 .tag("provider", provider).tag("operation", request.operation()).tag("outcome", outcome)
                 .register(registry).increment();
     }

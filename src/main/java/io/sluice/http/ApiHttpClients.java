@@ -1,0 +1,70 @@
+package io.sluice.http;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.resilience4j.ratelimiter.RateLimiter;
+import io.github.resilience4j.ratelimiter.RateLimiterConfig;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.sluice.crm.CrmException;
+import io.sluice.crm.CrmRejectedException;
+import org.apache.camel.ProducerTemplate;
+import org.springframework.stereotype.Component;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/** Builds the {@link ApiHttpClient} of a provider, with its rate limit: {@code maxRequests} per {@code period}. */
+@Component
+public class ApiHttpClients {
+
+    /** How long a call may wait for a permit before it fails (and is retried by the route). */
+    private static final Duration PERMIT_WAIT = Duration.ofSeconds(60);
+
+    private static final ApiFailures CRM_FAILURES = new ApiFailures() {
+        @Override
+        public RuntimeException retryable(String message, Duration retryAfter, Throwable cause) {
+            return new CrmException(message, true, retryAfter);
+        }
+
+        @Override
+        public RuntimeException rejected(String message) {
+            return new CrmRejectedException(message);
+        }
+    };
+
+    private final ProducerTemplate producer;
+    private final ObjectMapper objectMapper;
+    private final MeterRegistry registry;
+    private final Clock clock;
+
+    public ApiHttpClients(ProducerTemplate producer, ObjectMapper objectMapper, MeterRegistry registry, Clock clock) {
+        this.producer = producer;
+        this.objectMapper = objectMapper;
+        this.registry = registry;
+        this.clock = clock;
+    }
+
+    /** A CRM's client: metrics {@code crm_requests_total}, failures as {@link CrmException}s. */
+    public ApiHttpClient create(String provider, Supplier<String> baseUrl, Supplier<Map<String, String>> authHeaders, String credentialHint,
+                                int maxRequests, Duration period, ApiErrorClassifier classifier) {
+        return create("crm", CRM_FAILURES, provider, baseUrl, authHeaders, credentialHint, maxRequests, period, classifier);
+    }
+
+    /**
+     * @param system  the metric prefix: {@code crm}, {@code esign}
+     * @param baseUrl read per call: a provider whose API host comes with its token (Zoho's {@code api_domain})
+     *                can change it
+     */
+    public ApiHttpClient create(String system, ApiFailures failures, String provider, Supplier<String> baseUrl,
+                                Supplier<Map<String, String>> authHeaders, String credentialHint, int maxRequests, Duration period,
+                                ApiErrorClassifier classifier) {
+        RateLimiter limiter = RateLimiter.of(system + "-" + provider, RateLimiterConfig.custom()
+                .limitForPeriod(maxRequests)
+                .limitRefreshPeriod(period)
+                .timeoutDuration(PERMIT_WAIT)
+                .build());
+        return new ApiHttpClient(system, failures, provider, baseUrl, authHeaders, credentialHint, limiter, classifier, producer, objectMapper,
+                registry, clock);
+    }
+}
