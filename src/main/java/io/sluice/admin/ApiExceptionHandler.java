@@ -63,6 +63,17 @@ class ApiExceptionHandler {
                 .body(response.getBody());
     }
 
+    /** The e-sign provider refused (502, with its message) or failed (503, with its Retry-After when it said). */
+    @ExceptionHandler(io.sluice.esign.ESignException.class)
+    ResponseEntity<Map<String, Object>> esignFailed(io.sluice.esign.ESignException e) {
+        if (!e.retryable()) {
+            return error(HttpStatus.BAD_GATEWAY, "the e-sign provider refused", e.getMessage());
+        }
+        ResponseEntity<Map<String, Object>> response = error(HttpStatus.SERVICE_UNAVAILABLE, "the e-sign provider failed; try again", e.getMessage());
+        long wait = e.retryAfter() == null ? 10 : Math.max(1, e.retryAfter().toSeconds());
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header("Retry-After", Long.toString(wait)).body(response.getBody());
+    }
+
     @ExceptionHandler(UnsupportedOperationException.class)
     ResponseEntity<Map<String, Object>> unsupported(UnsupportedOperationException e) {
         return error(HttpStatus.NOT_IMPLEMENTED, "not supported", e.getMessage());

@@ -34,6 +34,8 @@ class StatusController {
     private final io.sluice.whop.oauth.WhopOAuthTokens whopOAuth;
     private final io.sluice.store.SyncRunStore syncRuns;
     private final io.sluice.ai.AiService ai;
+    private final io.sluice.esign.ESignProperties esign;
+    private final io.sluice.store.ContractStore contracts;
     private final String version;
     private final String database;
 
@@ -42,8 +44,11 @@ class StatusController {
                      DataSource dataSource, io.sluice.routes.RouteReloader routes, io.sluice.crm.local.LocalCrmReader localCrm,
                      io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry breakers,
                      io.sluice.whop.WhopCredentials whopCredentials, io.sluice.whop.oauth.WhopOAuthTokens whopOAuth,
-                     io.sluice.store.SyncRunStore syncRuns, io.sluice.ai.AiService ai) {
+                     io.sluice.store.SyncRunStore syncRuns, io.sluice.ai.AiService ai, io.sluice.esign.ESignProperties esign,
+                     io.sluice.store.ContractStore contracts) {
         this.ai = ai;
+        this.esign = esign;
+        this.contracts = contracts;
         this.breakers = breakers;
         this.whopCredentials = whopCredentials;
         this.whopOAuth = whopOAuth;
@@ -96,6 +101,11 @@ class StatusController {
         whop.put("oauth", whopOAuth.status());
         body.put("whop", whop);
         body.put("ai", ai.status());
+        Map<String, Object> esignStatus = new LinkedHashMap<>();
+        esignStatus.put("provider", esign.provider());
+        esignStatus.put("rules", esign.rules().stream().map(io.sluice.esign.ESignProperties.SendRule::name).toList());
+        esignStatus.put("contracts", contracts.countByStatus());
+        body.put("esign", esignStatus);
         body.put("circuitBreakers", breakers.getAllCircuitBreakers().stream().map(b -> Map.of(
                 "name", b.getName(),
                 "state", b.getState().name(),

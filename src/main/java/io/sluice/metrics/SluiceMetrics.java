@@ -68,6 +68,18 @@ public class SluiceMetrics {
                 .register(registry).record(duration);
     }
 
+    /** A contract reached the provider as sent (counted once per contract). */
+    public void contractSent(String provider) {
+        Counter.builder("contract.sent").description("Contracts sent for signature, by e-sign provider")
+                .tag("provider", provider).register(registry).increment();
+    }
+
+    /** Every signer signed a contract (counted once per contract). */
+    public void contractSigned(String provider) {
+        Counter.builder("contract.signed").description("Contracts signed by all their signers, by e-sign provider")
+                .tag("provider", provider).register(registry).increment();
+    }
+
     /** A gauge must not fail a scrape while the database is down. */
     private static double safeCount(java.util.function.LongSupplier count) {
         try {

@@ -27,10 +27,13 @@ public class EventProcessor {
     public static final String EVENT_ID = "SluiceEventId";
     public static final String EVENT_TYPE = "SluiceEventType";
     public static final String OUTCOME = "SluiceOutcome";
+    /** Why the outcome is what it is, when a step other than the CRM write decided it. */
+    public static final String OUTCOME_DETAIL = "SluiceOutcomeDetail";
     /** The change the event describes (else its id): what the idempotent consumer remembers. */
     public static final String IDEMPOTENCY_KEY = "SluiceIdempotencyKey";
     private static final String STARTED = "SluiceStartedNanos";
-    private static final String STORED = "SluiceStoredEvent";
+    /** The event being processed, as stored. */
+    public static final String STORED = "SluiceStoredEvent";
 
     private static final Logger log = LoggerFactory.getLogger(EventProcessor.class);
 
@@ -83,6 +86,12 @@ public class EventProcessor {
         exchange.getMessage().setHeader(OUTCOME, result == CrmWriteResult.STALE ? EventStatus.STALE : EventStatus.DONE);
     }
 
+    /** Sets the event's outcome when a step decided it without a CRM write (say, a callback for an unknown contract). */
+    public static void outcome(Exchange exchange, EventStatus status, String detail) {
+        exchange.getMessage().setHeader(OUTCOME, status);
+        exchange.getMessage().setHeader(OUTCOME_DETAIL, detail);
+    }
+
     /** Marks the event's final status; an event already applied earlier (a duplicate) is DONE. */
     public void complete(Exchange exchange) {
         String id = exchange.getMessage().getHeader(EVENT_ID, String.class);
@@ -95,6 +104,8 @@ public class EventProcessor {
         } else if (status == null) {
             status = EventStatus.IGNORED;
             detail = "type not handled by the active mapping";
+        } else if (exchange.getMessage().getHeader(OUTCOME_DETAIL) != null) {
+            detail = exchange.getMessage().getHeader(OUTCOME_DETAIL, String.class);
         } else {
             detail = status == EventStatus.STALE ? "the CRM holds a newer change of " + subject(exchange) : "applied to " + crm.provider();
         }

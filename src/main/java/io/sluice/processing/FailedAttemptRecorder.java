@@ -36,7 +36,7 @@ public class FailedAttemptRecorder implements Processor {
         if (wait != null) {
             // the CRM said how long to wait; this header bypasses maximumRedeliveryDelay, hence the cap
             exchange.getMessage().setHeader(Exchange.REDELIVERY_DELAY, Math.min(wait.toMillis(), maxRetryAfter.toMillis()));
-            error = error + " (the CRM asked to wait " + wait.toSeconds() + " s)";
+            error = error + " (the provider asked to wait " + wait.toSeconds() + " s)";
         } else {
             exchange.getMessage().removeHeader(Exchange.REDELIVERY_DELAY);
         }
@@ -58,6 +58,9 @@ public class FailedAttemptRecorder implements Processor {
             }
             if (t instanceof io.sluice.ai.AiCallException ai && ai.retryAfter() != null) {
                 return ai.retryAfter();
+            }
+            if (t instanceof io.sluice.esign.ESignException esign && esign.retryAfter() != null) {
+                return esign.retryAfter();
             }
         }
         return null;

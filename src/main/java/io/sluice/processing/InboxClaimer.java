@@ -18,6 +18,9 @@ import java.util.List;
 public class InboxClaimer {
 
     private static final Logger log = LoggerFactory.getLogger(InboxClaimer.class);
+    /** Callbacks of every provider and the send requests: what the esign kill switch holds. */
+    private static final List<String> ESIGN_SOURCES = List.of("docusign", "dropboxsign", "pandadoc",
+            io.sluice.esign.ContractService.SOURCE);
 
     private final EventLog eventLog;
     private final PauseStore pauses;
@@ -45,12 +48,19 @@ public class InboxClaimer {
     @Handler
     public List<Claim> claim() {
         requeueStuckClaims();
-        if (pauses.isPaused("crm")) {
+        java.util.Set<String> paused = pauses.pausedTargets();
+        if (paused.contains("crm")) {
             return List.of(); // paused work stays in the inbox
         }
         boolean crmBatches = crm.batchSize() > 1;
-        // the ai kill switch holds enrichment requests in the inbox; everything else goes on
-        String held = pauses.isPaused("ai") ? io.sluice.ai.AiEnrichment.SOURCE : null;
+        // the ai and esign kill switches hold their work in the inbox; everything else goes on
+        java.util.List<String> held = new java.util.ArrayList<>(5);
+        if (paused.contains("ai")) {
+            held.add(io.sluice.ai.AiEnrichment.SOURCE);
+        }
+        if (paused.contains("esign")) {
+            held.addAll(ESIGN_SOURCES);
+        }
         return eventLog.claimReceived(batchSize, held).stream()
                 .map(c -> new Claim(c.id(), crmBatches && io.sluice.whop.PulledRecordEvents.SOURCE.equals(c.source())))
                 .toList();

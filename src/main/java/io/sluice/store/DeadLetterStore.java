@@ -63,12 +63,7 @@ public class DeadLetterStore {
         }
         sql.append(" ORDER BY id DESC LIMIT ?");
         args.add(limit + 1);
-        List<DeadLetter> rows = jdbc.query(sql.toString(), ROW, args.toArray());
-        if (rows.size() <= limit) {
-            return new Page<>(rows, null);
-        }
-        List<DeadLetter> page = List.copyOf(rows.subList(0, limit));
-        return new Page<>(page, Long.toString(page.get(limit - 1).id()));
+        return Page.of(jdbc.query(sql.toString(), ROW, args.toArray()), limit, last -> Long.toString(last.id()));
     }
 
     public List<Long> openIds(String type) {

@@ -71,7 +71,7 @@ public class EventLog {
     /** Records a signed but unusable delivery as REJECTED, under an id of its own so it never shadows a good one. */
     public String recordRejected(String source, String deliveryId, byte[] payload, String reason) {
         var now = clock.instant();
-        String id = (deliveryId == null ? "unknown" : deliveryId) + "#rejected-" + now.toEpochMilli();
+        String id = (deliveryId == null ? source + ":unknown" : deliveryId) + "#rejected-" + now.toEpochMilli();
         jdbc.update("INSERT INTO event_log (" + COLUMNS + ") VALUES (?, ?, ?, NULL, NULL, ?, 0, ?, ?, ?, ?, NULL, NULL) ON CONFLICT DO NOTHING",
                 id, source, "(unparsed)", EventStatus.REJECTED.name(), truncate(reason), payload,
                 SqlTime.of(now), SqlTime.of(now));
@@ -90,17 +90,21 @@ public class EventLog {
     /** Claims up to {@code limit} waiting events, oldest first, in one transaction; each id goes to exactly one claimer. */
     @Transactional
     public List<Claimed> claimReceived(int limit) {
-        return claimReceived(limit, null);
+        return claimReceived(limit, List.of());
     }
 
-    /** As {@link #claimReceived(int)}, leaving events of {@code skippedSource} (a paused kind of work) in the inbox. */
+    /** As {@link #claimReceived(int)}, leaving events of the {@code heldSources} (paused kinds of work) in the inbox. */
     @Transactional
-    public List<Claimed> claimReceived(int limit, String skippedSource) {
-        List<Claimed> rows = skippedSource == null
-                ? jdbc.query("SELECT id, source FROM event_log WHERE status = 'RECEIVED' ORDER BY received_at, id LIMIT ?",
-                (rs, n) -> new Claimed(rs.getString("id"), rs.getString("source")), limit)
-                : jdbc.query("SELECT id, source FROM event_log WHERE status = 'RECEIVED' AND source <> ? ORDER BY received_at, id LIMIT ?",
-                (rs, n) -> new Claimed(rs.getString("id"), rs.getString("source")), skippedSource, limit);
+    public List<Claimed> claimReceived(int limit, java.util.Collection<String> heldSources) {
+        StringBuilder sql = new StringBuilder("SELECT id, source FROM event_log WHERE status = 'RECEIVED'");
+        List<Object> args = new ArrayList<>();
+        if (!heldSources.isEmpty()) {
+            sql.append(" AND source NOT IN (").append(String.join(", ", java.util.Collections.nCopies(heldSources.size(), "?"))).append(")");
+            args.addAll(heldSources);
+        }
+        sql.append(" ORDER BY received_at, id LIMIT ?");
+        args.add(limit);
+        List<Claimed> rows = jdbc.query(sql.toString(), (rs, n) -> new Claimed(rs.getString("id"), rs.getString("source")), args.toArray());
         List<String> candidates = rows.stream().map(Claimed::id).toList();
         if (candidates.isEmpty()) {
             return List.of();
@@ -198,13 +202,8 @@ public class EventLog {
         }
         sql.append(" ORDER BY received_at DESC, id DESC LIMIT ?");
         args.add(limit + 1);
-        List<StoredEvent> rows = jdbc.query(sql.toString(), ROW, args.toArray());
-        if (rows.size() <= limit) {
-            return new Page<>(rows, null);
-        }
-        List<StoredEvent> page = rows.subList(0, limit);
-        StoredEvent last = page.get(limit - 1);
-        return new Page<>(List.copyOf(page), new Cursor(last.receivedAt(), last.id()).encode());
+        return Page.of(jdbc.query(sql.toString(), ROW, args.toArray()), limit,
+                last -> new Cursor(last.receivedAt(), last.id()).encode());
     }
 
     /** Per statement of a batch, whether it changed a row; SUCCESS_NO_INFO (-2) counts as changed. */

@@ -45,6 +45,11 @@ public class PauseStore {
         return n != null && n > 0;
     }
 
+    /** The targets paused now, in one query. */
+    public Set<String> pausedTargets() {
+        return Set.copyOf(jdbc.queryForList("SELECT target FROM pause", String.class));
+    }
+
     public List<Pause> list() {
         return jdbc.query("SELECT target, reason, paused_at FROM pause ORDER BY target",
                 (rs, n) -> new Pause(rs.getString("target"), rs.getString("reason"), SqlTime.read(rs, "paused_at")));

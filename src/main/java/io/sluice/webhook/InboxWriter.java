@@ -37,12 +37,27 @@ public class InboxWriter {
         return new IngressReceipt(event.id(), !stored, event.status() == EventStatus.IGNORED);
     }
 
+    /** Stores the events of one delivery (a PandaDoc callback may hold several); a duplicate when none of them is new. */
+    public IngressReceipt storeAll(java.util.List<CanonicalEvent> events) {
+        IngressReceipt first = null;
+        boolean anyNew = false;
+        boolean allIgnored = true;
+        for (CanonicalEvent event : events) {
+            IngressReceipt receipt = store(event);
+            first = first == null ? receipt : first;
+            anyNew |= !receipt.duplicate();
+            allIgnored &= receipt.ignored();
+        }
+        return new IngressReceipt(first.id(), !anyNew, allIgnored);
+    }
+
     /** Keeps a signed but unusable delivery as REJECTED; a failure to do so must not change the 400 answer. */
     public void recordRejected(Exchange exchange) {
         InvalidWebhookPayloadException rejection = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, InvalidWebhookPayloadException.class);
         byte[] body = exchange.getMessage().getBody(byte[].class);
+        String source = exchange.getProperty("SluiceSource", "whop", String.class);
         try {
-            String id = eventLog.recordRejected("whop", rejection.deliveryId(), body == null ? new byte[0] : body, rejection.getMessage());
+            String id = eventLog.recordRejected(source, rejection.deliveryId(), body == null ? new byte[0] : body, rejection.getMessage());
             metrics.event("(unparsed)", EventStatus.REJECTED);
             log.warn("Event {} -> REJECTED: {}", id, rejection.getMessage());
         } catch (RuntimeException e) {

@@ -59,9 +59,14 @@ public class WebhookBodyLimitFilter extends OncePerRequestFilter {
         response.getWriter().write("{\"error\":\"body larger than sluice.webhook.max-body-bytes (" + maxBytes + " bytes)\"}");
     }
 
+    /** The metrics label: {@code whop}, a known e-sign provider, or {@code esign} for any other path (a bounded label). */
     private static String sourceOf(HttpServletRequest request) {
         String path = request.getRequestURI();
-        return path.startsWith("/webhooks/esign/") ? path.substring("/webhooks/esign/".length()) : "whop";
+        if (!path.startsWith("/webhooks/esign/")) {
+            return "whop";
+        }
+        String provider = path.substring("/webhooks/esign/".length());
+        return io.sluice.esign.ESignProperties.PROVIDERS.contains(provider) && !"none".equals(provider) ? provider : "esign";
     }
 
     /** A request whose body was already read (and counted) by this filter. */

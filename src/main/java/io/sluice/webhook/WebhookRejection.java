@@ -23,7 +23,7 @@ public class WebhookRejection extends RuntimeException {
         return outcome;
     }
 
-    static WebhookRejection unauthorized(String outcome, String message) {
+    public static WebhookRejection unauthorized(String outcome, String message) {
         return new WebhookRejection(401, outcome, message);
     }
 }

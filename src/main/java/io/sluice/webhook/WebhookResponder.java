@@ -41,6 +41,23 @@ public class WebhookResponder {
         metrics.webhookRequest(source(exchange), outcome);
     }
 
+    /**
+     * The answer to an e-sign callback: the status the provider counts as delivered, and the exact body it wants
+     * (Dropbox Sign's {@code Hello API Event Received}) or the JSON receipt.
+     */
+    public void callbackReceipt(Exchange exchange) {
+        IngressReceipt receipt = exchange.getMessage().getBody(IngressReceipt.class);
+        var scheme = exchange.getProperty(io.sluice.esign.callback.ESignCallbackIngress.SCHEME, io.sluice.esign.callback.CallbackScheme.class);
+        String outcome = receipt.duplicate() ? "duplicate" : receipt.ignored() ? "ignored" : "accepted";
+        respond(exchange, scheme.successStatus(receipt.duplicate()), Map.of("id", receipt.id(),
+                "status", receipt.duplicate() ? "duplicate" : "accepted"));
+        if (scheme.acknowledgement() != null) {
+            exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "text/plain");
+            exchange.getMessage().setBody(scheme.acknowledgement());
+        }
+        metrics.webhookRequest(source(exchange), outcome);
+    }
+
     /** Maps the exception that stopped the delivery to its answer. */
     public void rejected(Exchange exchange) {
         Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
@@ -49,7 +66,7 @@ public class WebhookResponder {
         if (cause instanceof WebhookRejection rejection) {
             respond(exchange, rejection.status(), error(rejection.getMessage(), id));
             metrics.webhookRequest(source(exchange), rejection.outcome());
-            log.info("Webhook {} from {} refused with {}: {}", id, source(exchange), rejection.status(), rejection.getMessage());
+            log.info("Webhook {}from {} refused with {}: {}", id == null ? "" : id + " ", source(exchange), rejection.status(), rejection.getMessage());
         } else if (cause instanceof ThrottlerRejectedExecutionException) {
             message.setHeader("Retry-After", "1");
             respond(exchange, 429, error("ingress rate limit exceeded (sluice.webhook.max-rps); retry later", id));
@@ -58,11 +75,11 @@ public class WebhookResponder {
             message.setHeader("Retry-After", Integer.toString(retryAfterSeconds));
             respond(exchange, 503, error("cannot store the event right now; it was not accepted, retry later", id));
             metrics.webhookRequest(source(exchange), "unavailable");
-            log.error("Webhook {} from {} not stored (503): {}", id, source(exchange), cause.getMessage());
+            log.error("Webhook {}from {} not stored (503): {}", id == null ? "" : id + " ", source(exchange), cause.getMessage());
         } else {
             respond(exchange, 500, error("internal error; the event was not accepted", id));
             metrics.webhookRequest(source(exchange), "error");
-            log.error("Webhook {} from {} failed", id, source(exchange), cause);
+            log.error("Webhook {}from {} failed", id == null ? "" : id + " ", source(exchange), cause);
         }
     }
 

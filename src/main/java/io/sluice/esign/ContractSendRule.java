@@ -1,0 +1,80 @@
+package io.sluice.esign;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sluice.event.EventStatus;
+import io.sluice.processing.EventProcessor;
+import io.sluice.store.StoredEvent;
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Camel step of {@code esign-send-rule} (routes/esign-send.camel.yaml): after a membership event was applied to the
+ * CRM, asks for each matching {@code sluice.esign.rules} entry's contract, once per membership and rule (the request's
+ * once-key is {@code rule:<name>:<membership id>}), however often the event is replayed or redelivered.
+ */
+@Component("contractSendRule")
+public class ContractSendRule {
+
+    private static final Logger log = LoggerFactory.getLogger(ContractSendRule.class);
+
+    private final ESignProperties properties;
+    private final ContractService contracts;
+    private final ObjectMapper json;
+
+    public ContractSendRule(ESignProperties properties, ContractService contracts, ObjectMapper json) {
+        this.properties = properties;
+        this.contracts = contracts;
+        this.json = json;
+    }
+
+    public void requestIfDue(Exchange exchange) throws IOException {
+        if (properties.rules().isEmpty() || exchange.getMessage().getHeader(EventProcessor.OUTCOME) != EventStatus.DONE) {
+            return; // nothing to send, or the change was stale: a newer state of the membership decides
+        }
+        StoredEvent event = exchange.getProperty(EventProcessor.STORED, StoredEvent.class);
+        JsonNode data = null;
+        for (ESignProperties.SendRule rule : properties.rules()) {
+            if (!rule.on().contains(event.type())) {
+                continue;
+            }
+            if (data == null) {
+                data = json.readTree(event.payload()).path("data");
+            }
+            String product = data.path("product").path("id").asText(null);
+            String status = data.path("status").asText(null);
+            String membershipId = data.path("id").asText(null);
+            if (membershipId == null || !rule.products().contains(product) || !rule.statuses().contains(status)) {
+                continue;
+            }
+            String email = data.path("user").path("email").asText(null);
+            if (email == null || email.isBlank()) {
+                log.warn("Send rule {}: membership {} has no user email; no contract requested", rule.name(), membershipId);
+                continue;
+            }
+            String name = data.path("user").path("name").asText("");
+            String productTitle = data.path("product").path("title").asText(product);
+            List<Signer> signers = new ArrayList<>();
+            signers.add(new Signer(rule.customerRole(), name.isBlank() ? email : name, email, null));
+            signers.addAll(rule.signers());
+            var requested = contracts.request(new NewContract(rule.template(), signers, fill(rule.subject(), productTitle, name),
+                    fill(rule.message(), productTitle, name), rule.expiresIn() == null ? null : (int) rule.expiresIn().toDays(),
+                    membershipId, email, "rule:" + rule.name(), "rule:" + rule.name() + ":" + membershipId));
+            if (requested.created()) {
+                log.info("Send rule {}: contract {} requested for membership {} ({})", rule.name(), requested.contract().id(),
+                        membershipId, productTitle);
+            }
+        }
+    }
+
+    /** {@code {product}} and {@code {name}} in a rule's subject or message. */
+    private static String fill(String text, String product, String name) {
+        return text == null ? null : text.replace("{product}", product).replace("{name}", name);
+    }
+}

@@ -1,0 +1,69 @@
+package io.sluice.esign.callback;
+
+import io.sluice.esign.ESignProperties;
+import io.sluice.event.CanonicalEvent;
+import io.sluice.event.EventStatus;
+import io.sluice.webhook.InvalidWebhookPayloadException;
+import io.sluice.webhook.WebhookRejection;
+import org.apache.camel.Exchange;
+import org.apache.camel.Handler;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.stereotype.Component;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Camel step of {@code esign-callback}: verifies a callback at {@code /webhooks/esign/{provider}} by that provider's
+ * scheme and turns its events into canonical events for the inbox ({@code esign.<provider's type>}); events Sluice
+ * does not act on are stored as IGNORED.
+ */
+@Component("esignCallbackIngress")
+public class ESignCallbackIngress {
+
+    /** The exchange property holding the scheme that read the callback, for the answer. */
+    public static final String SCHEME = "SluiceCallbackScheme";
+
+    private final ObjectProvider<CallbackScheme> scheme;
+    private final ESignProperties properties;
+    private final Clock clock;
+
+    public ESignCallbackIngress(ObjectProvider<CallbackScheme> scheme, ESignProperties properties, Clock clock) {
+        this.scheme = scheme;
+        this.properties = properties;
+        this.clock = clock;
+    }
+
+    @Handler
+    public List<CanonicalEvent> read(Exchange exchange) {
+        String provider = exchange.getMessage().getHeader("provider", String.class);
+        boolean known = ESignProperties.PROVIDERS.contains(provider) && !"none".equals(provider);
+        exchange.setProperty("SluiceSource", known ? provider : "esign"); // a bounded metrics label
+        CallbackScheme callbacks = scheme.getIfAvailable();
+        if (callbacks == null || !callbacks.provider().equals(provider)) {
+            throw new WebhookRejection(404, "not_configured", (known ? "e-sign provider " + provider : "unknown e-sign provider")
+                    + " is not configured here (ESIGN_PROVIDER=" + properties.provider() + ")");
+        }
+        exchange.setProperty(SCHEME, callbacks);
+        byte[] body = exchange.getMessage().getBody(byte[].class);
+        List<CallbackEvent> events = callbacks.read(exchange.getMessage(), body == null ? new byte[0] : body);
+        List<CanonicalEvent> canonical = new ArrayList<>(events.size());
+        for (CallbackEvent event : events) {
+            String id = provider + ":" + event.eventId();
+            if (id.length() > 255) {
+                throw new InvalidWebhookPayloadException(id.substring(0, 200), "the event's identity is longer than 255 characters");
+            }
+            String type = "esign." + event.type();
+            if (type.length() > 160) {
+                throw new InvalidWebhookPayloadException(id, "the event type is longer than 150 characters");
+            }
+            if (event.providerId() != null && event.providerId().length() > 200) {
+                throw new InvalidWebhookPayloadException(id, "the envelope, request or document id is longer than 200 characters");
+            }
+            canonical.add(new CanonicalEvent(id, provider, type, event.occurredAt() == null ? clock.instant() : event.occurredAt(),
+                    event.providerId(), event.json(), event.step() == null ? EventStatus.IGNORED : EventStatus.RECEIVED, null, null));
+        }
+        return canonical;
+    }
+}
