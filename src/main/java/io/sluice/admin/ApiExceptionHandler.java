@@ -17,10 +17,19 @@ import java.util.NoSuchElementException;
 @RestControllerAdvice(basePackages = "io.sluice.admin")
 class ApiExceptionHandler {
 
-    @ExceptionHandler({IllegalArgumentException.class, MissingServletRequestParameterException.class,
-            MethodArgumentTypeMismatchException.class})
+    @ExceptionHandler({IllegalArgumentException.class, MissingServletRequestParameterException.class})
     ResponseEntity<Map<String, Object>> badRequest(Exception e) {
         return error(HttpStatus.BAD_REQUEST, "bad request", e.getMessage());
+    }
+
+    /** A parameter of the wrong kind, named in the operator's terms (not the Java types it failed to convert). */
+    @ExceptionHandler(MethodArgumentTypeMismatchException.class)
+    ResponseEntity<Map<String, Object>> wrongType(MethodArgumentTypeMismatchException e) {
+        Class<?> type = e.getRequiredType();
+        String expected = type == null ? "a different value"
+                : Number.class.isAssignableFrom(type) || type == int.class || type == long.class ? "a whole number in range"
+                : type == Boolean.class || type == boolean.class ? "true or false" : "a valid value";
+        return error(HttpStatus.BAD_REQUEST, "bad request", "parameter '" + e.getName() + "' must be " + expected);
     }
 
     @ExceptionHandler(HttpMessageNotReadableException.class)

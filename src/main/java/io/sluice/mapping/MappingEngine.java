@@ -131,6 +131,9 @@ public final class MappingEngine {
             return null;
         }
         if (node.isNumber()) {
+            if (!node.isBigDecimal() && !node.isIntegralNumber() && !Double.isFinite(node.doubleValue())) {
+                throw new MappingException("the number at '" + path + "' is out of range");
+            }
             return node.decimalValue();
         }
         if (node.isBoolean()) {

@@ -52,21 +52,11 @@ public class WebhookBodyLimitFilter extends OncePerRequestFilter {
     }
 
     private void tooLarge(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        metrics.webhookRequest(sourceOf(request), "too_large");
+        metrics.webhookRequest(WebhookSources.of(request.getRequestURI()), "too_large");
         response.setStatus(413);
         response.setContentType("application/json");
         response.setHeader("Connection", "close");
         response.getWriter().write("{\"error\":\"body larger than sluice.webhook.max-body-bytes (" + maxBytes + " bytes)\"}");
-    }
-
-    /** The metrics label: {@code whop}, a known e-sign provider, or {@code esign} for any other path (a bounded label). */
-    private static String sourceOf(HttpServletRequest request) {
-        String path = request.getRequestURI();
-        if (!path.startsWith("/webhooks/esign/")) {
-            return "whop";
-        }
-        String provider = path.substring("/webhooks/esign/".length());
-        return io.sluice.esign.ESignProperties.PROVIDERS.contains(provider) && !"none".equals(provider) ? provider : "esign";
     }
 
     /** A request whose body was already read (and counted) by this filter. */

@@ -17,4 +17,12 @@ class WebhookConfiguration {
         registration.setOrder(-200); // before Spring Security and anything that could read the body
         return registration;
     }
+
+    @Bean
+    FilterRegistrationBean<WebhookContentTypeFilter> webhookContentTypeFilter(SluiceMetrics metrics) {
+        var registration = new FilterRegistrationBean<>(new WebhookContentTypeFilter(metrics));
+        registration.addUrlPatterns("/webhooks/*");
+        registration.setOrder(-199); // right after the size check, before anything parses a form
+        return registration;
+    }
 }

@@ -72,9 +72,7 @@ public class WhopEventParser {
             }
             return root;
         } catch (JsonProcessingException e) {
-            throw new InvalidWebhookPayloadException(deliveryId, "body is not valid JSON: "
-                    + e.getOriginalMessage() + " at line " + e.getLocation().getLineNr()
-                    + ", column " + e.getLocation().getColumnNr());
+            throw new InvalidWebhookPayloadException(deliveryId, "body is not valid JSON: " + JsonErrors.describe(e));
         } catch (IOException e) {
             throw new InvalidWebhookPayloadException(deliveryId, "body is not valid JSON");
         }

@@ -150,7 +150,7 @@ public class LocalCrmConnector implements CrmConnector {
             return null;
         }
         return switch (column) {
-            case "amount" -> value instanceof BigDecimal d ? d : decimal(value);
+            case "amount" -> decimal(value);
             case "lead_score" -> decimal(value).intValue();
             case "renewal_date" -> {
                 Instant t = value instanceof Instant i ? i : Timestamps.parse(value.toString());
@@ -163,12 +163,20 @@ public class LocalCrmConnector implements CrmConnector {
         };
     }
 
+    /** Largest magnitude NUMERIC(19, 4) holds: 15 digits before the point. */
+    private static final BigDecimal MAX_AMOUNT = new BigDecimal("1E15");
+
     private static BigDecimal decimal(Object value) {
+        BigDecimal number;
         try {
-            return new BigDecimal(value.toString().trim());
+            number = value instanceof BigDecimal d ? d : new BigDecimal(value.toString().trim());
         } catch (NumberFormatException e) {
             throw new MappingException("amount '" + value + "' is not a number");
         }
+        if (number.abs().compareTo(MAX_AMOUNT) >= 0) {
+            throw new MappingException("number " + number.toEngineeringString() + " is out of range (at most 15 digits before the point)");
+        }
+        return number.setScale(Math.min(Math.max(number.scale(), 0), 4), java.math.RoundingMode.HALF_EVEN);
     }
 
     private static String text(Object value) {

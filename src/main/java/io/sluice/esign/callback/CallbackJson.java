@@ -24,8 +24,7 @@ final class CallbackJson {
             }
             return root;
         } catch (JsonProcessingException e) {
-            throw new InvalidWebhookPayloadException(null, what + " is not valid JSON: " + e.getOriginalMessage()
-                    + " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr());
+            throw new InvalidWebhookPayloadException(null, what + " is not valid JSON: " + io.sluice.webhook.JsonErrors.describe(e));
         } catch (IOException e) {
             throw new InvalidWebhookPayloadException(null, what + " is not valid JSON");
         }
