@@ -2,6 +2,7 @@ package io.sluice.webhook;
 
 import io.sluice.config.SluiceProperties;
 import io.sluice.metrics.SluiceMetrics;
+import org.springframework.boot.availability.ApplicationAvailability;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -9,6 +10,15 @@ import org.springframework.context.annotation.Configuration;
 /** Web plumbing in front of the webhook routes. */
 @Configuration(proxyBeanMethods = false)
 class WebhookConfiguration {
+
+    @Bean
+    FilterRegistrationBean<WebhookAvailabilityFilter> webhookAvailabilityFilter(ApplicationAvailability availability,
+                                                                                SluiceMetrics metrics, SluiceProperties properties) {
+        var registration = new FilterRegistrationBean<>(new WebhookAvailabilityFilter(availability, metrics, properties));
+        registration.addUrlPatterns("/webhooks/*");
+        registration.setOrder(-201); // first: nothing else runs for a request that cannot be accepted now
+        return registration;
+    }
 
     @Bean
     FilterRegistrationBean<WebhookBodyLimitFilter> webhookBodyLimitFilter(SluiceProperties properties, SluiceMetrics metrics) {

@@ -1,0 +1,703 @@
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Fault injection against a running Sluice (bench/chaos.sh starts the database): Sluice as a separate process on
+ * PostgreSQL, writing to a stub CRM (Twenty's REST batch upserts) served from this process, fed signed Whop webhooks by
+ * senders that retry like Whop (after 10, 20, 40, 80, 160 s), with faults injected per scenario:
+ *
+ * <ul>
+ *   <li>{@code kill9}: {@code kill -9} of Sluice three times during a run of N events, restarted each time;</li>
+ *   <li>{@code crm-outage}: the CRM answers 500 for 60 s, then 429 with Retry-After for 30 s, then is healthy;</li>
+ *   <li>{@code pg-down}: PostgreSQL stopped for 20 s while webhooks arrive;</li>
+ *   <li>{@code duplicates}: 30 % of deliveries repeated, some at the same moment, some later with a fresh signature;</li>
+ *   <li>{@code out-of-order}: each membership's lifecycle (trialing, active, canceling, canceled) delivered shuffled.</li>
+ * </ul>
+ *
+ * Each scenario reports what was sent, acknowledged, applied to the CRM, duplicated (a CRM record made twice for one
+ * key), lost (acknowledged, not applied) and dead-lettered; then replays the dead letters and counts again. It passes
+ * when nothing is lost, nothing is duplicated and every dead letter's replay applied it.
+ */
+public class ChaosBench {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(3)).build();
+    static final String SECRET = "ws_chaos" + HexFormat.of().formatHex(new java.security.SecureRandom().generateSeed(28));
+    static final String TOKEN = "chaos-" + Long.toHexString(new Random().nextLong());
+    static final List<Duration> WHOP_RETRIES = List.of(Duration.ofSeconds(10), Duration.ofSeconds(20), Duration.ofSeconds(40),
+            Duration.ofSeconds(80), Duration.ofSeconds(160));
+
+    public static void main(String[] args) throws Exception {
+        Path jar = Path.of(arg(args, "--jar", "target/sluice-0.1.0-SNAPSHOT.jar"));
+        Path work = Path.of(arg(args, "--work", null));
+        String pgUrl = arg(args, "--pg-url", null);
+        String pgStop = arg(args, "--pg-stop", null);
+        String pgStart = arg(args, "--pg-start", null);
+        int events = Integer.parseInt(arg(args, "--events", "10000"));
+        List<String> scenarios = positional(args);
+        if (scenarios.isEmpty()) {
+            scenarios = List.of("kill9", "crm-outage", "pg-down", "duplicates", "out-of-order");
+        }
+
+        CrmStub crm = new CrmStub();
+        Sluice sluice = new Sluice(jar, work, pgUrl, crm.url());
+        List<Result> results = new ArrayList<>();
+        long started = System.nanoTime();
+        try {
+            sluice.start();
+            System.out.printf(Locale.ROOT, "Sluice ready on port %d (pid %d); CRM stub at %s%n", sluice.port, sluice.pid(), crm.url());
+            for (String scenario : scenarios) {
+                System.out.println("== " + scenario);
+                Result result = switch (scenario) {
+                    case "kill9" -> kill9(sluice, crm, events);
+                    case "crm-outage" -> crmOutage(sluice, crm);
+                    case "pg-down" -> pgDown(sluice, crm, pgStop, pgStart);
+                    case "duplicates" -> duplicates(sluice, crm);
+                    case "out-of-order" -> outOfOrder(sluice, crm);
+                    default -> throw new IllegalArgumentException("unknown scenario " + scenario);
+                };
+                results.add(result);
+                System.out.println(result.line());
+            }
+        } finally {
+            sluice.stop();
+            crm.stop();
+        }
+        System.out.println();
+        System.out.println("| scenario | sent | acknowledged | applied | duplicates | lost | dead-lettered | after replay: lost | time | result |");
+        System.out.println("|---|---|---|---|---|---|---|---|---|---|");
+        results.forEach(r -> System.out.println(r.row()));
+        System.out.printf(Locale.ROOT, "total %.0f s; Sluice RSS at the end %s%n", (System.nanoTime() - started) / 1e9, sluice.rss());
+        if (results.stream().anyMatch(r -> !r.passed())) {
+            System.exit(1);
+        }
+    }
+
+    // --- scenarios
+
+    /** N activations at 16 senders; kill -9 at a quarter, a half and three quarters of them acknowledged. */
+    static Result kill9(Sluice sluice, CrmStub crm, int n) throws Exception {
+        long start = System.nanoTime();
+        String tag = "k9";
+        List<Delivery> deliveries = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            deliveries.add(Delivery.of(tag, i, "active", false, Instant.parse("2026-01-01T00:00:00Z")));
+        }
+        Senders senders = new Senders(sluice, 16);
+        senders.sendAll(deliveries);
+        for (int quarter = 1; quarter <= 3; quarter++) {
+            long target = (long) n * quarter / 4;
+            while (senders.acknowledged.size() < target && !senders.done()) {
+                Thread.sleep(50);
+            }
+            sluice.kill9();
+            System.out.printf(Locale.ROOT, "  kill -9 with %d of %d acknowledged; restarting%n", senders.acknowledged.size(), n);
+            sluice.start();
+        }
+        senders.await();
+        return settle(sluice, crm, "kill9", tag, deliveries.size(), senders, start);
+    }
+
+    /** 1,000 activations at about 15/s while the CRM fails: 500 for 60 s, then 429 (Retry-After 5) for 30 s. */
+    static Result crmOutage(Sluice sluice, CrmStub crm) throws Exception {
+        long start = System.nanoTime();
+        String tag = "crm";
+        List<Delivery> deliveries = new ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            deliveries.add(Delivery.of(tag, i, "active", false, Instant.parse("2026-01-01T00:00:00Z")));
+        }
+        crm.mode.set(CrmStub.Mode.SERVER_ERROR);
+        Thread faults = new Thread(() -> {
+            sleep(Duration.ofSeconds(60));
+            crm.mode.set(CrmStub.Mode.RATE_LIMITED);
+            System.out.println("  CRM: 429 with Retry-After");
+            sleep(Duration.ofSeconds(30));
+            crm.mode.set(CrmStub.Mode.HEALTHY);
+            System.out.println("  CRM: healthy");
+        });
+        System.out.println("  CRM: 500");
+        faults.start();
+        Senders senders = new Senders(sluice, 4);
+        senders.sendPaced(deliveries, Duration.ofMillis(66));
+        senders.await();
+        faults.join();
+        return settle(sluice, crm, "crm-outage", tag, deliveries.size(), senders, start);
+    }
+
+    /** 1,000 activations at about 25/s; PostgreSQL stopped from 10 s to 30 s into the run. */
+    static Result pgDown(Sluice sluice, CrmStub crm, String stop, String start) throws Exception {
+        long begin = System.nanoTime();
+        String tag = "pg";
+        List<Delivery> deliveries = new ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            deliveries.add(Delivery.of(tag, i, "active", false, Instant.parse("2026-01-01T00:00:00Z")));
+        }
+        AtomicLong unavailable = new AtomicLong();
+        Thread faults = new Thread(() -> {
+            sleep(Duration.ofSeconds(10));
+            shell(stop);
+            System.out.println("  PostgreSQL stopped");
+            sleep(Duration.ofSeconds(20));
+            shell(start);
+            System.out.println("  PostgreSQL started");
+        });
+        faults.start();
+        Senders senders = new Senders(sluice, 8);
+        senders.onStatus = status -> {
+            if (status == 503) {
+                unavailable.incrementAndGet();
+            }
+        };
+        senders.sendPaced(deliveries, Duration.ofMillis(40));
+        senders.await();
+        faults.join();
+        System.out.printf(Locale.ROOT, "  503 answers while PostgreSQL was down: %d (each retried as Whop would)%n", unavailable.get());
+        return settle(sluice, crm, "pg-down", tag, deliveries.size(), senders, begin);
+    }
+
+    /** 2,000 distinct deliveries; 10 % sent twice at the same moment, 20 % sent again 1-5 s later, freshly signed. */
+    static Result duplicates(Sluice sluice, CrmStub crm) throws Exception {
+        long start = System.nanoTime();
+        String tag = "dup";
+        Random random = new Random(7);
+        List<Delivery> originals = new ArrayList<>();
+        for (int i = 0; i < 2000; i++) {
+            originals.add(Delivery.of(tag, i, "active", false, Instant.parse("2026-01-01T00:00:00Z")));
+        }
+        List<Delivery> all = new ArrayList<>(originals);
+        List<Delivery> later = new ArrayList<>();
+        for (Delivery d : originals) {
+            double r = random.nextDouble();
+            if (r < 0.10) {
+                all.add(d); // sent twice by the concurrent senders, likely at once
+            } else if (r < 0.30) {
+                later.add(d);
+            }
+        }
+        Collections.shuffle(all, random);
+        Senders senders = new Senders(sluice, 16);
+        senders.sendAll(all);
+        senders.await();
+        Thread.sleep(1000 + random.nextInt(4000));
+        senders.sendAll(later);
+        senders.await();
+        long duplicateAnswers = senders.statuses.getOrDefault(200, new AtomicLong()).get();
+        System.out.printf(Locale.ROOT, "  %d deliveries, %d of them repeats; answered 200 duplicate: %d%n", all.size() + later.size(),
+                all.size() + later.size() - originals.size(), duplicateAnswers);
+        Result result = settle(sluice, crm, "duplicates", tag, all.size() + later.size(), senders, start);
+        return result.withCheck(crm.rewrites(tag) == 0, "a repeat was processed again: " + crm.rewrites(tag) + " rewrites");
+    }
+
+    /** 300 memberships, each trialing, active, canceling and canceled (an hour apart), all 1,200 deliveries shuffled. */
+    static Result outOfOrder(Sluice sluice, CrmStub crm) throws Exception {
+        long start = System.nanoTime();
+        String tag = "ooo";
+        Random random = new Random(11);
+        List<Delivery> all = new ArrayList<>();
+        Instant t0 = Instant.parse("2026-03-01T00:00:00Z");
+        for (int i = 0; i < 300; i++) {
+            all.add(Delivery.of(tag, i, "trialing", false, t0));
+            all.add(Delivery.of(tag, i, "active", false, t0.plusSeconds(3600)));
+            all.add(Delivery.of(tag, i, "active", true, t0.plusSeconds(7200)));
+            all.add(Delivery.of(tag, i, "canceled", false, t0.plusSeconds(10800)));
+        }
+        Collections.shuffle(all, random);
+        Senders senders = new Senders(sluice, 16);
+        senders.sendAll(all);
+        senders.await();
+        Result result = settle(sluice, crm, "out-of-order", tag, all.size(), senders, start);
+        long wrong = crm.finalStages(tag).values().stream().filter(stage -> !"LOST".equals(stage)).count();
+        System.out.printf(Locale.ROOT, "  memberships whose final stage is not the newest change's (LOST): %d of 300%n", wrong);
+        return result.withCheck(wrong == 0, wrong + " memberships ended in an older state");
+    }
+
+    /**
+     * Waits until the inbox is empty, counts, replays the scenario's dead letters, waits again, counts again. The
+     * expected number of applied memberships is the distinct memberships among the acknowledged deliveries.
+     */
+    static Result settle(Sluice sluice, CrmStub crm, String name, String tag, int sent, Senders senders, long start) throws Exception {
+        awaitIdle(sluice);
+        Set<String> acknowledgedMemberships = senders.acknowledgedMemberships();
+        long applied = crm.applied(tag, acknowledgedMemberships);
+        List<Long> dead = deadLetters(sluice, "msg_" + tag + "_");
+        long lostBefore = acknowledgedMemberships.size() - applied;
+        System.out.printf(Locale.ROOT, "  settled: %d acknowledged (%d memberships), %d applied, %d dead letters%n",
+                senders.acknowledged.size(), acknowledgedMemberships.size(), applied, dead.size());
+        if (!dead.isEmpty()) {
+            for (long id : dead) {
+                admin(sluice, "POST", "/api/dead-letters/" + id + "/replay");
+            }
+            awaitIdle(sluice);
+        }
+        long appliedAfter = crm.applied(tag, acknowledgedMemberships);
+        long deadAfter = deadLetters(sluice, "msg_" + tag + "_").size();
+        long lost = acknowledgedMemberships.size() - appliedAfter;
+        boolean passed = lost == 0 && crm.duplicates(tag) == 0 && deadAfter == 0 && senders.acknowledged.size() == senders.distinctIds();
+        return new Result(name, sent, senders.acknowledged.size(), applied, crm.duplicates(tag), lostBefore, dead.size(), lost,
+                (System.nanoTime() - start) / 1e9, passed, deadAfter == 0 ? null : deadAfter + " dead letters left after the replay");
+    }
+
+    static void awaitIdle(Sluice sluice) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofMinutes(8).toNanos();
+        int quiet = 0;
+        while (quiet < 3 && System.nanoTime() < deadline) {
+            Thread.sleep(1000);
+            JsonNode queue = admin(sluice, "GET", "/api/status").path("queue");
+            quiet = queue.path("pending").asLong() == 0 && queue.path("processing").asLong() == 0 ? quiet + 1 : 0;
+        }
+    }
+
+    static List<Long> deadLetters(Sluice sluice, String eventPrefix) throws Exception {
+        List<Long> ids = new ArrayList<>();
+        String before = null;
+        do {
+            JsonNode page = admin(sluice, "GET", "/api/dead-letters?limit=500" + (before == null ? "" : "&before=" + before));
+            for (JsonNode item : page.path("items")) {
+                if (item.path("eventId").asText().startsWith(eventPrefix)) { // the list holds open dead letters only
+                    ids.add(item.path("id").asLong());
+                }
+            }
+            before = page.path("next").isNull() ? null : page.path("next").asText();
+        } while (before != null);
+        return ids;
+    }
+
+    // --- the pieces
+
+    /** One delivery: a membership webhook with its id; the same object sent again is the same delivery. */
+    record Delivery(String id, String membershipId, byte[] body) {
+
+        static Delivery of(String tag, int i, String status, boolean cancelAtPeriodEnd, Instant updatedAt) {
+            String membership = "mem_" + tag + "_" + i;
+            String id = "msg_" + tag + "_" + i + "_" + updatedAt.getEpochSecond() + (cancelAtPeriodEnd ? "c" : "");
+            String body = "{\"id\":\"" + id + "\",\"api_version\":\"v1\",\"timestamp\":\"" + updatedAt + "\",\"type\":\"membership.updated\","
+                    + "\"company_id\":\"biz_Xa1b2C3d4E5f6G\",\"data\":{\"id\":\"" + membership + "\",\"status\":\"" + status + "\","
+                    + "\"cancel_at_period_end\":" + cancelAtPeriodEnd + ",\"created_at\":\"2026-01-01T00:00:00.000Z\",\"currency\":\"usd\","
+                    + "\"plan\":{\"id\":\"plan_V4b5N6m7A8s9D0\",\"renewal_price\":49,\"initial_price\":49},"
+                    + "\"product\":{\"id\":\"prod_H7j8K9l0Z1x2C3\",\"title\":\"Acme Pro\"},\"renewal_period_end\":\"2026-02-01T00:00:00.000Z\","
+                    + "\"updated_at\":\"" + updatedAt + "\",\"user\":{\"id\":\"user_" + tag + "_" + i + "\",\"email\":\"" + tag + "-" + i
+                    + "@example.com\",\"name\":\"Chaos Person" + i + "\",\"username\":\"chaos" + i + "\"}}}";
+            return new Delivery(id, membership, body.getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    /** Concurrent senders that retry like Whop until a delivery is acknowledged or Whop would give up. */
+    static final class Senders {
+        final Sluice sluice;
+        final ExecutorService pool;
+        final List<Future<?>> running = Collections.synchronizedList(new ArrayList<>());
+        final Set<String> acknowledged = ConcurrentHashMap.newKeySet();
+        final Map<String, String> membershipOf = new ConcurrentHashMap<>();
+        final Map<Integer, AtomicLong> statuses = new ConcurrentHashMap<>();
+        volatile java.util.function.IntConsumer onStatus = s -> { };
+
+        Senders(Sluice sluice, int concurrency) {
+            this.sluice = sluice;
+            this.pool = Executors.newFixedThreadPool(concurrency);
+        }
+
+        void sendAll(List<Delivery> deliveries) {
+            for (Delivery d : deliveries) {
+                membershipOf.put(d.id(), d.membershipId());
+                running.add(pool.submit(() -> deliver(d)));
+            }
+        }
+
+        void sendPaced(List<Delivery> deliveries, Duration gap) throws InterruptedException {
+            for (Delivery d : deliveries) {
+                membershipOf.put(d.id(), d.membershipId());
+                running.add(pool.submit(() -> deliver(d)));
+                Thread.sleep(gap.toMillis());
+            }
+        }
+
+        boolean done() {
+            synchronized (running) {
+                return running.stream().allMatch(Future::isDone);
+            }
+        }
+
+        void await() throws Exception {
+            List<Future<?>> copy;
+            synchronized (running) {
+                copy = new ArrayList<>(running);
+            }
+            for (Future<?> f : copy) {
+                f.get();
+            }
+        }
+
+        int distinctIds() {
+            return membershipOf.size();
+        }
+
+        Set<String> acknowledgedMemberships() {
+            Set<String> memberships = new java.util.HashSet<>();
+            acknowledged.forEach(id -> memberships.add(membershipOf.get(id)));
+            return memberships;
+        }
+
+        private void deliver(Delivery d) {
+            for (int attempt = 0; ; attempt++) {
+                int status = post(d);
+                statuses.computeIfAbsent(status, s -> new AtomicLong()).incrementAndGet();
+                onStatus.accept(status);
+                if (status == 200 || status == 202) {
+                    acknowledged.add(d.id());
+                    return;
+                }
+                if (attempt >= WHOP_RETRIES.size()) {
+                    System.out.printf(Locale.ROOT, "  %s given up after %d attempts (last status %d)%n", d.id(), attempt + 1, status);
+                    return;
+                }
+                sleep(WHOP_RETRIES.get(attempt));
+            }
+        }
+
+        private int post(Delivery d) {
+            long now = Instant.now().getEpochSecond();
+            try {
+                return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + sluice.port + "/webhooks/whop"))
+                        .timeout(Duration.ofSeconds(15)).header("content-type", "application/json").header("webhook-id", d.id())
+                        .header("webhook-timestamp", Long.toString(now)).header("webhook-signature", sign(d.id(), now, d.body()))
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(d.body())).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+            } catch (IOException e) {
+                return 0; // refused, reset or timed out: the sender cannot know, so it sends again
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return 0;
+            }
+        }
+    }
+
+    /**
+     * A Twenty CRM as far as Sluice's connector uses it: {@code POST /rest/batch/<people|opportunities|notes|noteTargets>
+     * ?upsert=true}. People are upserted by email, everything else by id. It remembers every write, so that a record
+     * made twice for one key (a duplicate effect) or a change written twice (a rewrite) shows.
+     */
+    static final class CrmStub {
+        enum Mode { HEALTHY, SERVER_ERROR, RATE_LIMITED }
+
+        static final Pattern MEMBERSHIP = Pattern.compile("\\((mem_[^)]+)\\)");
+        final AtomicReference<Mode> mode = new AtomicReference<>(Mode.HEALTHY);
+        final Map<String, String> personIds = new ConcurrentHashMap<>();
+        final Map<String, Set<String>> personRecords = new ConcurrentHashMap<>();
+        final Map<String, Set<String>> opportunityIds = new ConcurrentHashMap<>();
+        final Map<String, String> lastStage = new ConcurrentHashMap<>();
+        final Map<String, AtomicInteger> sameContentWrites = new ConcurrentHashMap<>();
+        final HttpServer server;
+
+        CrmStub() throws IOException {
+            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 256);
+            server.setExecutor(Executors.newFixedThreadPool(32));
+            server.createContext("/rest/batch/", this::handle);
+            server.start();
+        }
+
+        String url() {
+            return "http://127.0.0.1:" + server.getAddress().getPort();
+        }
+
+        void stop() {
+            server.stop(0);
+        }
+
+        private void handle(HttpExchange exchange) throws IOException {
+            byte[] request = exchange.getRequestBody().readAllBytes();
+            Mode now = mode.get();
+            if (now == Mode.SERVER_ERROR) {
+                respond(exchange, 500, "{\"statusCode\":500,\"messages\":[\"Internal server error\"],\"error\":\"Internal Server Error\"}");
+                return;
+            }
+            if (now == Mode.RATE_LIMITED) {
+                exchange.getResponseHeaders().add("Retry-After", "5");
+                respond(exchange, 429, "{\"statusCode\":429,\"messages\":[\"Limit reached\"],\"error\":\"Too Many Requests\"}");
+                return;
+            }
+            String plural = exchange.getRequestURI().getPath().substring("/rest/batch/".length());
+            ArrayNode records = (ArrayNode) JSON.readTree(request);
+            ArrayNode answer = JSON.createArrayNode();
+            for (JsonNode record : records) {
+                String id;
+                if (plural.equals("people")) {
+                    String email = record.path("emails").path("primaryEmail").asText();
+                    id = personIds.computeIfAbsent(email, e -> java.util.UUID.randomUUID().toString());
+                    personRecords.computeIfAbsent(email, e -> ConcurrentHashMap.newKeySet()).add(id);
+                } else {
+                    id = record.path("id").asText();
+                }
+                if (plural.equals("opportunities")) {
+                    Matcher m = MEMBERSHIP.matcher(record.path("name").asText());
+                    if (m.find()) {
+                        String membership = m.group(1);
+                        opportunityIds.computeIfAbsent(membership, k -> ConcurrentHashMap.newKeySet()).add(id);
+                        lastStage.put(membership, record.path("stage").asText());
+                        sameContentWrites.computeIfAbsent(membership + " " + record, k -> new AtomicInteger()).incrementAndGet();
+                    }
+                }
+                ObjectNode out = answer.addObject().put("id", id);
+                out.setAll((ObjectNode) record);
+                out.put("id", id);
+            }
+            ObjectNode body = JSON.createObjectNode();
+            body.putObject("data").set(plural, answer);
+            respond(exchange, 200, body.toString());
+        }
+
+        private static void respond(HttpExchange exchange, int status, String body) throws IOException {
+            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(status, bytes.length);
+            exchange.getResponseBody().write(bytes);
+            exchange.close();
+        }
+
+        /** Memberships among {@code expected} that have an opportunity. */
+        long applied(String tag, Set<String> expected) {
+            return expected.stream().filter(opportunityIds::containsKey).count();
+        }
+
+        /** Extra records for one key: a second opportunity id for a membership, a second person for an email. */
+        long duplicates(String tag) {
+            long opportunities = opportunityIds.entrySet().stream().filter(e -> e.getKey().startsWith("mem_" + tag + "_"))
+                    .mapToLong(e -> e.getValue().size() - 1).sum();
+            long people = personRecords.entrySet().stream().filter(e -> e.getKey().startsWith(tag + "-"))
+                    .mapToLong(e -> e.getValue().size() - 1).sum();
+            return opportunities + people;
+        }
+
+        /** The same opportunity content written more than once (a change processed again: harmless, but counted). */
+        long rewrites(String tag) {
+            return sameContentWrites.entrySet().stream().filter(e -> e.getKey().startsWith("mem_" + tag + "_"))
+                    .mapToLong(e -> e.getValue().get() - 1).sum();
+        }
+
+        Map<String, String> finalStages(String tag) {
+            Map<String, String> stages = new java.util.HashMap<>();
+            lastStage.forEach((k, v) -> {
+                if (k.startsWith("mem_" + tag + "_")) {
+                    stages.put(k, v);
+                }
+            });
+            return stages;
+        }
+    }
+
+    /** Sluice from the jar, as its own process. */
+    static final class Sluice {
+        final Path jar;
+        final Path work;
+        final String pgUrl;
+        final String crmUrl;
+        final int port = freePort();
+        Process process;
+
+        Sluice(Path jar, Path work, String pgUrl, String crmUrl) {
+            this.jar = jar;
+            this.work = work;
+            this.pgUrl = pgUrl;
+            this.crmUrl = crmUrl;
+        }
+
+        void start() throws Exception {
+            List<String> command = new ArrayList<>(List.of("java", "-Xmx512m", "-jar", jar.toString(),
+                    "--server.port=" + port, "--sluice.data-dir=" + work.resolve("data"), "--sluice.routes.reload=false",
+                    "--spring.datasource.url=" + pgUrl, "--spring.datasource.username=postgres",
+                    "--sluice.whop.webhook-secrets=" + SECRET, "--sluice.admin.token=" + TOKEN, "--sluice.webhook.max-rps=100000",
+                    "--sluice.crm.provider=twenty", "--sluice.crm.twenty.base-url=" + crmUrl, "--sluice.crm.twenty.api-key=chaos",
+                    "--sluice.crm.twenty.max-requests=100000", "--sluice.crm.twenty.per=1s", "--sluice.inbox.consumers=8",
+                    // a claim whose exchange died with the database is taken up again after a minute, not ten
+                    "--sluice.inbox.claim-timeout=60s", "--sluice.ai.enrich-on=", "--logging.level.io.sluice=WARN"));
+            process = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(work.resolve("sluice.log").toFile())).start();
+            long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+            long begin = System.nanoTime();
+            while (System.nanoTime() < deadline) {
+                if (!process.isAlive()) {
+                    throw new IllegalStateException("Sluice exited while starting; see " + work.resolve("sluice.log"));
+                }
+                try {
+                    if (HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/health/readiness"))
+                            .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                        System.out.printf(Locale.ROOT, "  Sluice ready in %.1f s%n", (System.nanoTime() - begin) / 1e9);
+                        return;
+                    }
+                } catch (IOException notYet) {
+                    // still starting
+                }
+                Thread.sleep(200);
+            }
+            throw new IllegalStateException("Sluice did not become ready in 120 s");
+        }
+
+        void kill9() throws InterruptedException {
+            process.destroyForcibly();
+            process.waitFor();
+        }
+
+        void stop() throws InterruptedException {
+            if (process != null && process.isAlive()) {
+                process.destroy();
+                process.waitFor();
+            }
+        }
+
+        long pid() {
+            return process.pid();
+        }
+
+        String rss() {
+            try {
+                String status = Files.readString(Path.of("/proc/" + process.pid() + "/status"));
+                Matcher m = Pattern.compile("VmRSS:\\s+(\\d+) kB").matcher(status);
+                return m.find() ? Long.parseLong(m.group(1)) / 1024 + " MiB" : "?";
+            } catch (IOException e) {
+                return "?";
+            }
+        }
+    }
+
+    record Result(String name, long sent, long acknowledged, long applied, long duplicates, long lostBeforeReplay, long deadLettered,
+                  long lost, double seconds, boolean passed, String failure) {
+
+        Result withCheck(boolean ok, String why) {
+            return ok ? this : new Result(name, sent, acknowledged, applied, duplicates, lostBeforeReplay, deadLettered, lost, seconds,
+                    false, failure == null ? why : failure + "; " + why);
+        }
+
+        String line() {
+            return String.format(Locale.ROOT, "  %s: sent %d, acknowledged %d, applied %d, duplicates %d, lost %d (before replay %d), "
+                    + "dead-lettered %d; %.0f s -> %s%s", name, sent, acknowledged, applied, duplicates, lost, lostBeforeReplay,
+                    deadLettered, seconds, passed ? "PASS" : "FAIL", failure == null ? "" : " (" + failure + ")");
+        }
+
+        String row() {
+            return String.format(Locale.ROOT, "| %s | %,d | %,d | %,d | %d | %d | %,d | %d | %.0f s | %s |", name, sent, acknowledged, applied,
+                    duplicates, lostBeforeReplay, deadLettered, lost, seconds, passed ? "pass" : "FAIL");
+        }
+    }
+
+    // --- helpers
+
+    static String sign(String id, long timestamp, byte[] body) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            mac.update((id + "." + timestamp + ".").getBytes(StandardCharsets.UTF_8));
+            return "v1," + Base64.getEncoder().encodeToString(mac.doFinal(body));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static JsonNode admin(Sluice sluice, String method, String path) throws Exception {
+        for (int attempt = 0; ; attempt++) {
+            try {
+                HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + sluice.port + path))
+                        .timeout(Duration.ofSeconds(30)).method(method, HttpRequest.BodyPublishers.noBody())
+                        .header("Authorization", "Bearer " + TOKEN).build(), HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() >= 500 && attempt < 30) {
+                    Thread.sleep(1000);
+                    continue;
+                }
+                return JSON.readTree(response.body());
+            } catch (IOException e) {
+                if (attempt >= 30) {
+                    throw e;
+                }
+                Thread.sleep(1000);
+            }
+        }
+    }
+
+    static void shell(String command) {
+        try {
+            Process p = new ProcessBuilder("bash", "-c", command).inheritIO().start();
+            if (p.waitFor() != 0) {
+                throw new IllegalStateException("command failed: " + command);
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static String arg(String[] args, String name, String fallback) {
+        for (int i = 0; i < args.length - 1; i++) {
+            if (args[i].equals(name)) {
+                return args[i + 1];
+            }
+        }
+        if (fallback == null) {
+            throw new IllegalArgumentException("missing " + name);
+        }
+        return fallback;
+    }
+
+    static List<String> positional(String[] args) {
+        List<String> rest = new ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].startsWith("--")) {
+                i++;
+            } else {
+                rest.add(args[i]);
+            }
+        }
+        return rest;
+    }
+}

@@ -1,0 +1,44 @@
+package io.sluice.webhook;
+
+import io.sluice.config.SluiceProperties;
+import io.sluice.metrics.SluiceMetrics;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.springframework.boot.availability.ApplicationAvailability;
+import org.springframework.boot.availability.ReadinessState;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+import java.io.IOException;
+
+/**
+ * Answers 503 with {@code Retry-After} while Sluice is starting or stopping: the HTTP port opens before the webhook
+ * routes are running and stays open while they stop, and a sender must then be told to come back, not get a 404.
+ */
+public class WebhookAvailabilityFilter extends OncePerRequestFilter {
+
+    private final ApplicationAvailability availability;
+    private final SluiceMetrics metrics;
+    private final String retryAfter;
+
+    public WebhookAvailabilityFilter(ApplicationAvailability availability, SluiceMetrics metrics, SluiceProperties properties) {
+        this.availability = availability;
+        this.metrics = metrics;
+        this.retryAfter = Integer.toString(properties.webhook().retryAfterSeconds());
+    }
+
+    @Override
+    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws ServletException, IOException {
+        if (availability.getReadinessState() == ReadinessState.ACCEPTING_TRAFFIC) {
+            chain.doFilter(request, response);
+            return;
+        }
+        metrics.webhookRequest(WebhookSources.of(request.getRequestURI()), "unavailable");
+        response.setStatus(503);
+        response.setHeader("Retry-After", retryAfter);
+        response.setContentType("application/json");
+        response.getWriter().write("{\"error\":\"Sluice is starting or stopping; the event was not accepted, retry later\"}");
+    }
+}

@@ -1,0 +1,98 @@
+package io.sluice.support;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Sluice as a separate operating-system process, started from this test run's classpath, so that a test can kill it
+ * the hard way ({@code kill -9}: no shutdown hook, no graceful stop) and start it again on the same data.
+ */
+public final class SluiceProcess implements AutoCloseable {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private final List<String> arguments;
+    private final Path log;
+    private final int port;
+    private Process process;
+
+    /** @param arguments Spring properties, {@code name=value}, passed as {@code --name=value} */
+    public SluiceProcess(Path log, List<String> arguments) {
+        this.port = freePort();
+        this.log = log;
+        this.arguments = new ArrayList<>(arguments);
+        this.arguments.add("server.port=" + port);
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** Starts the process and waits until it is ready (readiness probe up). */
+    public void start() throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>();
+        command.add(ProcessHandle.current().info().command().orElse("java"));
+        command.add("-Xmx384m");
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add("io.sluice.SluiceApplication");
+        arguments.forEach(a -> command.add("--" + a));
+        process = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("Sluice exited with " + process.exitValue() + " while starting; see " + log);
+            }
+            if (ready()) {
+                return;
+            }
+            Thread.sleep(200);
+        }
+        throw new IllegalStateException("Sluice did not become ready within 90 s; see " + log);
+    }
+
+    /** {@code kill -9}: the JVM gets no chance to finish anything. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor();
+    }
+
+    private boolean ready() {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/health/readiness"))
+                    .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process != null && process.isAlive()) {
+            process.destroy();
+            if (!process.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
+                kill();
+            }
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
