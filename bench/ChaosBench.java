@@ -2,13 +2,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -40,7 +37,7 @@ import java.util.regex.Pattern;
 
 /**
  * Fault injection against a running Sluice (bench/chaos.sh starts the database): Sluice as a separate process on
- * PostgreSQL, writing to a stub CRM (Twenty's REST batch upserts) served from this process, fed signed Whop webhooks by
+ * PostgreSQL, writing to a stub CRM ({@link TwentyStub}) served from this process, fed signed Whop webhooks by
  * senders that retry like Whop (after 10, 20, 40, 80, 160 s), with faults injected per scenario:
  *
  * <ul>
@@ -77,8 +74,10 @@ public class ChaosBench {
             scenarios = List.of("kill9", "crm-outage", "pg-down", "duplicates", "out-of-order");
         }
 
-        CrmStub crm = new CrmStub();
-        Sluice sluice = new Sluice(jar, work, pgUrl, crm.url());
+        TwentyStub crm = new TwentyStub(Duration.ZERO);
+        Sluice sluice = new Sluice(jar, work, pgUrl, crm.url(), List.of(
+                // a claim whose exchange died with the database is taken up again after a minute, not ten
+                "--sluice.inbox.claim-timeout=60s"));
         List<Result> results = new ArrayList<>();
         long started = System.nanoTime();
         try {
@@ -97,24 +96,24 @@ public class ChaosBench {
                 results.add(result);
                 System.out.println(result.line());
             }
+            System.out.printf(Locale.ROOT, "Sluice RSS after the scenarios: %s%n", sluice.rss());
         } finally {
             sluice.stop();
             crm.stop();
         }
         System.out.println();
-        System.out.println("| scenario | sent | acknowledged | applied | duplicates | lost | dead-lettered | after replay: lost | time | result |");
+        System.out.println("| scenario | sent | acknowledged | applied | dead-lettered | applied after replay | duplicates | lost | time | result |");
         System.out.println("|---|---|---|---|---|---|---|---|---|---|");
         results.forEach(r -> System.out.println(r.row()));
-        System.out.printf(Locale.ROOT, "total %.0f s; Sluice RSS at the end %s%n", (System.nanoTime() - started) / 1e9, sluice.rss());
-        if (results.stream().anyMatch(r -> !r.passed())) {
-            System.exit(1);
-        }
+        System.out.printf(Locale.ROOT, "total %.0f s%n", (System.nanoTime() - started) / 1e9);
+        // the senders' and the stub's threads would keep the JVM alive
+        System.exit(results.stream().allMatch(Result::passed) ? 0 : 1);
     }
 
     // --- scenarios
 
     /** N activations at 16 senders; kill -9 at a quarter, a half and three quarters of them acknowledged. */
-    static Result kill9(Sluice sluice, CrmStub crm, int n) throws Exception {
+    static Result kill9(Sluice sluice, TwentyStub crm, int n) throws Exception {
         long start = System.nanoTime();
         String tag = "k9";
         List<Delivery> deliveries = new ArrayList<>();
@@ -137,20 +136,20 @@ public class ChaosBench {
     }
 
     /** 1,000 activations at about 15/s while the CRM fails: 500 for 60 s, then 429 (Retry-After 5) for 30 s. */
-    static Result crmOutage(Sluice sluice, CrmStub crm) throws Exception {
+    static Result crmOutage(Sluice sluice, TwentyStub crm) throws Exception {
         long start = System.nanoTime();
         String tag = "crm";
         List<Delivery> deliveries = new ArrayList<>();
         for (int i = 0; i < 1000; i++) {
             deliveries.add(Delivery.of(tag, i, "active", false, Instant.parse("2026-01-01T00:00:00Z")));
         }
-        crm.mode.set(CrmStub.Mode.SERVER_ERROR);
+        crm.mode.set(TwentyStub.Mode.SERVER_ERROR);
         Thread faults = new Thread(() -> {
             sleep(Duration.ofSeconds(60));
-            crm.mode.set(CrmStub.Mode.RATE_LIMITED);
+            crm.mode.set(TwentyStub.Mode.RATE_LIMITED);
             System.out.println("  CRM: 429 with Retry-After");
             sleep(Duration.ofSeconds(30));
-            crm.mode.set(CrmStub.Mode.HEALTHY);
+            crm.mode.set(TwentyStub.Mode.HEALTHY);
             System.out.println("  CRM: healthy");
         });
         System.out.println("  CRM: 500");
@@ -163,7 +162,7 @@ public class ChaosBench {
     }
 
     /** 1,000 activations at about 25/s; PostgreSQL stopped from 10 s to 30 s into the run. */
-    static Result pgDown(Sluice sluice, CrmStub crm, String stop, String start) throws Exception {
+    static Result pgDown(Sluice sluice, TwentyStub crm, String stop, String start) throws Exception {
         long begin = System.nanoTime();
         String tag = "pg";
         List<Delivery> deliveries = new ArrayList<>();
@@ -194,7 +193,7 @@ public class ChaosBench {
     }
 
     /** 2,000 distinct deliveries; 10 % sent twice at the same moment, 20 % sent again 1-5 s later, freshly signed. */
-    static Result duplicates(Sluice sluice, CrmStub crm) throws Exception {
+    static Result duplicates(Sluice sluice, TwentyStub crm) throws Exception {
         long start = System.nanoTime();
         String tag = "dup";
         Random random = new Random(7);
@@ -227,7 +226,7 @@ public class ChaosBench {
     }
 
     /** 300 memberships, each trialing, active, canceling and canceled (an hour apart), all 1,200 deliveries shuffled. */
-    static Result outOfOrder(Sluice sluice, CrmStub crm) throws Exception {
+    static Result outOfOrder(Sluice sluice, TwentyStub crm) throws Exception {
         long start = System.nanoTime();
         String tag = "ooo";
         Random random = new Random(11);
@@ -253,12 +252,11 @@ public class ChaosBench {
      * Waits until the inbox is empty, counts, replays the scenario's dead letters, waits again, counts again. The
      * expected number of applied memberships is the distinct memberships among the acknowledged deliveries.
      */
-    static Result settle(Sluice sluice, CrmStub crm, String name, String tag, int sent, Senders senders, long start) throws Exception {
+    static Result settle(Sluice sluice, TwentyStub crm, String name, String tag, int sent, Senders senders, long start) throws Exception {
         awaitIdle(sluice);
         Set<String> acknowledgedMemberships = senders.acknowledgedMemberships();
         long applied = crm.applied(tag, acknowledgedMemberships);
         List<Long> dead = deadLetters(sluice, "msg_" + tag + "_");
-        long lostBefore = acknowledgedMemberships.size() - applied;
         System.out.printf(Locale.ROOT, "  settled: %d acknowledged (%d memberships), %d applied, %d dead letters%n",
                 senders.acknowledged.size(), acknowledgedMemberships.size(), applied, dead.size());
         if (!dead.isEmpty()) {
@@ -271,7 +269,7 @@ public class ChaosBench {
         long deadAfter = deadLetters(sluice, "msg_" + tag + "_").size();
         long lost = acknowledgedMemberships.size() - appliedAfter;
         boolean passed = lost == 0 && crm.duplicates(tag) == 0 && deadAfter == 0 && senders.acknowledged.size() == senders.distinctIds();
-        return new Result(name, sent, senders.acknowledged.size(), applied, crm.duplicates(tag), lostBefore, dead.size(), lost,
+        return new Result(name, sent, senders.acknowledged.size(), applied, crm.duplicates(tag), dead.size(), appliedAfter, lost,
                 (System.nanoTime() - start) / 1e9, passed, deadAfter == 0 ? null : deadAfter + " dead letters left after the replay");
     }
 
@@ -408,144 +406,37 @@ public class ChaosBench {
         }
     }
 
-    /**
-     * A Twenty CRM as far as Sluice's connector uses it: {@code POST /rest/batch/<people|opportunities|notes|noteTargets>
-     * ?upsert=true}. People are upserted by email, everything else by id. It remembers every write, so that a record
-     * made twice for one key (a duplicate effect) or a change written twice (a rewrite) shows.
-     */
-    static final class CrmStub {
-        enum Mode { HEALTHY, SERVER_ERROR, RATE_LIMITED }
-
-        static final Pattern MEMBERSHIP = Pattern.compile("\\((mem_[^)]+)\\)");
-        final AtomicReference<Mode> mode = new AtomicReference<>(Mode.HEALTHY);
-        final Map<String, String> personIds = new ConcurrentHashMap<>();
-        final Map<String, Set<String>> personRecords = new ConcurrentHashMap<>();
-        final Map<String, Set<String>> opportunityIds = new ConcurrentHashMap<>();
-        final Map<String, String> lastStage = new ConcurrentHashMap<>();
-        final Map<String, AtomicInteger> sameContentWrites = new ConcurrentHashMap<>();
-        final HttpServer server;
-
-        CrmStub() throws IOException {
-            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 256);
-            server.setExecutor(Executors.newFixedThreadPool(32));
-            server.createContext("/rest/batch/", this::handle);
-            server.start();
-        }
-
-        String url() {
-            return "http://127.0.0.1:" + server.getAddress().getPort();
-        }
-
-        void stop() {
-            server.stop(0);
-        }
-
-        private void handle(HttpExchange exchange) throws IOException {
-            byte[] request = exchange.getRequestBody().readAllBytes();
-            Mode now = mode.get();
-            if (now == Mode.SERVER_ERROR) {
-                respond(exchange, 500, "{\"statusCode\":500,\"messages\":[\"Internal server error\"],\"error\":\"Internal Server Error\"}");
-                return;
-            }
-            if (now == Mode.RATE_LIMITED) {
-                exchange.getResponseHeaders().add("Retry-After", "5");
-                respond(exchange, 429, "{\"statusCode\":429,\"messages\":[\"Limit reached\"],\"error\":\"Too Many Requests\"}");
-                return;
-            }
-            String plural = exchange.getRequestURI().getPath().substring("/rest/batch/".length());
-            ArrayNode records = (ArrayNode) JSON.readTree(request);
-            ArrayNode answer = JSON.createArrayNode();
-            for (JsonNode record : records) {
-                String id;
-                if (plural.equals("people")) {
-                    String email = record.path("emails").path("primaryEmail").asText();
-                    id = personIds.computeIfAbsent(email, e -> java.util.UUID.randomUUID().toString());
-                    personRecords.computeIfAbsent(email, e -> ConcurrentHashMap.newKeySet()).add(id);
-                } else {
-                    id = record.path("id").asText();
-                }
-                if (plural.equals("opportunities")) {
-                    Matcher m = MEMBERSHIP.matcher(record.path("name").asText());
-                    if (m.find()) {
-                        String membership = m.group(1);
-                        opportunityIds.computeIfAbsent(membership, k -> ConcurrentHashMap.newKeySet()).add(id);
-                        lastStage.put(membership, record.path("stage").asText());
-                        sameContentWrites.computeIfAbsent(membership + " " + record, k -> new AtomicInteger()).incrementAndGet();
-                    }
-                }
-                ObjectNode out = answer.addObject().put("id", id);
-                out.setAll((ObjectNode) record);
-                out.put("id", id);
-            }
-            ObjectNode body = JSON.createObjectNode();
-            body.putObject("data").set(plural, answer);
-            respond(exchange, 200, body.toString());
-        }
-
-        private static void respond(HttpExchange exchange, int status, String body) throws IOException {
-            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().add("Content-Type", "application/json");
-            exchange.sendResponseHeaders(status, bytes.length);
-            exchange.getResponseBody().write(bytes);
-            exchange.close();
-        }
-
-        /** Memberships among {@code expected} that have an opportunity. */
-        long applied(String tag, Set<String> expected) {
-            return expected.stream().filter(opportunityIds::containsKey).count();
-        }
-
-        /** Extra records for one key: a second opportunity id for a membership, a second person for an email. */
-        long duplicates(String tag) {
-            long opportunities = opportunityIds.entrySet().stream().filter(e -> e.getKey().startsWith("mem_" + tag + "_"))
-                    .mapToLong(e -> e.getValue().size() - 1).sum();
-            long people = personRecords.entrySet().stream().filter(e -> e.getKey().startsWith(tag + "-"))
-                    .mapToLong(e -> e.getValue().size() - 1).sum();
-            return opportunities + people;
-        }
-
-        /** The same opportunity content written more than once (a change processed again: harmless, but counted). */
-        long rewrites(String tag) {
-            return sameContentWrites.entrySet().stream().filter(e -> e.getKey().startsWith("mem_" + tag + "_"))
-                    .mapToLong(e -> e.getValue().get() - 1).sum();
-        }
-
-        Map<String, String> finalStages(String tag) {
-            Map<String, String> stages = new java.util.HashMap<>();
-            lastStage.forEach((k, v) -> {
-                if (k.startsWith("mem_" + tag + "_")) {
-                    stages.put(k, v);
-                }
-            });
-            return stages;
-        }
-    }
-
-    /** Sluice from the jar, as its own process. */
+    /** Sluice from the jar, as its own process, writing to a Twenty at {@code crmUrl}; on H2 when {@code pgUrl} is null. */
     static final class Sluice {
         final Path jar;
         final Path work;
         final String pgUrl;
         final String crmUrl;
+        final List<String> extra;
         final int port = freePort();
         Process process;
+        double startSeconds;
 
-        Sluice(Path jar, Path work, String pgUrl, String crmUrl) {
+        Sluice(Path jar, Path work, String pgUrl, String crmUrl, List<String> extra) {
             this.jar = jar;
             this.work = work;
             this.pgUrl = pgUrl;
             this.crmUrl = crmUrl;
+            this.extra = extra;
         }
 
         void start() throws Exception {
             List<String> command = new ArrayList<>(List.of("java", "-Xmx512m", "-jar", jar.toString(),
                     "--server.port=" + port, "--sluice.data-dir=" + work.resolve("data"), "--sluice.routes.reload=false",
-                    "--spring.datasource.url=" + pgUrl, "--spring.datasource.username=postgres",
                     "--sluice.whop.webhook-secrets=" + SECRET, "--sluice.admin.token=" + TOKEN, "--sluice.webhook.max-rps=100000",
-                    "--sluice.crm.provider=twenty", "--sluice.crm.twenty.base-url=" + crmUrl, "--sluice.crm.twenty.api-key=chaos",
+                    "--sluice.crm.provider=twenty", "--sluice.crm.twenty.base-url=" + crmUrl, "--sluice.crm.twenty.api-key=bench",
                     "--sluice.crm.twenty.max-requests=100000", "--sluice.crm.twenty.per=1s", "--sluice.inbox.consumers=8",
-                    // a claim whose exchange died with the database is taken up again after a minute, not ten
-                    "--sluice.inbox.claim-timeout=60s", "--sluice.ai.enrich-on=", "--logging.level.io.sluice=WARN"));
+                    "--sluice.ai.enrich-on=", "--logging.level.io.sluice=WARN"));
+            if (pgUrl != null) {
+                command.add("--spring.datasource.url=" + pgUrl);
+                command.add("--spring.datasource.username=postgres");
+            }
+            command.addAll(extra);
             process = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(work.resolve("sluice.log").toFile())).start();
             long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
@@ -557,7 +448,8 @@ public class ChaosBench {
                 try {
                     if (HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/health/readiness"))
                             .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                        System.out.printf(Locale.ROOT, "  Sluice ready in %.1f s%n", (System.nanoTime() - begin) / 1e9);
+                        startSeconds = (System.nanoTime() - begin) / 1e9;
+                        System.out.printf(Locale.ROOT, "  Sluice ready in %.1f s%n", startSeconds);
                         return;
                     }
                 } catch (IOException notYet) {
@@ -584,6 +476,16 @@ public class ChaosBench {
             return process.pid();
         }
 
+        long rssMib() {
+            try {
+                String status = Files.readString(Path.of("/proc/" + process.pid() + "/status"));
+                Matcher m = Pattern.compile("VmRSS:\\s+(\\d+) kB").matcher(status);
+                return m.find() ? Long.parseLong(m.group(1)) / 1024 : -1;
+            } catch (IOException e) {
+                return -1;
+            }
+        }
+
         String rss() {
             try {
                 String status = Files.readString(Path.of("/proc/" + process.pid() + "/status"));
@@ -595,23 +497,28 @@ public class ChaosBench {
         }
     }
 
-    record Result(String name, long sent, long acknowledged, long applied, long duplicates, long lostBeforeReplay, long deadLettered,
+    /**
+     * A scenario's outcome. {@code applied}: distinct memberships in the CRM once Sluice was idle; {@code deadLettered}:
+     * the scenario's dead letters then, all replayed; {@code appliedAfterReplay}; {@code lost}: acknowledged memberships
+     * still missing after the replay.
+     */
+    record Result(String name, long sent, long acknowledged, long applied, long duplicates, long deadLettered, long appliedAfterReplay,
                   long lost, double seconds, boolean passed, String failure) {
 
         Result withCheck(boolean ok, String why) {
-            return ok ? this : new Result(name, sent, acknowledged, applied, duplicates, lostBeforeReplay, deadLettered, lost, seconds,
+            return ok ? this : new Result(name, sent, acknowledged, applied, duplicates, deadLettered, appliedAfterReplay, lost, seconds,
                     false, failure == null ? why : failure + "; " + why);
         }
 
         String line() {
-            return String.format(Locale.ROOT, "  %s: sent %d, acknowledged %d, applied %d, duplicates %d, lost %d (before replay %d), "
-                    + "dead-lettered %d; %.0f s -> %s%s", name, sent, acknowledged, applied, duplicates, lost, lostBeforeReplay,
-                    deadLettered, seconds, passed ? "PASS" : "FAIL", failure == null ? "" : " (" + failure + ")");
+            return String.format(Locale.ROOT, "  %s: sent %d, acknowledged %d, applied %d, dead-lettered %d, applied after replay %d, "
+                    + "duplicates %d, lost %d; %.0f s -> %s%s", name, sent, acknowledged, applied, deadLettered, appliedAfterReplay,
+                    duplicates, lost, seconds, passed ? "PASS" : "FAIL", failure == null ? "" : " (" + failure + ")");
         }
 
         String row() {
-            return String.format(Locale.ROOT, "| %s | %,d | %,d | %,d | %d | %d | %,d | %d | %.0f s | %s |", name, sent, acknowledged, applied,
-                    duplicates, lostBeforeReplay, deadLettered, lost, seconds, passed ? "pass" : "FAIL");
+            return String.format(Locale.ROOT, "| %s | %,d | %,d | %,d | %,d | %,d | %d | %d | %.0f s | %s |", name, sent, acknowledged,
+                    applied, deadLettered, appliedAfterReplay, duplicates, lost, seconds, passed ? "pass" : "FAIL");
         }
     }
 

@@ -36,16 +36,20 @@ public class IngestBench {
     public static void main(String[] args) throws Exception {
         String url = arg(args, "--url", "http://127.0.0.1:18080");
         String secret = arg(args, "--secret", null);
-        String token = arg(args, "--token", null);
+        // a peer (Node-RED) has no admin API: nothing to pause, and the script counts its rows itself
+        boolean peer = Boolean.parseBoolean(arg(args, "--peer", "false"));
+        String token = peer ? null : arg(args, "--token", null);
         int requests = Integer.parseInt(arg(args, "--requests", "20000"));
         int concurrency = Integer.parseInt(arg(args, "--concurrency", "32"));
         int rounds = Integer.parseInt(arg(args, "--rounds", "3"));
         String label = arg(args, "--label", "");
         URI base = URI.create(url);
 
-        long before = appliedOpportunities(url, token);
+        long before = peer ? 0 : appliedOpportunities(url, token);
         // ingress is measured alone: processing waits (the crm kill switch) and catches up after the rounds
-        admin(url, token, "PUT", "/api/pauses/crm");
+        if (!peer) {
+            admin(url, token, "PUT", "/api/pauses/crm");
+        }
         // warm-up: on two shared cores the JIT needs a minute or more of traffic before figures settle
         int warmupSeconds = Integer.parseInt(arg(args, "--warmup-seconds", "90"));
         long warmupEnd = System.nanoTime() + warmupSeconds * 1_000_000_000L;
@@ -75,6 +79,11 @@ public class IngestBench {
         System.out.printf(Locale.ROOT, "%smedian bare %.0f req/s (p99 %.2f ms); webhook %.0f req/s, p50 %.2f ms, p95 %.2f ms, p99 %.2f ms; ratio %.1f%% of bare%n",
                 label, bareRps, median(bare, 3), hookRps, median(hooks, 1), median(hooks, 2), median(hooks, 3), 100 * hookRps / bareRps);
 
+        if (peer) {
+            long sent = (long) requests * rounds + warmupSent;
+            System.out.printf(Locale.ROOT, "%ssent %d, accepted %d%n", label, sent, accepted);
+            System.exit(accepted == sent ? 0 : 1);
+        }
         admin(url, token, "DELETE", "/api/pauses/crm");
         long catchUpStart = System.nanoTime();
         long expected = before + accepted;

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Webhook ingest benchmark (docs/performance.md). Starts Sluice from the built jar as a separate process, on
-# PostgreSQL and then on H2, with the bench-bare baseline route added, and runs bench/IngestBench.java against it.
+# PostgreSQL and then on H2, with the bench-bare baseline route added, and runs bench/IngestBench.java against it;
+# then the same workload against Node-RED (from the npm registry: verify the HMAC, insert into PostgreSQL, answer
+# 202) and prints Sluice's figures as ratios of Node-RED's.
 #
 #   bench/ingest.sh [requests-per-round] [concurrency] [rounds]      defaults: 20000 32 3
 #
-# Needs PostgreSQL on 127.0.0.1:5432 (BENCH_PG_URL, BENCH_PG_USER to change) and loopback only.
-# BENCH_DATABASES="postgres h2" chooses the databases; BENCH_WARMUP_SECONDS (90) the warm-up.
+# Needs PostgreSQL on 127.0.0.1:5432 (BENCH_PG_URL, BENCH_PG_USER to change), npm for Node-RED, and loopback only.
+# BENCH_TARGETS="postgres h2 nodered" chooses what runs; BENCH_WARMUP_SECONDS (90) the warm-up.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 requests=${1:-20000}
@@ -49,10 +51,47 @@ run_against() {
   return ${status:-0}
 }
 
-for database in ${BENCH_DATABASES:-postgres h2}; do
-  case $database in
+# Node-RED 5 needs Node >= 22.9: the npm package node@24 brings that binary along
+run_nodered() {
+  local dir="$work/nodered" nr_port=$((port + 1))
+  mkdir -p "$dir/user"
+  (cd "$dir" && npm install --silent --no-audit --no-fund node-red@5.0.7 node@24 pg@8 >/dev/null)
+  cp bench/nodered/settings.js bench/nodered/flows.json "$dir/user/"
+  psql -q -h 127.0.0.1 -U "$pg_user" -d sluice_bench -c \
+    'CREATE TABLE IF NOT EXISTS nodered_events (id VARCHAR(255) PRIMARY KEY, type VARCHAR(160) NOT NULL, body JSONB NOT NULL)'
+  NODE_PATH="$dir/node_modules" NODE_RED_PORT=$nr_port NODE_RED_USER_DIR="$dir/user" BENCH_WEBHOOK_SECRET="$secret" \
+    BENCH_PG_USER="$pg_user" "$dir/node_modules/.bin/node" "$dir/node_modules/node-red/red.js" \
+    --settings "$dir/user/settings.js" --userDir "$dir/user" > "$work/nodered.log" 2>&1 &
+  local pid=$!
+  for _ in $(seq 1 120); do
+    curl -fs -X POST "http://127.0.0.1:$nr_port/webhooks/bench-bare" >/dev/null 2>&1 && break
+    sleep 0.5
+  done
+  echo "== nodered: Node-RED pid $pid, RSS $(ps -o rss= -p $pid | awk '{printf "%.0f MiB", $1/1024}') after start"
+  java bench/IngestBench.java --url "http://127.0.0.1:$nr_port" --secret "$secret" --peer true \
+    --requests "$requests" --concurrency "$concurrency" --rounds "$rounds" --label "[nodered] " \
+    --warmup-seconds "${BENCH_WARMUP_SECONDS:-90}" || status=$?
+  echo "== nodered: RSS $(ps -o rss= -p $pid | awk '{printf "%.0f MiB", $1/1024}') after the run; rows stored:" \
+    "$(psql -tA -h 127.0.0.1 -U "$pg_user" -d sluice_bench -c 'SELECT COUNT(*) FROM nodered_events')"
+  kill "$pid"; wait "$pid" 2>/dev/null || true
+  return ${status:-0}
+}
+
+for target in ${BENCH_TARGETS:-${BENCH_DATABASES:-postgres h2 nodered}}; do
+  case $target in
     postgres) run_against postgres --spring.datasource.url="$pg_url" --spring.datasource.username="$pg_user" ;;
     h2) run_against h2 ;;
-    *) echo "unknown database $database (postgres, h2)" >&2; exit 2 ;;
+    nodered) run_nodered ;;
+    *) echo "unknown target $target (postgres, h2, nodered)" >&2; exit 2 ;;
   esac
-done
+done | tee "$work/results.txt"
+
+# Sluice on PostgreSQL against Node-RED on PostgreSQL: the same work, the same machine, the same run
+sluice=$(grep '^\[postgres\] median' "$work/results.txt" || true)
+peer=$(grep '^\[nodered\] median' "$work/results.txt" || true)
+if [ -n "$sluice" ] && [ -n "$peer" ]; then
+  rps() { sed -E 's/.*webhook ([0-9.]+) req\/s.*/\1/' <<<"$1"; }
+  p99() { sed -E 's/.*p99 ([0-9.]+) ms; ratio.*/\1/' <<<"$1"; }
+  awk -v s="$(rps "$sluice")" -v n="$(rps "$peer")" -v sp="$(p99 "$sluice")" -v np="$(p99 "$peer")" 'BEGIN {
+    printf "Sluice/Node-RED on PostgreSQL: throughput %.0f / %.0f req/s = %.2fx; webhook p99 %.1f / %.1f ms = %.2fx\n", s, n, s / n, sp, np, sp / np }'
+fi

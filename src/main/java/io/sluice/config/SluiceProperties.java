@@ -294,8 +294,13 @@ public record SluiceProperties(
             @DefaultValue("30s") @NotNull Duration waitInOpenState) {
     }
 
+    /**
+     * The JDBC inbox. Events are claimed every {@code pollInterval}, and at once when ingress stores one, at most
+     * {@code maxWakesPerSecond} times a second.
+     */
     public record Inbox(
             @DefaultValue("200ms") @NotNull Duration pollInterval,
+            @DefaultValue("20") @Min(1) @Max(1000) int maxWakesPerSecond,
             @DefaultValue("100") @Min(1) int batchSize,
             @DefaultValue("4") @Min(1) int consumers,
             @DefaultValue("2") @Min(1) @Max(16) int writers,
