@@ -45,7 +45,9 @@ import java.util.regex.Pattern;
  *   <li>{@code crm-outage}: the CRM answers 500 for 60 s, then 429 with Retry-After for 30 s, then is healthy;</li>
  *   <li>{@code pg-down}: PostgreSQL stopped for 20 s while webhooks arrive;</li>
  *   <li>{@code duplicates}: 30 % of deliveries repeated, some at the same moment, some later with a fresh signature;</li>
- *   <li>{@code out-of-order}: each membership's lifecycle (trialing, active, canceling, canceled) delivered shuffled.</li>
+ *   <li>{@code out-of-order}: each membership's lifecycle (trialing, active, canceling, canceled) delivered shuffled;</li>
+ *   <li>{@code hostile}: the hostile-input corpus over and over, checking every answer and that the process's memory
+ *       stays put.</li>
  * </ul>
  *
  * Each scenario reports what was sent, acknowledged, applied to the CRM, duplicated (a CRM record made twice for one
@@ -62,7 +64,16 @@ public class ChaosBench {
     static final List<Duration> WHOP_RETRIES = List.of(Duration.ofSeconds(10), Duration.ofSeconds(20), Duration.ofSeconds(40),
             Duration.ofSeconds(80), Duration.ofSeconds(160));
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
+        try {
+            run(args);
+        } catch (Throwable t) {
+            t.printStackTrace();
+            System.exit(2); // the stubs' and senders' threads would keep a failed run alive
+        }
+    }
+
+    static void run(String[] args) throws Exception {
         Path jar = Path.of(arg(args, "--jar", "target/sluice-0.1.0-SNAPSHOT.jar"));
         Path work = Path.of(arg(args, "--work", null));
         String pgUrl = arg(args, "--pg-url", null);
@@ -71,7 +82,7 @@ public class ChaosBench {
         int events = Integer.parseInt(arg(args, "--events", "10000"));
         List<String> scenarios = positional(args);
         if (scenarios.isEmpty()) {
-            scenarios = List.of("kill9", "crm-outage", "pg-down", "duplicates", "out-of-order");
+            scenarios = List.of("kill9", "crm-outage", "pg-down", "duplicates", "out-of-order", "hostile");
         }
 
         TwentyStub crm = new TwentyStub(Duration.ZERO);
@@ -91,6 +102,7 @@ public class ChaosBench {
                     case "pg-down" -> pgDown(sluice, crm, pgStop, pgStart);
                     case "duplicates" -> duplicates(sluice, crm);
                     case "out-of-order" -> outOfOrder(sluice, crm);
+                    case "hostile" -> hostile(sluice);
                     default -> throw new IllegalArgumentException("unknown scenario " + scenario);
                 };
                 results.add(result);
@@ -246,6 +258,45 @@ public class ChaosBench {
         long wrong = crm.finalStages(tag).values().stream().filter(stage -> !"LOST".equals(stage)).count();
         System.out.printf(Locale.ROOT, "  memberships whose final stage is not the newest change's (LOST): %d of 300%n", wrong);
         return result.withCheck(wrong == 0, wrong + " memberships ended in an older state");
+    }
+
+    /**
+     * The hostile-input corpus of the test suite, over and over for a minute: forged signatures, invalid UTF-8, JSON
+     * nested 10,000 deep, 100 MB bodies (declared and streamed), 200 KB headers, form bodies. Every answer must be the
+     * SPEC's 4xx, nothing may be stored, and the process's RSS after a second minute of it must stay within 64 MiB of
+     * its RSS after the first (a leak would keep growing; the first minute lets the heap reach its working size).
+     */
+    static Result hostile(Sluice sluice) throws Exception {
+        long start = System.nanoTime();
+        long events = admin(sluice, "GET", "/api/status").path("queue").path("pending").asLong();
+        Map<Integer, AtomicLong> answers = new ConcurrentHashMap<>();
+        long before = sluice.rssMib();
+        long firstMinute = 0;
+        long sent = 0;
+        for (int minute = 0; minute < 2; minute++) {
+            long end = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+            while (System.nanoTime() < end) {
+                for (Hostile.Case c : Hostile.corpus()) {
+                    int status = c.send(sluice.port);
+                    answers.computeIfAbsent(status, k -> new AtomicLong()).incrementAndGet();
+                    sent++;
+                    if (status >= 500 || status == 0 || (status >= 200 && status < 300)) {
+                        System.out.printf(Locale.ROOT, "  %s answered %d%n", c.name(), status);
+                    }
+                }
+            }
+            if (minute == 0) {
+                firstMinute = sluice.rssMib();
+            }
+        }
+        long after = sluice.rssMib();
+        long wrong = answers.entrySet().stream().filter(e -> e.getKey() >= 500 || e.getKey() < 400).mapToLong(e -> e.getValue().get()).sum();
+        long stored = admin(sluice, "GET", "/api/status").path("queue").path("pending").asLong() - events;
+        System.out.printf(Locale.ROOT, "  %d hostile requests, answers %s; RSS %d MiB before, %d after one minute, %d after two%n", sent,
+                new java.util.TreeMap<>(answers), before, firstMinute, after);
+        Result result = new Result("hostile", sent, 0, 0, 0, 0, 0, 0, (System.nanoTime() - start) / 1e9, true, null);
+        return result.withCheck(wrong == 0, wrong + " answers outside 4xx").withCheck(stored <= 0, stored + " events stored")
+                .withCheck(after - firstMinute <= 64, "RSS grew by " + (after - firstMinute) + " MiB in the second minute");
     }
 
     /**
@@ -426,17 +477,31 @@ public class ChaosBench {
         }
 
         void start() throws Exception {
-            List<String> command = new ArrayList<>(List.of("java", "-Xmx512m", "-jar", jar.toString(),
-                    "--server.port=" + port, "--sluice.data-dir=" + work.resolve("data"), "--sluice.routes.reload=false",
-                    "--sluice.whop.webhook-secrets=" + SECRET, "--sluice.admin.token=" + TOKEN, "--sluice.webhook.max-rps=100000",
-                    "--sluice.crm.provider=twenty", "--sluice.crm.twenty.base-url=" + crmUrl, "--sluice.crm.twenty.api-key=bench",
-                    "--sluice.crm.twenty.max-requests=100000", "--sluice.crm.twenty.per=1s", "--sluice.inbox.consumers=8",
-                    "--sluice.ai.enrich-on=", "--logging.level.io.sluice=WARN"));
+            Map<String, String> properties = new java.util.LinkedHashMap<>();
+            properties.put("server.port", Integer.toString(port));
+            properties.put("sluice.data-dir", work.resolve("data").toString());
+            properties.put("sluice.routes.reload", "false");
+            properties.put("sluice.whop.webhook-secrets", SECRET);
+            properties.put("sluice.admin.token", TOKEN);
+            properties.put("sluice.webhook.max-rps", "100000");
+            properties.put("sluice.crm.provider", "twenty");
+            properties.put("sluice.crm.twenty.base-url", crmUrl);
+            properties.put("sluice.crm.twenty.api-key", "bench");
+            properties.put("sluice.crm.twenty.max-requests", "100000");
+            properties.put("sluice.crm.twenty.per", "1s");
+            properties.put("sluice.inbox.consumers", "8");
+            properties.put("sluice.ai.enrich-on", "");
+            properties.put("logging.level.io.sluice", "WARN");
             if (pgUrl != null) {
-                command.add("--spring.datasource.url=" + pgUrl);
-                command.add("--spring.datasource.username=postgres");
+                properties.put("spring.datasource.url", pgUrl);
+                properties.put("spring.datasource.username", "postgres");
             }
-            command.addAll(extra);
+            for (String override : extra) { // --name=value, winning over the defaults above
+                int eq = override.indexOf('=');
+                properties.put(override.substring(2, eq), override.substring(eq + 1));
+            }
+            List<String> command = new ArrayList<>(List.of("java", "-Xmx512m", "-jar", jar.toString()));
+            properties.forEach((name, value) -> command.add("--" + name + "=" + value));
             process = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(work.resolve("sluice.log").toFile())).start();
             long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();

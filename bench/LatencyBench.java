@@ -26,7 +26,16 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public class LatencyBench {
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
+        try {
+            run(args);
+        } catch (Throwable t) {
+            t.printStackTrace();
+            System.exit(2); // the stubs' and senders' threads would keep a failed run alive
+        }
+    }
+
+    static void run(String[] args) throws Exception {
         Path jar = Path.of(ChaosBench.arg(args, "--jar", "target/sluice-0.1.0-SNAPSHOT.jar"));
         Path work = Path.of(ChaosBench.arg(args, "--work", null));
         String pgUrl = ChaosBench.arg(args, "--pg-url", "");
@@ -47,10 +56,10 @@ public class LatencyBench {
             long idleRss = sluice.rssMib();
 
             // warm-up: a third of the run at the same rate, not counted
-            run(sluice, "warm", rate, Math.max(10, seconds / 3), new ConcurrentHashMap<>(), new ArrayList<>());
+            send(sluice, "warm", rate, Math.max(10, seconds / 3), new ConcurrentHashMap<>(), new ArrayList<>());
             Thread.sleep(3000);
             List<Long> ackNanos = new ArrayList<>();
-            int sent = run(sluice, "lat", rate, seconds, sentAt, ackNanos);
+            int sent = send(sluice, "lat", rate, seconds, sentAt, ackNanos);
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (arrivedAt.keySet().stream().filter(k -> k.startsWith("mem_lat_")).count() < sent && System.nanoTime() < deadline) {
                 Thread.sleep(200);
@@ -73,7 +82,7 @@ public class LatencyBench {
     }
 
     /** Sends {@code rate} activations a second for {@code seconds}, each at its own time; returns how many were sent. */
-    static int run(ChaosBench.Sluice sluice, String tag, int rate, int seconds, Map<String, Long> sentAt, List<Long> ackNanos)
+    static int send(ChaosBench.Sluice sluice, String tag, int rate, int seconds, Map<String, Long> sentAt, List<Long> ackNanos)
             throws Exception {
         int n = rate * seconds;
         ExecutorService pool = Executors.newFixedThreadPool(32);

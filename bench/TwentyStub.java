@@ -41,6 +41,8 @@ public final class TwentyStub {
     final Map<String, AtomicInteger> sameContentWrites = new ConcurrentHashMap<>();
     final HttpServer server;
     final Duration latency;
+    final java.util.concurrent.atomic.AtomicLong calls = new java.util.concurrent.atomic.AtomicLong();
+    final java.util.concurrent.atomic.AtomicLong recordsWritten = new java.util.concurrent.atomic.AtomicLong();
     /** Called with (membership id, arrival in System.nanoTime()) for every opportunity written. */
     volatile BiConsumer<String, Long> onOpportunity = (membership, nanos) -> { };
 
@@ -81,6 +83,8 @@ public final class TwentyStub {
         }
         String plural = exchange.getRequestURI().getPath().substring("/rest/batch/".length());
         ArrayNode records = (ArrayNode) JSON.readTree(request);
+        calls.incrementAndGet();
+        recordsWritten.addAndGet(records.size());
         ArrayNode answer = JSON.createArrayNode();
         for (JsonNode record : records) {
             String id;
@@ -116,6 +120,15 @@ public final class TwentyStub {
         exchange.sendResponseHeaders(status, bytes.length);
         exchange.getResponseBody().write(bytes);
         exchange.close();
+    }
+
+    /** How many memberships have an opportunity, and how many emails a person. */
+    long opportunities() {
+        return opportunityIds.size();
+    }
+
+    long people() {
+        return personIds.size();
     }
 
     /** Memberships among {@code expected} that have an opportunity. */

@@ -28,7 +28,7 @@ start_cmd="$pg_bin/pg_ctl -D $work/pg -l $work/pg/server.log -o '-p $pg_port -k 
 as_postgres "$start_cmd" >/dev/null
 "$pg_bin/psql" -h 127.0.0.1 -p "$pg_port" -U postgres -qc 'CREATE DATABASE sluice_chaos'
 
-javac -d "$work/classes" -cp "$classpath" bench/ChaosBench.java bench/TwentyStub.java
+javac -d "$work/classes" -cp "$classpath" bench/ChaosBench.java bench/TwentyStub.java bench/Hostile.java
 java -Xmx1g -cp "$classpath:$work/classes" ChaosBench \
   --jar target/sluice-0.1.0-SNAPSHOT.jar --work "$work" \
   --pg-url "jdbc:postgresql://127.0.0.1:$pg_port/sluice_chaos" \

@@ -17,7 +17,7 @@ work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 mvn -q -B -Dstyle.color=never dependency:build-classpath -Dmdep.outputFile="$work/classpath" -Dmdep.includeScope=compile
 classpath=$(cat "$work/classpath")
-javac -d "$work/classes" -cp "$classpath" bench/LatencyBench.java bench/ChaosBench.java bench/TwentyStub.java
+javac -d "$work/classes" -cp "$classpath" bench/LatencyBench.java bench/ChaosBench.java bench/TwentyStub.java bench/Hostile.java
 
 for database in ${BENCH_DATABASES:-postgres h2}; do
   case $database in

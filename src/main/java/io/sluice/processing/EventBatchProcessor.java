@@ -42,10 +42,15 @@ public class EventBatchProcessor {
     private final CircuitBreaker breaker;
     private final ProducerTemplate producer;
     private final SluiceMetrics metrics;
+    private final int batchSize;
 
+    /** @param configuredBatchSize {@code sluice.crm.batch-size}: at most this many records a batch; 0 for the CRM's maximum */
     public EventBatchProcessor(EventLog eventLog, ActiveMapping mapping, EventProcessor single, CrmConnector crm,
                                @Qualifier("processedEvents") IdempotentRepository processed, CircuitBreaker crmCircuitBreaker,
-                               ProducerTemplate producer, SluiceMetrics metrics) {
+                               ProducerTemplate producer, SluiceMetrics metrics,
+                               @org.springframework.beans.factory.annotation.Value("${sluice.crm.batch-size:0}") int configuredBatchSize) {
+        int maximum = Math.max(1, crm.batchSize());
+        this.batchSize = configuredBatchSize > 0 ? Math.min(configuredBatchSize, maximum) : maximum;
         this.eventLog = eventLog;
         this.mapping = mapping;
         this.single = single;
@@ -54,6 +59,11 @@ public class EventBatchProcessor {
         this.breaker = crmCircuitBreaker;
         this.producer = producer;
         this.metrics = metrics;
+    }
+
+    /** How many pulled records the aggregator gathers for one batch: a full batch call of the CRM. */
+    public int batchSize() {
+        return batchSize;
     }
 
     /** Body in: the ids of claimed pulled events, as the aggregator grouped them. */

@@ -1,0 +1,80 @@
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Backfill throughput against its ceiling (docs/performance.md): Sluice from the jar as its own process, with a Whop
+ * API key pointed at a {@link WhopStub} holding N members and N memberships, writing to a {@link TwentyStub}. On start
+ * Sluice runs a full sync; the bench times it from ready until every record is in the CRM, and compares the rate with
+ * the ceiling the two budgets allow: Whop at {@code --whop-rps} pages of 100 a second, Twenty at {@code --crm-rps}
+ * calls a second, each call a batch of up to 60 records of one kind (a member is one person upsert; a membership a
+ * person and an opportunity upsert).
+ *
+ * java -cp <jackson>:<classes> BackfillBench --jar target/sluice-*.jar --work DIR [--pg-url URL] [--records 3000]
+ *      [--whop-rps 5] [--crm-rps 10] [--label name]
+ */
+public class BackfillBench {
+
+    private static final int PAGE = 100;
+    private static final int BATCH = 60;
+
+    public static void main(String[] args) {
+        try {
+            run(args);
+        } catch (Throwable t) {
+            t.printStackTrace();
+            System.exit(2); // the stubs' and senders' threads would keep a failed run alive
+        }
+    }
+
+    static void run(String[] args) throws Exception {
+        Path jar = Path.of(ChaosBench.arg(args, "--jar", "target/sluice-0.1.0-SNAPSHOT.jar"));
+        Path work = Path.of(ChaosBench.arg(args, "--work", null));
+        String pgUrl = ChaosBench.arg(args, "--pg-url", "");
+        int records = Integer.parseInt(ChaosBench.arg(args, "--records", "3000"));
+        int whopRps = Integer.parseInt(ChaosBench.arg(args, "--whop-rps", "5"));
+        int crmRps = Integer.parseInt(ChaosBench.arg(args, "--crm-rps", "10"));
+        String label = ChaosBench.arg(args, "--label", pgUrl.isEmpty() ? "h2" : "postgres");
+
+        WhopStub whop = new WhopStub(records);
+        TwentyStub crm = new TwentyStub(Duration.ZERO);
+        ChaosBench.Sluice sluice = new ChaosBench.Sluice(jar, work, pgUrl.isEmpty() ? null : pgUrl, crm.url(), List.of(
+                "--sluice.whop.api-key=" + WhopStub.KEY, "--sluice.whop.company-id=" + WhopStub.COMPANY,
+                "--sluice.whop.api-base-url=" + whop.baseUrl(), "--sluice.whop.api.max-requests-per-second=" + whopRps,
+                "--sluice.whop.api.page-size=" + PAGE, "--sluice.crm.twenty.max-requests=" + crmRps, "--sluice.crm.twenty.per=1s"));
+        int status = 1;
+        try {
+            sluice.start();
+            long start = System.nanoTime();
+            long deadline = start + Duration.ofMinutes(15).toNanos();
+            while ((crm.opportunities() < records || crm.people() < records) && System.nanoTime() < deadline) {
+                Thread.sleep(200);
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            JsonNode sync = ChaosBench.admin(sluice, "GET", "/api/status").path("lastSync");
+
+            long pulled = 2L * records;
+            double whopSeconds = Math.ceil((double) records / PAGE) * 2 / whopRps;
+            double crmCalls = Math.ceil((double) records / BATCH) * 3; // members: people; memberships: people + opportunities
+            double crmSeconds = crmCalls / crmRps;
+            double ceiling = pulled / Math.max(whopSeconds, crmSeconds);
+            System.out.printf(Locale.ROOT, "[%s] %d records (%d members, %d memberships) from %d Whop pages into the CRM in %.1f s: "
+                            + "%.0f records/s; ceiling %.0f records/s (Whop %d pages/s: %.0f s, CRM %d calls/s of %d: %.0f s) = %.0f %%%n",
+                    label, pulled, records, records, whop.pages.get(), seconds, pulled / seconds, ceiling, whopRps, whopSeconds, crmRps,
+                    BATCH, crmSeconds, 100 * (pulled / seconds) / ceiling);
+            System.out.printf(Locale.ROOT, "[%s] CRM calls %d carrying %d records (%.1f per call); people %d, opportunities %d; "
+                            + "last sync %s %s; RSS %d MiB%n", label, crm.calls.get(), crm.recordsWritten.get(),
+                    (double) crm.recordsWritten.get() / Math.max(1, crm.calls.get()), crm.people(), crm.opportunities(),
+                    sync.path("mode").asText(), sync.path("status").asText(), sluice.rssMib());
+            status = crm.opportunities() == records && crm.people() == records ? 0 : 1;
+        } finally {
+            sluice.stop();
+            crm.stop();
+            whop.stop();
+        }
+        System.exit(status);
+    }
+}

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Backfill throughput against its ceiling (docs/performance.md): a full Whop sync of N members and N memberships from a
+# Whop stub into a Twenty stub, with Whop's and the CRM's request budgets as configured. Starts Sluice from the built
+# jar as a separate process, on PostgreSQL (database sluice_backfill on 127.0.0.1:5432, recreated) and then on H2.
+#
+#   bench/backfill.sh [records] [whop-pages-per-second] [crm-calls-per-second]      defaults: 3000 5 10
+set -euo pipefail
+cd "$(dirname "$0")/.."
+records=${1:-3000}
+whop_rps=${2:-5}
+crm_rps=${3:-10}
+pg_user=${BENCH_PG_USER:-postgres}
+
+[ -f target/sluice-0.1.0-SNAPSHOT.jar ] || mvn -q -B -DskipTests package
+work=$(mktemp -d)
+trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
+mvn -q -B -Dstyle.color=never dependency:build-classpath -Dmdep.outputFile="$work/classpath" -Dmdep.includeScope=compile
+classpath=$(cat "$work/classpath")
+javac -d "$work/classes" -cp "$classpath" bench/BackfillBench.java bench/ChaosBench.java bench/TwentyStub.java bench/WhopStub.java bench/Hostile.java
+
+for database in ${BENCH_DATABASES:-postgres h2}; do
+  case $database in
+    postgres)
+      psql -q -h 127.0.0.1 -U "$pg_user" -d postgres -c 'DROP DATABASE IF EXISTS sluice_backfill WITH (FORCE)'
+      psql -q -h 127.0.0.1 -U "$pg_user" -d postgres -c 'CREATE DATABASE sluice_backfill'
+      url=jdbc:postgresql://127.0.0.1:5432/sluice_backfill ;;
+    h2) url= ;;
+    *) echo "unknown database $database (postgres, h2)" >&2; exit 2 ;;
+  esac
+  mkdir -p "$work/$database"
+  java -cp "$classpath:$work/classes" BackfillBench --jar target/sluice-0.1.0-SNAPSHOT.jar --work "$work/$database" \
+    --pg-url "$url" --records "$records" --whop-rps "$whop_rps" --crm-rps "$crm_rps" --label "$database"
+done
