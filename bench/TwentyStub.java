@@ -114,7 +114,8 @@ public final class TwentyStub {
         respond(exchange, 200, body.toString());
     }
 
-    private static void respond(HttpExchange exchange, int status, String body) throws IOException {
+    /** A JSON answer; the Whop stub answers the same way. */
+    static void respond(HttpExchange exchange, int status, String body) throws IOException {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().add("Content-Type", "application/json");
         exchange.sendResponseHeaders(status, bytes.length);

@@ -48,7 +48,7 @@ public final class WhopStub {
     private void handle(HttpExchange exchange) throws IOException {
         if (!("Bearer " + KEY).equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
             refused.incrementAndGet();
-            respond(exchange, 401, "{\"error\":{\"message\":\"Invalid API key\"}}");
+            TwentyStub.respond(exchange, 401, "{\"error\":{\"message\":\"Invalid API key\"}}");
             return;
         }
         String resource = exchange.getRequestURI().getPath().substring("/api/v1/".length());
@@ -68,7 +68,7 @@ public final class WhopStub {
         pageInfo.put("has_next_page", to < total);
         pageInfo.put("has_previous_page", from > 0);
         pages.incrementAndGet();
-        respond(exchange, 200, body.toString());
+        TwentyStub.respond(exchange, 200, body.toString());
     }
 
     static ObjectNode member(int i) {
@@ -115,13 +115,5 @@ public final class WhopStub {
             }
         }
         return params;
-    }
-
-    private static void respond(HttpExchange exchange, int status, String body) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().add("Content-Type", "application/json");
-        exchange.sendResponseHeaders(status, bytes.length);
-        exchange.getResponseBody().write(bytes);
-        exchange.close();
     }
 }

@@ -9,25 +9,20 @@ cd "$(dirname "$0")/.."
 records=${1:-3000}
 whop_rps=${2:-5}
 crm_rps=${3:-10}
-pg_user=${BENCH_PG_USER:-postgres}
 
 [ -f target/sluice-0.1.0-SNAPSHOT.jar ] || mvn -q -B -DskipTests package
+source bench/common.sh
 work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
-mvn -q -B -Dstyle.color=never dependency:build-classpath -Dmdep.outputFile="$work/classpath" -Dmdep.includeScope=compile
-classpath=$(cat "$work/classpath")
-javac -d "$work/classes" -cp "$classpath" bench/BackfillBench.java bench/ChaosBench.java bench/TwentyStub.java bench/WhopStub.java bench/Hostile.java
+compile_bench "$work" bench/BackfillBench.java bench/ChaosBench.java bench/TwentyStub.java bench/WhopStub.java bench/Hostile.java
 
 for database in ${BENCH_DATABASES:-postgres h2}; do
   case $database in
-    postgres)
-      psql -q -h 127.0.0.1 -U "$pg_user" -d postgres -c 'DROP DATABASE IF EXISTS sluice_backfill WITH (FORCE)'
-      psql -q -h 127.0.0.1 -U "$pg_user" -d postgres -c 'CREATE DATABASE sluice_backfill'
-      url=jdbc:postgresql://127.0.0.1:5432/sluice_backfill ;;
+    postgres) url=$(recreate_database sluice_backfill) ;;
     h2) url= ;;
     *) echo "unknown database $database (postgres, h2)" >&2; exit 2 ;;
   esac
   mkdir -p "$work/$database"
-  java -cp "$classpath:$work/classes" BackfillBench --jar target/sluice-0.1.0-SNAPSHOT.jar --work "$work/$database" \
+  java -cp "$bench_classpath" BackfillBench --jar target/sluice-0.1.0-SNAPSHOT.jar --work "$work/$database" \
     --pg-url "$url" --records "$records" --whop-rps "$whop_rps" --crm-rps "$crm_rps" --label "$database"
 done

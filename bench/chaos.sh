@@ -15,9 +15,6 @@ pg_port=${CHAOS_PG_PORT:-55432}
 [ -f target/sluice-0.1.0-SNAPSHOT.jar ] || mvn -q -B -DskipTests package
 work=$(mktemp -d)
 chmod 755 "$work"
-# Jackson for the bench program itself
-mvn -q -B -Dstyle.color=never dependency:build-classpath -Dmdep.outputFile="$work/classpath" -Dmdep.includeScope=compile
-classpath=$(cat "$work/classpath")
 install -d -o postgres -g postgres "$work/pg" "$work/pg-socket"
 as_postgres() { if [ "$(id -u)" = 0 ]; then su postgres -s /bin/sh -c "$*"; else sh -c "$*"; fi; }
 stop_pg() { as_postgres "$pg_bin/pg_ctl -D $work/pg -m immediate -w stop" >/dev/null 2>&1 || true; }
@@ -28,8 +25,9 @@ start_cmd="$pg_bin/pg_ctl -D $work/pg -l $work/pg/server.log -o '-p $pg_port -k 
 as_postgres "$start_cmd" >/dev/null
 "$pg_bin/psql" -h 127.0.0.1 -p "$pg_port" -U postgres -qc 'CREATE DATABASE sluice_chaos'
 
-javac -d "$work/classes" -cp "$classpath" bench/ChaosBench.java bench/TwentyStub.java bench/Hostile.java
-java -Xmx1g -cp "$classpath:$work/classes" ChaosBench \
+source bench/common.sh
+compile_bench "$work" bench/ChaosBench.java bench/TwentyStub.java bench/Hostile.java
+java -Xmx1g -cp "$bench_classpath" ChaosBench \
   --jar target/sluice-0.1.0-SNAPSHOT.jar --work "$work" \
   --pg-url "jdbc:postgresql://127.0.0.1:$pg_port/sluice_chaos" \
   --pg-stop "$(declare -f as_postgres); as_postgres \"$pg_bin/pg_ctl -D $work/pg -m immediate -w stop\"" \
