@@ -3,14 +3,14 @@ package io.sluice.webhook;
 import io.sluice.esign.ESignProperties;
 
 /** The {@code source} label of a webhook path: {@code whop}, a known e-sign provider, or {@code esign} (a bounded label). */
-final class WebhookSources {
+public final class WebhookSources {
 
     private static final String ESIGN = "/webhooks/esign/";
 
     private WebhookSources() {
     }
 
-    static String of(String path) {
+    public static String of(String path) {
         if (!path.startsWith(ESIGN)) {
             return "whop";
         }

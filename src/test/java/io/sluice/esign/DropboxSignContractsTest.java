@@ -1,6 +1,5 @@
 package io.sluice.esign;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import io.sluice.support.ESignCallbacks;

@@ -5,6 +5,7 @@ import io.sluice.event.CanonicalEvent;
 import io.sluice.event.EventStatus;
 import io.sluice.webhook.InvalidWebhookPayloadException;
 import io.sluice.webhook.WebhookRejection;
+import io.sluice.webhook.WebhookSources;
 import org.apache.camel.Exchange;
 import org.apache.camel.Handler;
 import org.springframework.beans.factory.ObjectProvider;
@@ -38,11 +39,11 @@ public class ESignCallbackIngress {
     @Handler
     public List<CanonicalEvent> read(Exchange exchange) {
         String provider = exchange.getMessage().getHeader("provider", String.class);
-        boolean known = ESignProperties.PROVIDERS.contains(provider) && !"none".equals(provider);
-        exchange.setProperty("SluiceSource", known ? provider : "esign"); // a bounded metrics label
+        String source = WebhookSources.of("/webhooks/esign/" + provider);
+        exchange.setProperty("SluiceSource", source); // a bounded metrics label
         CallbackScheme callbacks = scheme.getIfAvailable();
         if (callbacks == null || !callbacks.provider().equals(provider)) {
-            throw new WebhookRejection(404, "not_configured", (known ? "e-sign provider " + provider : "unknown e-sign provider")
+            throw new WebhookRejection(404, "not_configured", (source.equals(provider) ? "e-sign provider " + provider : "unknown e-sign provider")
                     + " is not configured here (ESIGN_PROVIDER=" + properties.provider() + ")");
         }
         exchange.setProperty(SCHEME, callbacks);
