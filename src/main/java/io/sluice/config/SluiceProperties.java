@@ -200,6 +200,7 @@ public record SluiceProperties(
             @DefaultValue("local") @NotNull String provider,
             @DefaultValue @Valid Breaker breaker,
             @DefaultValue("120s") @NotNull Duration maxRetryAfter,
+            @DefaultValue("5m") @NotNull Duration checkInterval,
             @DefaultValue @Valid Twenty twenty,
             @DefaultValue @Valid HubSpot hubspot,
             @DefaultValue @Valid Zoho zoho,
@@ -272,16 +273,18 @@ public record SluiceProperties(
     public enum OdooApi { json2, jsonrpc }
 
     /**
-     * Twenty (research crm.md §A). Cloud allows 100 requests per 60 s per workspace; self-hosted reads
-     * {@code API_RATE_LIMITING_*}. {@code noteTargetPersonField}/{@code OpportunityField} name the noteTarget
-     * relations: {@code targetPersonId}/{@code targetOpportunityId} in current releases, {@code personId}/{@code opportunityId}
-     * in older ones.
+     * Twenty (docs/connectors/twenty.md). Twenty allows 100 requests per 60 s per workspace, shared by every API key
+     * and every other client; the default budget leaves a fifth of it to them. Its 429 names no wait:
+     * {@code rateLimitWait} is how long Sluice then waits. {@code noteTargetPersonField}/{@code OpportunityField}
+     * name the noteTarget relations: {@code targetPersonId}/{@code targetOpportunityId} in current releases,
+     * {@code personId}/{@code opportunityId} in older ones.
      */
     public record Twenty(
             @DefaultValue("https://api.twenty.com") @NotNull URI baseUrl,
             String apiKey,
-            @DefaultValue("100") @Min(1) int maxRequests,
+            @DefaultValue("80") @Min(1) int maxRequests,
             @DefaultValue("60s") @NotNull Duration per,
+            @DefaultValue("60s") @NotNull Duration rateLimitWait,
             @DefaultValue("targetPersonId") @NotBlank String noteTargetPersonField,
             @DefaultValue("targetOpportunityId") @NotBlank String noteTargetOpportunityField) {
     }

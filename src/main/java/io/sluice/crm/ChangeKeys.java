@@ -25,6 +25,11 @@ public final class ChangeKeys {
         return field(change.note(), CrmFieldSchema.NOTE_KEY);
     }
 
+    /** The membership a note belongs to (its opportunity), when the mapping names one. */
+    public static String noteMembershipId(CrmChange change) {
+        return field(change.note(), CrmFieldSchema.OPPORTUNITY_KEY);
+    }
+
     /** A non-blank value of a mapped field, as text; null otherwise. */
     public static String field(Map<String, Object> fields, String name) {
         Object value = fields == null ? null : fields.get(name);

@@ -18,6 +18,14 @@ public interface CrmConnector {
     CrmWriteResult apply(CrmChange change);
 
     /**
+     * Checks the credential and that the CRM has what {@code requirements} writes, with as few calls as it can
+     * (run at start and then every {@code sluice.crm.check-interval}). Providers without a check say so.
+     */
+    default CrmCheck check(CrmRequirements requirements) {
+        return CrmCheck.notChecked();
+    }
+
+    /**
      * The requests {@link #apply} would send for this change, without sending them (ids the CRM assigns appear as
      * placeholders). Empty for a provider without HTTP requests.
      */

@@ -4,8 +4,10 @@ import io.sluice.store.CrmWriteVersions;
 
 /**
  * A change with the rows of its person, opportunity and note locked in {@code crm_write_version} (in that order for
- * every event: no deadlocks between events), and which of them it is new enough to write. Call inside the
- * transaction that spans the CRM write.
+ * every event: no deadlocks between events), and which of them it is new enough to write. A note that names a
+ * membership also locks that membership's opportunity row (in the opportunity's place in the order): the note and
+ * a concurrent write of that opportunity then see each other, so the note is linked to it whichever came first.
+ * Call inside the transaction that spans the CRM write.
  */
 public record LockedChange(CrmWriteVersions.Written person, CrmWriteVersions.Written opportunity, CrmWriteVersions.Written note,
                            boolean personNewer, boolean opportunityNewer, boolean noteNewer) {
@@ -14,8 +16,12 @@ public record LockedChange(CrmWriteVersions.Written person, CrmWriteVersions.Wri
         String email = ChangeKeys.email(change);
         String membershipId = ChangeKeys.membershipId(change);
         String noteKey = ChangeKeys.noteKey(change);
+        String noteMembership = ChangeKeys.noteMembershipId(change);
         CrmWriteVersions.Written person = email == null ? null : versions.lock(provider, "person", email);
         CrmWriteVersions.Written opportunity = membershipId == null ? null : versions.lock(provider, "opportunity", membershipId);
+        if (noteKey != null && noteMembership != null && !noteMembership.equals(membershipId)) {
+            versions.lock(provider, "opportunity", noteMembership);
+        }
         CrmWriteVersions.Written note = noteKey == null ? null : versions.lock(provider, "note", noteKey);
         return new LockedChange(person, opportunity, note,
                 person != null && person.acceptsChangeAt(change.sourceUpdatedAt()),

@@ -24,6 +24,7 @@ public class InboxClaimer {
 
     private final EventLog eventLog;
     private final PauseStore pauses;
+    private final io.sluice.crm.CrmPreflight preflight;
     private final int batchSize;
     private final Duration claimTimeout;
     private final Clock clock;
@@ -32,8 +33,9 @@ public class InboxClaimer {
     private final io.sluice.crm.CrmConnector crm;
 
     public InboxClaimer(EventLog eventLog, PauseStore pauses, SluiceProperties properties, Clock clock,
-                        io.sluice.crm.CrmConnector crm) {
+                        io.sluice.crm.CrmConnector crm, io.sluice.crm.CrmPreflight preflight) {
         this.crm = crm;
+        this.preflight = preflight;
         this.eventLog = eventLog;
         this.pauses = pauses;
         this.batchSize = properties.inbox().batchSize();
@@ -49,8 +51,8 @@ public class InboxClaimer {
     public List<Claim> claim() {
         requeueStuckClaims();
         java.util.Set<String> paused = pauses.pausedTargets();
-        if (paused.contains("crm")) {
-            return List.of(); // paused work stays in the inbox
+        if (paused.contains("crm") || preflight.last().holdsEvents()) {
+            return List.of(); // paused work, and work for a CRM that refuses it (crm health says why), stays in the inbox
         }
         boolean crmBatches = crm.batchSize() > 1;
         // the ai and esign kill switches hold their work in the inbox; everything else goes on

@@ -68,4 +68,19 @@ public class CrmWriteVersions {
                         + "updated_at = ? WHERE provider = ? AND object_type = ? AND object_key = ?",
                 remoteId, SqlTime.of(newest), eventId, SqlTime.of(clock.instant()), object.provider(), object.objectType(), object.key());
     }
+
+    /** Remembers the provider's id of an object found again by its natural key, without touching its source time. */
+    public void rememberRemoteId(Written object, String remoteId) {
+        jdbc.update("UPDATE crm_write_version SET remote_id = ?, updated_at = ? WHERE provider = ? AND object_type = ? AND object_key = ?",
+                remoteId, SqlTime.of(clock.instant()), object.provider(), object.objectType(), object.key());
+    }
+
+    /**
+     * Forgets an object the provider no longer has (deleted there): its id and its source time, so the next change
+     * of it, however old, writes it again. Call with the row locked.
+     */
+    public void forget(String provider, String objectType, String key) {
+        jdbc.update("UPDATE crm_write_version SET remote_id = NULL, source_updated_at = NULL, updated_at = ? "
+                + "WHERE provider = ? AND object_type = ? AND object_key = ?", SqlTime.of(clock.instant()), provider, objectType, key);
+    }
 }

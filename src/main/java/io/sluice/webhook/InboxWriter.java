@@ -33,6 +33,9 @@ public class InboxWriter {
         if (stored) {
             metrics.event(event.type(), event.status());
             log.info("Event {} {} -> {}", event.id(), event.type(), event.status());
+            if (event.status() == EventStatus.IGNORED && "whop".equals(event.source())) {
+                eventLog.markStatus(event.id(), EventStatus.IGNORED, "ignored: " + IgnoredWhopTypes.reason(event.type()));
+            }
         }
         return new IngressReceipt(event.id(), !stored, event.status() == EventStatus.IGNORED);
     }

@@ -5,6 +5,7 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import io.sluice.support.TwentyRecordings;
 import io.sluice.support.WhopApiStub;
 import io.sluice.support.WhopSyncTestBase;
 import org.junit.jupiter.api.BeforeEach;
@@ -14,12 +15,11 @@ import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.context.TestPropertySource;
 
 import java.util.List;
-import java.util.stream.Collectors;
-import java.util.stream.IntStream;
+import java.util.Set;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
@@ -36,7 +36,8 @@ import static org.assertj.core.api.Assertions.assertThat;
         "sluice.crm.twenty.max-requests=1000", "sluice.crm.twenty.per=1s"})
 class TwentyBackfillTest extends WhopSyncTestBase {
 
-    private static final WireMockServer TWENTY = new WireMockServer(WireMockConfiguration.options().dynamicPort());
+    private static final WireMockServer TWENTY = new WireMockServer(WireMockConfiguration.options().dynamicPort()
+            .extensions(new TwentyRecordings.PeopleEcho()));
     private static final String T = "2026-01-20T14:03:11.000Z";
 
     static {
@@ -52,24 +53,28 @@ class TwentyBackfillTest extends WhopSyncTestBase {
     void twentyAnswers() {
         TWENTY.resetAll();
         jdbc.update("DELETE FROM crm_write_version");
-        String people = IntStream.rangeClosed(1, 4).mapToObj(i -> "{\"id\":\"00000000-0000-4000-8000-00000000000" + i
-                + "\",\"emails\":{\"primaryEmail\":\"person" + i + "@example.com\",\"additionalEmails\":[]}}").collect(Collectors.joining(","));
-        TWENTY.stubFor(upsert("people").willReturn(created("{\"data\":{\"people\":[" + people + "]}}")));
-        TWENTY.stubFor(upsert("opportunities").willReturn(created("{\"data\":{\"opportunities\":[]}}")));
-        TWENTY.stubFor(upsert("opportunities").atPriority(1).withRequestBody(containing("\"LOST\"")).willReturn(aResponse()
-                .withStatus(400).withBody("{\"statusCode\":400,\"messages\":[\"Value LOST is not a valid option for stage\"]}")));
-        TWENTY.stubFor(upsert("notes").willReturn(created("{\"data\":{\"notes\":[]}}")));
-        TWENTY.stubFor(upsert("noteTargets").willReturn(created("{\"data\":{\"noteTargets\":[]}}")));
+        jdbc.update("DELETE FROM crm_pending_note_link");
+        // answers recorded from Twenty 2.21; people answered per request, in the recorded envelope (data.createPeople)
+        TWENTY.stubFor(upsert("people").willReturn(TwentyRecordings.answer("batch-people-upsert-create")
+                .withTransformers(TwentyRecordings.PeopleEcho.NAME)));
+        TWENTY.stubFor(upsert("opportunities").willReturn(TwentyRecordings.answer("batch-opportunities-upsert-create")));
+        TWENTY.stubFor(upsert("opportunities").atPriority(1).withRequestBody(containing("\"LOST\""))
+                .willReturn(TwentyRecordings.answer("error-400-batch-opportunities-bad-stage")));
+        TWENTY.stubFor(upsert("notes").willReturn(TwentyRecordings.answer("batch-notes-upsert-create")));
+        TWENTY.stubFor(upsert("noteTargets").willReturn(TwentyRecordings.answer("batch-noteTargets-upsert-create")));
+        TWENTY.stubFor(get(urlPathEqualTo("/rest/people")).willReturn(TwentyRecordings.answer("people-find-by-email-filter")));
+        TWENTY.stubFor(post(urlPathEqualTo("/metadata")).willReturn(TwentyRecordings.metadata(TwentyRecordings.preparedWorkspace(), Set.of())));
+        assertThat(preflight.runNow().status()).isEqualTo(CrmCheck.Status.OK);
     }
+
+    @org.springframework.beans.factory.annotation.Autowired
+    private CrmPreflight preflight;
 
     private static MappingBuilder upsert(String plural) {
         return post(urlPathEqualTo("/rest/batch/" + plural)).withQueryParam("upsert", equalTo("true"))
                 .withHeader("Authorization", equalTo("Bearer twenty-backfill-key"));
     }
 
-    private static com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder created(String body) {
-        return aResponse().withStatus(201).withHeader("Content-Type", "application/json").withBody(body);
-    }
 
     @Test
     void aBackfillGoesAsOneBatchPerKindAndARefusedRecordDeadLettersAlone() {
@@ -100,7 +105,7 @@ class TwentyBackfillTest extends WhopSyncTestBase {
 
         assertThat(jdbc.queryForList("SELECT event_id FROM dead_letter", String.class))
                 .containsExactly("membership:mem_t4:2026-02-01T00:00:00Z");
-        assertThat(jdbc.queryForObject("SELECT error FROM dead_letter", String.class)).contains("not a valid option for stage");
+        assertThat(jdbc.queryForObject("SELECT error FROM dead_letter", String.class)).contains("Invalid value");
         assertThat(eventStatus("membership:mem_t1:2026-02-01T00:00:00Z")).isEqualTo("DONE");
         assertThat(TWENTY.findAll(postRequestedFor(urlPathEqualTo("/rest/batch/opportunities")))).hasSize(3); // batch, then each alone
     }

@@ -8,6 +8,7 @@ import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.sluice.support.Crms;
+import io.sluice.support.TwentyRecordings;
 import io.sluice.support.SluiceTestBase;
 import io.sluice.support.WhopApiStub;
 import org.junit.jupiter.api.BeforeEach;
@@ -21,14 +22,20 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.exactly;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
@@ -36,19 +43,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The Twenty connector against a WireMock Twenty built from research crm.md §A: the exact requests for people,
- * opportunities, notes and noteTargets, and every failure mode the issue names.
+ * The Twenty connector against a WireMock Twenty that answers with exchanges recorded from a real Twenty 2.21.0
+ * ({@link TwentyRecordings}): the exact requests for people, opportunities, notes and noteTargets, the start-up
+ * check, healing a person deleted in Twenty, notes linked whichever arrives first, and the failure modes.
  */
 @TestPropertySource(properties = {"sluice.crm.provider=twenty", "sluice.crm.twenty.api-key=" + TwentyConnectorTest.KEY,
         "sluice.crm.twenty.max-requests=1000", "sluice.crm.twenty.per=1s",
         "sluice.crm.breaker.minimum-number-of-calls=4", "sluice.crm.breaker.sliding-window-size=4",
-        "sluice.crm.breaker.wait-in-open-state=2s",
+        "sluice.crm.breaker.wait-in-open-state=2s", "sluice.crm.twenty.rate-limit-wait=2s",
         "camel.component.http.response-timeout=1000", "camel.component.http.so-timeout=1000"})
 class TwentyConnectorTest extends SluiceTestBase {
 
     static final String KEY = "twenty_test_key_0123456789";
     private static final WireMockServer TWENTY = new WireMockServer(WireMockConfiguration.options().dynamicPort());
-    private static final String PERSON_ID = "0b6f5c1e-2d3a-4b5c-8d9e-0f1a2b3c4d5e";
+    /** The id in the recorded answer to a people upsert (Twenty 2.21: data.createPeople). */
+    private static final String PERSON_ID = TwentyRecordings.personId("batch-people-upsert-create");
     private static final String T = "2026-01-20T14:03:11.000Z";
 
     static {
@@ -57,6 +66,9 @@ class TwentyConnectorTest extends SluiceTestBase {
 
     @org.springframework.beans.factory.annotation.Autowired
     private io.github.resilience4j.circuitbreaker.CircuitBreaker breaker;
+
+    @org.springframework.beans.factory.annotation.Autowired
+    private CrmPreflight preflight;
 
     @DynamicPropertySource
     static void twenty(DynamicPropertyRegistry registry) {
@@ -67,16 +79,25 @@ class TwentyConnectorTest extends SluiceTestBase {
     void healthyTwenty() {
         TWENTY.resetAll();
         jdbc.update("DELETE FROM crm_write_version");
+        jdbc.update("DELETE FROM crm_pending_note_link");
         breaker.reset(); // a clean slate: an earlier test may have left it open
         stubUpserts();
+        stubCheck(TwentyRecordings.preparedWorkspace(), Set.of());
+        assertThat(preflight.runNow().status()).isEqualTo(CrmCheck.Status.OK);
     }
 
     private void stubUpserts() {
-        TWENTY.stubFor(upsert("people").willReturn(created("{\"data\":{\"people\":[{\"id\":\"" + PERSON_ID
-                + "\",\"emails\":{\"primaryEmail\":\"person1@example.com\",\"additionalEmails\":[]},\"deletedAt\":null}]}}")));
-        for (String plural : List.of("opportunities", "notes", "noteTargets")) {
-            TWENTY.stubFor(upsert(plural).willReturn(created("{\"data\":{\"" + plural + "\":[{\"id\":\"x\"}]}}")));
-        }
+        TWENTY.stubFor(upsert("people").willReturn(TwentyRecordings.answer("batch-people-upsert-create")));
+        TWENTY.stubFor(upsert("opportunities").willReturn(TwentyRecordings.answer("batch-opportunities-upsert-create")));
+        TWENTY.stubFor(upsert("notes").willReturn(TwentyRecordings.answer("batch-notes-upsert-create")));
+        TWENTY.stubFor(upsert("noteTargets").willReturn(TwentyRecordings.answer("batch-noteTargets-upsert-create")));
+    }
+
+    private void stubCheck(Map<String, List<String>> dataModel, Set<String> withoutStages) {
+        TWENTY.stubFor(get(urlPathEqualTo("/rest/people")).withHeader("Authorization", equalTo("Bearer " + KEY))
+                .willReturn(TwentyRecordings.answer("people-find-by-email-filter")));
+        TWENTY.stubFor(post(urlPathEqualTo("/metadata")).withHeader("Authorization", equalTo("Bearer " + KEY))
+                .willReturn(TwentyRecordings.metadata(dataModel, withoutStages)));
     }
 
     private static MappingBuilder upsert(String plural) {
@@ -101,7 +122,7 @@ class TwentyConnectorTest extends SluiceTestBase {
                 .withRequestBody(equalToJson("[{\"id\":\"" + Uuid5.forObject("opportunity", "mem_t1") + "\","
                         + "\"name\":\"Acme Pro (mem_t1)\",\"stage\":\"CUSTOMER\",\"closeDate\":\"2026-02-01T00:00:00Z\","
                         + "\"pointOfContactId\":\"" + PERSON_ID + "\"}]")));
-        assertThat(TWENTY.findAll(postRequestedFor(anyUrl()))).hasSize(2);
+        assertThat(TWENTY.findAll(postRequestedFor(com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching("/rest/.*")))).hasSize(2);
         String metrics = admin("GET", "/actuator/prometheus", null).body();
         assertThat(metrics).containsPattern("crm_requests_total\\{[^}]*operation=\"person.upsert\",outcome=\"success\",provider=\"twenty\"[^}]*} [1-9]")
                 .containsPattern("crm_request_seconds_count\\{[^}]*operation=\"opportunity.upsert\",provider=\"twenty\"[^}]*} [1-9]");
@@ -148,8 +169,22 @@ class TwentyConnectorTest extends SluiceTestBase {
     }
 
     @Test
+    void aRecordedTooManyRequestsWithoutRetryAfterWaitsOutTheWindowThenApplies() {
+        failFirstPeopleCallsWith(TwentyRecordings.answer("error-429-rate-limit-batch-upsert"));
+
+        awaitStatus(Crms.sendMembership(port, "msg_tw_429_rec", 1, "active", false, T), "DONE");
+
+        List<LoggedRequest> calls = TWENTY.findAll(postRequestedFor(urlPathEqualTo("/rest/batch/people")));
+        assertThat(calls).hasSize(2);
+        // Twenty names no wait: Sluice waits sluice.crm.twenty.rate-limit-wait (2 s here), not its 1 s backoff
+        assertThat(calls.get(1).getLoggedDate().getTime() - calls.get(0).getLoggedDate().getTime()).isGreaterThanOrEqualTo(1900);
+        assertThat(jdbc.queryForList("SELECT detail FROM event_history WHERE event_id = 'msg_tw_429_rec'", String.class))
+                .anyMatch(d -> d.contains("HTTP 429") && d.contains("Limit reached") && d.contains("asked to wait 2 s"));
+    }
+
+    @Test
     void tooManyRequestsWithoutRetryAfterServerErrorsAndTimeoutsAreRetried() {
-        failFirstPeopleCallsWith(aResponse().withStatus(429).withBody("{\"message\":\"Limit reached (100 tokens per 60000 ms)\"}"),
+        failFirstPeopleCallsWith(TwentyRecordings.answer("error-429-rate-limit-batch-upsert"),
                 aResponse().withStatus(503), aResponse().withFixedDelay(2500).withStatus(201));
         // three failures exceed sluice.processing.max-redeliveries=2 for one event: the replay finishes it
         String id = Crms.sendMembership(port, "msg_tw_retry", 1, "active", false, T);
@@ -165,12 +200,12 @@ class TwentyConnectorTest extends SluiceTestBase {
 
     @Test
     void aRejectedKeyDeadLettersAtOnceWithAClearReason() {
-        TWENTY.stubFor(upsert("people").atPriority(1).willReturn(aResponse().withStatus(401)
-                .withBody("{\"statusCode\":401,\"messages\":[\"Token invalid.\"],\"error\":\"UNAUTHENTICATED\"}")));
+        // a key revoked after the start-up check passed
+        TWENTY.stubFor(upsert("people").atPriority(1).willReturn(TwentyRecordings.answer("error-401-wrong-api-key")));
 
         awaitStatus(Crms.sendMembership(port, "msg_tw_401", 1, "active", false, T), "DEAD");
 
-        TWENTY.verify(exactly(1), anyRequestedFor(anyUrl()));
+        TWENTY.verify(exactly(1), postRequestedFor(urlPathEqualTo("/rest/batch/people")));
         String error = adminJson("GET", "/api/dead-letters").path("items").get(0).path("error").asText();
         assertThat(error).contains("rejected the credential (HTTP 401)").contains("TWENTY_API_KEY").contains("Token invalid")
                 .doesNotContain(KEY);
@@ -178,14 +213,13 @@ class TwentyConnectorTest extends SluiceTestBase {
 
     @Test
     void aValidationErrorDeadLettersWithTwentysMessage() {
-        TWENTY.stubFor(upsert("opportunities").atPriority(1).willReturn(aResponse().withStatus(400)
-                .withBody("{\"statusCode\":400,\"messages\":[\"Value LOST is not a valid option for stage\"],\"error\":\"BadRequestException\"}")));
+        TWENTY.stubFor(upsert("opportunities").atPriority(1).willReturn(TwentyRecordings.answer("error-400-batch-opportunities-bad-stage")));
 
         awaitStatus(Crms.sendMembership(port, "msg_tw_400", 1, "canceled", false, T), "DEAD");
 
         TWENTY.verify(exactly(1), postRequestedFor(urlPathEqualTo("/rest/batch/opportunities")));
         assertThat(adminJson("GET", "/api/dead-letters").path("items").get(0).path("error").asText())
-                .contains("refused opportunity.upsert (HTTP 400)").contains("not a valid option for stage");
+                .contains("refused opportunity.upsert (HTTP 400)").contains("Invalid value \\\"CHURNED\\\" for field \\\"stage\\\"");
     }
 
     @Test
@@ -228,6 +262,7 @@ class TwentyConnectorTest extends SluiceTestBase {
 
     @Test
     void thePreviewShowsTheExactRequestsWithoutSendingThem() throws Exception {
+        TWENTY.resetRequests(); // forget the start-up check's calls
         String sample = "{\"id\":\"msg_preview\",\"type\":\"membership.activated\",\"timestamp\":\"" + T + "\",\"data\":"
                 + WhopApiStub.membership(5, "trialing", false, T) + "}";
         HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
@@ -241,6 +276,93 @@ class TwentyConnectorTest extends SluiceTestBase {
         assertThat(requests.get(1).path("body").get(0).path("stage").asText()).isEqualTo("SCREENING");
         assertThat(requests.get(1).path("body").get(0).path("id").asText()).isEqualTo(Uuid5.forObject("opportunity", "mem_t5"));
         TWENTY.verify(exactly(0), anyRequestedFor(anyUrl()));
+    }
+
+    @Test
+    void aWrongKeyShowsInHealthBeforeAnyEventIsTakenAndTheEventWaitsInsteadOfDeadLettering() {
+        TWENTY.stubFor(get(urlPathEqualTo("/rest/people")).atPriority(1).willReturn(TwentyRecordings.answer("error-401-wrong-api-key")));
+        preflight.runNow();
+
+        JsonNode crm = jsonOf(admin("GET", "/actuator/health", ADMIN_TOKEN)).path("components").path("crm");
+        assertThat(crm.path("status").asText()).isEqualTo("DOWN");
+        assertThat(crm.path("details").path("reason").asText()).contains("TWENTY_API_KEY").contains("Token invalid").doesNotContain(KEY);
+        String id = Crms.sendMembership(port, "msg_tw_key", 1, "active", false, T);
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4)).until(() -> "RECEIVED".equals(eventStatus(id)));
+        TWENTY.verify(exactly(0), postRequestedFor(urlPathEqualTo("/rest/batch/people")));
+
+        TWENTY.resetAll(); // the operator fixed the key
+        stubUpserts();
+        stubCheck(TwentyRecordings.preparedWorkspace(), Set.of());
+        preflight.runNow();
+        awaitStatus(id, "DONE");
+        assertThat(jsonOf(admin("GET", "/actuator/health", null)).path("components").path("crm").path("status").asText()).isEqualTo("UP");
+        assertThat(count("SELECT COUNT(*) FROM dead_letter")).isZero();
+    }
+
+    @Test
+    void aMissingCustomFieldOrStageOptionIsNamedInHealth() {
+        Map<String, List<String>> noCustomField = new HashMap<>(TwentyRecordings.preparedWorkspace());
+        noCustomField.put("person", List.of("id", "name", "emails"));
+        stubCheck(noCustomField, Set.of("AT_RISK", "LOST"));
+
+        CrmCheck check = preflight.runNow();
+
+        assertThat(check.status()).isEqualTo(CrmCheck.Status.PROBLEM);
+        JsonNode crm = jsonOf(admin("GET", "/actuator/health", ADMIN_TOKEN)).path("components").path("crm");
+        assertThat(crm.path("status").asText()).isEqualTo("DOWN");
+        assertThat(crm.path("details").path("reason").asText()).contains("field whopUserId missing on person")
+                .contains("stage options AT_RISK, LOST missing on Opportunities");
+    }
+
+    @Test
+    void aPersonDeletedInTwentyIsFoundAgainByEmailAndTheNoteLinkedOnce() {
+        awaitStatus(Crms.sendMembership(port, "msg_tw_del_m", 1, "active", false, "2026-01-20T14:03:11.000Z"), "DONE");
+        // the person is hard-deleted in Twenty: a noteTarget to the remembered id is a foreign-key violation
+        TWENTY.stubFor(upsert("noteTargets").atPriority(1).withRequestBody(containing(PERSON_ID))
+                .willReturn(TwentyRecordings.answer("error-fk-batch-noteTargets-hard-deleted-person")));
+        String revived = TwentyRecordings.personId("batch-people-upsert-after-soft-delete");
+        TWENTY.stubFor(upsert("people").atPriority(1).willReturn(TwentyRecordings.answer("batch-people-upsert-after-soft-delete")));
+
+        // an older payment: its person fields do not win, so the remembered person id is what it links to
+        awaitStatus(Crms.sendPayment(port, "msg_tw_del_p", 7, 1, "payment.succeeded", "succeeded", "2026-01-10T00:00:00.000Z"), "DONE");
+
+        List<LoggedRequest> targets = TWENTY.findAll(postRequestedFor(urlPathEqualTo("/rest/batch/noteTargets")));
+        assertThat(targets).hasSize(2);
+        assertThat(targets.get(1).getBodyAsString()).contains(revived).doesNotContain(PERSON_ID);
+        // found again by email only: an older change's name never overwrites Twenty's
+        TWENTY.verify(postRequestedFor(urlPathEqualTo("/rest/batch/people"))
+                .withRequestBody(equalToJson("[{\"emails\":{\"primaryEmail\":\"person1@example.com\"}}]")));
+        TWENTY.verify(exactly(1), postRequestedFor(urlPathEqualTo("/rest/batch/notes")));
+        assertThat(jdbc.queryForObject("SELECT remote_id FROM crm_write_version WHERE object_type = 'person'", String.class)).isEqualTo(revived);
+        assertThat(count("SELECT COUNT(*) FROM dead_letter")).isZero();
+    }
+
+    @Test
+    void aPaymentProcessedBeforeItsMembershipEndsLinkedToTheOpportunityToo() {
+        String noteId = Uuid5.forObject("note", "pay_t8");
+        String opportunityId = Uuid5.forObject("opportunity", "mem_t2");
+        awaitStatus(Crms.sendPayment(port, "msg_tw_early_p", 8, 2, "payment.succeeded", "succeeded", T), "DONE");
+        TWENTY.verify(postRequestedFor(urlPathEqualTo("/rest/batch/noteTargets")).withRequestBody(containing("targetPersonId")));
+        TWENTY.verify(exactly(0), postRequestedFor(urlPathEqualTo("/rest/batch/noteTargets")).withRequestBody(containing("targetOpportunityId")));
+        assertThat(count("SELECT COUNT(*) FROM crm_pending_note_link")).isEqualTo(1);
+
+        awaitStatus(Crms.sendMembership(port, "msg_tw_late_m", 2, "active", false, T), "DONE");
+
+        TWENTY.verify(postRequestedFor(urlPathEqualTo("/rest/batch/noteTargets")).withRequestBody(equalToJson(
+                "[{\"id\":\"" + Uuid5.forObject("noteTarget", "pay_t8:opportunity") + "\",\"noteId\":\"" + noteId
+                        + "\",\"targetOpportunityId\":\"" + opportunityId + "\"}]")));
+        assertThat(count("SELECT COUNT(*) FROM crm_pending_note_link")).isZero();
+    }
+
+    @Test
+    void aReleaseWithoutRestUpsertDeadLettersOnceNamingTheMinimumVersion() {
+        TWENTY.stubFor(upsert("people").atPriority(1).willReturn(TwentyRecordings.answer("error-400-people-create-one-duplicate-email")));
+
+        awaitStatus(Crms.sendMembership(port, "msg_tw_old_release", 1, "active", false, T), "DEAD");
+
+        TWENTY.verify(exactly(1), postRequestedFor(urlPathEqualTo("/rest/batch/people")));
+        assertThat(adminJson("GET", "/api/dead-letters").path("items").get(0).path("error").asText())
+                .contains("no REST upsert").contains("2.21");
     }
 
     private void failFirstPeopleCallsWith(ResponseDefinitionBuilder... failures) {

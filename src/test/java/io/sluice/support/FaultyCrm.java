@@ -48,6 +48,11 @@ public class FaultyCrm implements CrmConnector {
     }
 
     @Override
+    public io.sluice.crm.CrmCheck check(io.sluice.crm.CrmRequirements requirements) {
+        return delegate.check(requirements);
+    }
+
+    @Override
     public int batchSize() {
         return delegate.batchSize();
     }

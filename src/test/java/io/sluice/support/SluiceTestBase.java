@@ -46,7 +46,7 @@ public abstract class SluiceTestBase {
     public static final String ADMIN_TOKEN = "test-admin-token-0123456789";
     private static final String[] TABLES = {"event_history", "event_log", "camel_messageprocessed", "dead_letter", "pause",
             "crm_note", "crm_opportunity", "crm_person", "whop_sync_item", "whop_sync_progress", "whop_sync_run",
-            "whop_sync_watermark", "whop_connection", "oauth_pending", "contract_step", "contract"};
+            "whop_sync_watermark", "whop_connection", "oauth_pending", "contract_step", "contract", "crm_pending_note_link"};
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @LocalServerPort

@@ -10,6 +10,7 @@ import io.sluice.crm.CrmWriteResult;
 import io.sluice.http.ApiHttpClient;
 import io.sluice.http.ApiResponse;
 import io.sluice.store.CrmWriteVersions;
+import io.sluice.store.PendingNoteLinks;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -17,30 +18,36 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.Function;
+import java.util.stream.Stream;
 
 /**
  * A backfill's changes written to Twenty with one batch upsert per object kind (people, opportunities, notes, note
- * targets; research crm.md §A.3), instead of up to four calls per record: what makes a backfill fit Twenty Cloud's
- * 100 requests a minute. People ids are matched back by primary email; the other ids are derived from the Whop
- * keys. Twenty refuses a batch as a whole; the caller then retries each change alone.
+ * targets), instead of up to four calls per record: what makes a backfill fit Twenty Cloud's 100 requests a minute.
+ * People ids are matched back by primary email; the other ids are derived from the Whop keys. Notes whose
+ * opportunity is not written yet wait in {@link PendingNoteLinks}; an opportunity written here links its waiting
+ * notes in the same noteTargets call. Twenty refuses a batch as a whole; the caller then retries each change alone.
  */
 final class TwentyBatchWriter {
 
     private final ApiHttpClient http;
     private final TwentyRequests requests;
     private final CrmWriteVersions versions;
+    private final PendingNoteLinks pendingLinks;
 
-    TwentyBatchWriter(ApiHttpClient http, TwentyRequests requests, CrmWriteVersions versions) {
+    TwentyBatchWriter(ApiHttpClient http, TwentyRequests requests, CrmWriteVersions versions, PendingNoteLinks pendingLinks) {
         this.http = http;
         this.requests = requests;
         this.versions = versions;
+        this.pendingLinks = pendingLinks;
     }
 
     /** Runs inside the caller's transaction. */
     List<BatchOutcome> write(List<CrmChange> changes) {
         Map<String, CrmWriteVersions.Written> people = versions.lockAll(TwentyConnector.PROVIDER, "person", keys(changes, ChangeKeys::email));
-        Map<String, CrmWriteVersions.Written> opportunities = versions.lockAll(TwentyConnector.PROVIDER, "opportunity", keys(changes, ChangeKeys::membershipId));
+        Map<String, CrmWriteVersions.Written> opportunities = versions.lockAll(TwentyConnector.PROVIDER, "opportunity",
+                Stream.concat(keys(changes, ChangeKeys::membershipId).stream(), keys(changes, ChangeKeys::noteMembershipId).stream()).toList());
         Map<String, CrmWriteVersions.Written> notes = versions.lockAll(TwentyConnector.PROVIDER, "note", keys(changes, ChangeKeys::noteKey));
         boolean[] stale = new boolean[changes.size()];
         Map<String, Integer> personWriter = new LinkedHashMap<>();
@@ -79,7 +86,7 @@ final class TwentyBatchWriter {
             personWriter.forEach((email, i) -> records.add(requests.personRecord(changes.get(i).person(), email)));
             ApiResponse response = http.send(requests.batch("person.upsert.batch", "people", records));
             Map<String, String> returned = new HashMap<>();
-            for (JsonNode person : response.json().path("data").path("people")) {
+            for (JsonNode person : TwentyAnswers.records(response, "people")) {
                 String email = person.path("emails").path("primaryEmail").asText("").toLowerCase(Locale.ROOT);
                 if (person.path("id").isTextual()) {
                     returned.put(email, person.path("id").asText());
@@ -101,24 +108,35 @@ final class TwentyBatchWriter {
             opportunityWriter.forEach((membershipId, i) -> versions.written(opportunities.get(membershipId),
                     TwentyRequests.opportunityId(membershipId), changes.get(i).sourceUpdatedAt(), changes.get(i).eventId()));
         }
+        List<JsonNode> targets = new ArrayList<>();
+        List<String> linkedNow = new ArrayList<>();
+        opportunityWriter.keySet().forEach(membershipId -> pendingLinks.notesOf(TwentyConnector.PROVIDER, membershipId).forEach(noteKey -> {
+            requests.noteTargetRecords(noteKey, null, TwentyRequests.opportunityId(membershipId)).forEach(targets::add);
+            linkedNow.add(noteKey);
+        }));
+        Map<String, String> waitingNow = new LinkedHashMap<>(); // note key -> membership whose opportunity is not written yet
         if (!noteWriter.isEmpty()) {
             List<ObjectNode> records = new ArrayList<>();
-            List<JsonNode> targets = new ArrayList<>();
             noteWriter.forEach((noteKey, i) -> {
                 CrmChange change = changes.get(i);
                 records.add(requests.noteRecord(change.note(), noteKey));
-                String noteMembership = ChangeKeys.field(change.note(), "membershipId");
+                String noteMembership = ChangeKeys.noteMembershipId(change);
                 String opportunity = noteMembership == null ? null
                         : versions.remoteId(TwentyConnector.PROVIDER, "opportunity", noteMembership).orElse(null);
+                if (noteMembership != null && opportunity == null) {
+                    waitingNow.put(noteKey, noteMembership);
+                }
                 requests.noteTargetRecords(noteKey, personIds.get(ChangeKeys.email(change)), opportunity).forEach(targets::add);
             });
             http.send(requests.batch("note.upsert.batch", "notes", records));
-            if (!targets.isEmpty()) {
-                http.send(requests.batch("noteTarget.upsert.batch", "noteTargets", targets));
-            }
-            noteWriter.forEach((noteKey, i) -> versions.written(notes.get(noteKey), TwentyRequests.noteId(noteKey),
-                    changes.get(i).sourceUpdatedAt(), changes.get(i).eventId()));
         }
+        if (!targets.isEmpty()) {
+            http.send(requests.batch("noteTarget.upsert.batch", "noteTargets", targets));
+        }
+        pendingLinks.linked(TwentyConnector.PROVIDER, linkedNow);
+        waitingNow.forEach((noteKey, membershipId) -> pendingLinks.remember(TwentyConnector.PROVIDER, noteKey, membershipId));
+        noteWriter.forEach((noteKey, i) -> versions.written(notes.get(noteKey), TwentyRequests.noteId(noteKey),
+                changes.get(i).sourceUpdatedAt(), changes.get(i).eventId()));
         List<BatchOutcome> outcomes = new ArrayList<>(changes.size());
         for (boolean s : stale) {
             outcomes.add(BatchOutcome.of(s ? CrmWriteResult.STALE : CrmWriteResult.APPLIED));
@@ -126,10 +144,7 @@ final class TwentyBatchWriter {
         return outcomes;
     }
 
-
-
-
     private static List<String> keys(List<CrmChange> changes, Function<CrmChange, String> keyOf) {
-        return changes.stream().map(keyOf).filter(java.util.Objects::nonNull).toList();
+        return changes.stream().map(keyOf).filter(Objects::nonNull).toList();
     }
 }

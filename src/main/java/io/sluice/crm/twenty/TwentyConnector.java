@@ -3,10 +3,14 @@ package io.sluice.crm.twenty;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sluice.config.SluiceProperties;
+import io.sluice.crm.BatchOutcome;
 import io.sluice.crm.ChangeKeys;
 import io.sluice.crm.CrmChange;
+import io.sluice.crm.CrmCheck;
 import io.sluice.crm.CrmConnector;
 import io.sluice.crm.CrmException;
+import io.sluice.crm.CrmRejectedException;
+import io.sluice.crm.CrmRequirements;
 import io.sluice.crm.CrmWriteResult;
 import io.sluice.crm.LockedChange;
 import io.sluice.http.ApiHttpClient;
@@ -15,19 +19,25 @@ import io.sluice.http.ApiRequest;
 import io.sluice.http.ApiResponse;
 import io.sluice.mapping.CrmFieldSchema;
 import io.sluice.store.CrmWriteVersions;
+import io.sluice.store.PendingNoteLinks;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
- * Writes to Twenty (research crm.md §A): people upserted by lower-cased email, opportunities and notes by UUIDv5
- * ids from the Whop keys, notes linked to the person and the membership's opportunity with noteTargets. Each
- * object's row in {@code crm_write_version} is locked while it is written, so an older change is recognised as
- * stale and never overwrites a newer one.
+ * Writes to Twenty (docs/connectors/twenty.md): people upserted by lower-cased email, opportunities and notes by
+ * UUIDv5 ids from the Whop keys, notes linked to the person and the membership's opportunity with noteTargets (at
+ * once, or when the opportunity is written later). Each object's row in {@code crm_write_version} is locked while
+ * it is written, so an older change is recognised as stale and never overwrites a newer one. A remembered person
+ * id that Twenty no longer knows is forgotten and the person found again by email.
  */
 @Component
 @ConditionalOnProperty(name = "sluice.crm.provider", havingValue = "twenty")
@@ -35,36 +45,72 @@ public class TwentyConnector implements CrmConnector {
 
     static final String PROVIDER = "twenty";
     public static final CrmFieldSchema SCHEMA = TwentyRequests.SCHEMA;
+    private static final Logger log = LoggerFactory.getLogger(TwentyConnector.class);
 
     private final ApiHttpClient http;
     private final TwentyRequests requests;
     private final CrmWriteVersions versions;
+    private final PendingNoteLinks pendingLinks;
     private final TransactionTemplate transaction;
     private final TwentyBatchWriter batches;
+    private final TwentySchemaCheck schemaCheck;
+    private final Duration rateLimitWait;
 
     public TwentyConnector(SluiceProperties properties, ApiHttpClients clients, CrmWriteVersions versions,
-                           TransactionTemplate transaction, ObjectMapper objectMapper) {
+                           PendingNoteLinks pendingLinks, TransactionTemplate transaction, ObjectMapper objectMapper) {
         SluiceProperties.Twenty twenty = properties.crm().twenty();
         if (twenty.apiKey() == null || twenty.apiKey().isBlank()) {
             throw new IllegalArgumentException("sluice.crm.twenty.api-key (TWENTY_API_KEY) is required with CRM_PROVIDER=twenty");
         }
         String authorization = "Bearer " + twenty.apiKey().trim();
+        this.rateLimitWait = twenty.rateLimitWait();
         this.http = clients.create(PROVIDER, () -> twenty.baseUrl().toString(), () -> Map.of("Authorization", authorization),
-                "TWENTY_API_KEY", twenty.maxRequests(), twenty.per(), null);
+                "TWENTY_API_KEY", twenty.maxRequests(), twenty.per(), this::classify);
         this.requests = new TwentyRequests(objectMapper, twenty.noteTargetPersonField(), twenty.noteTargetOpportunityField());
         this.versions = versions;
+        this.pendingLinks = pendingLinks;
         this.transaction = transaction;
-        this.batches = new TwentyBatchWriter(http, requests, versions);
+        this.batches = new TwentyBatchWriter(http, requests, versions, pendingLinks);
+        this.schemaCheck = new TwentySchemaCheck(http, objectMapper, twenty.noteTargetPersonField(), twenty.noteTargetOpportunityField());
     }
 
-    /** Twenty Cloud takes up to 60 records per batch call (research crm.md §A.3). */
+    /**
+     * Twenty's own answers that the default reading gets wrong: its 429 carries no Retry-After (the bucket is the
+     * workspace's, shared with every other client), a foreign-key violation means a record Sluice remembered is
+     * gone, and a duplicate-email refusal of an upsert means a release without REST upsert.
+     */
+    private RuntimeException classify(ApiRequest request, ApiResponse response) {
+        if (response.status() == 429) {
+            Duration asked = http.retryAfter(response);
+            Duration wait = asked != null ? asked : rateLimitWait;
+            return new CrmException("twenty answered HTTP 429 to " + request.operation() + " (the workspace's request budget is spent"
+                    + (asked == null ? "; Twenty names no wait, so Sluice waits out its window" : "") + ")"
+                    + ApiHttpClient.excerpt(response), true, wait);
+        }
+        if (response.status() != 400) {
+            return null;
+        }
+        String text = response.text();
+        if (text.contains("violates foreign key constraint")) {
+            return new TwentyStaleReferenceException("twenty refused " + request.operation()
+                    + ": a record it points at no longer exists in Twenty" + ApiHttpClient.excerpt(response));
+        }
+        if (request.operation().startsWith("person.upsert") && text.toLowerCase(Locale.ROOT).contains("duplicate")) {
+            return new CrmRejectedException("twenty refused to upsert a person whose email it already holds (" + request.operation()
+                    + "): this Twenty release has no REST upsert; Sluice needs " + TwentySchemaCheck.MINIMUM_VERSION
+                    + ApiHttpClient.excerpt(response));
+        }
+        return null;
+    }
+
+    /** Up to 60 records per batch call: what Twenty's documentation promises for Cloud (self-hosted takes 200). */
     @Override
     public int batchSize() {
         return 60;
     }
 
     @Override
-    public List<io.sluice.crm.BatchOutcome> applyBatch(List<CrmChange> changes) {
+    public List<BatchOutcome> applyBatch(List<CrmChange> changes) {
         return transaction.execute(tx -> batches.write(changes));
     }
 
@@ -76,6 +122,11 @@ public class TwentyConnector implements CrmConnector {
     @Override
     public CrmFieldSchema fieldSchema() {
         return SCHEMA;
+    }
+
+    @Override
+    public CrmCheck check(CrmRequirements requirements) {
+        return schemaCheck.run(requirements);
     }
 
     @Override
@@ -91,48 +142,113 @@ public class TwentyConnector implements CrmConnector {
         if (locked.stale()) {
             return CrmWriteResult.STALE; // the subject already holds a newer change: write nothing
         }
-        CrmWriteVersions.Written person = locked.person();
-        CrmWriteVersions.Written opportunity = locked.opportunity();
-        CrmWriteVersions.Written note = locked.note();
-        boolean opportunityNewer = locked.opportunityNewer();
-        boolean noteNewer = locked.noteNewer();
-        String personId = person == null ? null : person.remoteId();
+        PersonRef person = new PersonRef(change, email, locked);
         if (locked.personNewer()) {
-            personId = upsertPerson(change, email);
-            versions.written(person, personId, change.sourceUpdatedAt(), change.eventId());
+            person.id = upsertPerson(change.person(), email);
+            versions.written(locked.person(), person.id, change.sourceUpdatedAt(), change.eventId());
         }
-        if (opportunityNewer) {
-            http.send(requests.opportunity(change.opportunity(), membershipId, personId));
-            versions.written(opportunity, TwentyRequests.opportunityId(membershipId), change.sourceUpdatedAt(), change.eventId());
+        if (locked.opportunityNewer()) {
+            person.send(id -> requests.opportunity(change.opportunity(), membershipId, id));
+            versions.written(locked.opportunity(), TwentyRequests.opportunityId(membershipId), change.sourceUpdatedAt(), change.eventId());
+            linkWaitingNotes(membershipId);
         }
-        if (noteNewer) {
+        if (locked.noteNewer()) {
             http.send(requests.note(change.note(), noteKey));
-            String noteMembership = ChangeKeys.field(change.note(), "membershipId");
-            String linkedOpportunity = noteMembership == null ? null
-                    : versions.remoteId(PROVIDER, "opportunity", noteMembership).orElse(null);
-            ApiRequest targets = requests.noteTargets(noteKey, personId, linkedOpportunity);
-            if (targets != null) {
-                http.send(targets);
+            String noteMembership = ChangeKeys.noteMembershipId(change);
+            String opportunity = noteMembership == null ? null : versions.remoteId(PROVIDER, "opportunity", noteMembership).orElse(null);
+            if (person.id != null || opportunity != null) {
+                try {
+                    person.send(id -> requests.noteTargets(noteKey, id, opportunity));
+                } catch (TwentyStaleReferenceException opportunityGone) {
+                    // the person is fresh, so the opportunity is what Twenty lost: link the person now, the
+                    // opportunity when a change of the membership writes it again
+                    log.warn("Twenty no longer has the opportunity of membership {}; it is written again with the membership's next change",
+                            noteMembership);
+                    versions.forget(PROVIDER, "opportunity", noteMembership);
+                    if (person.id != null) {
+                        http.send(requests.noteTargets(noteKey, person.id, null));
+                    }
+                    pendingLinks.remember(PROVIDER, noteKey, noteMembership);
+                }
             }
-            versions.written(note, TwentyRequests.noteId(noteKey), change.sourceUpdatedAt(), change.eventId());
+            if (noteMembership != null && opportunity == null) {
+                pendingLinks.remember(PROVIDER, noteKey, noteMembership);
+            }
+            versions.written(locked.note(), TwentyRequests.noteId(noteKey), change.sourceUpdatedAt(), change.eventId());
         }
         return CrmWriteResult.APPLIED;
     }
 
-    private String upsertPerson(CrmChange change, String email) {
-        ApiResponse response = http.send(requests.person(change.person(), email));
-        JsonNode id = response.json() == null ? null : response.json().path("data").path("people").path(0).path("id");
-        if (id == null || !id.isTextual()) {
-            throw new CrmException("twenty answered person.upsert without data.people[0].id", true, null);
+    /** Links the notes written before this membership's opportunity existed; their noteTarget ids are fixed, so a replay is harmless. */
+    private void linkWaitingNotes(String membershipId) {
+        List<String> waiting = pendingLinks.notesOf(PROVIDER, membershipId);
+        if (waiting.isEmpty()) {
+            return;
+        }
+        String opportunityId = TwentyRequests.opportunityId(membershipId);
+        List<JsonNode> targets = new ArrayList<>();
+        waiting.forEach(noteKey -> requests.noteTargetRecords(noteKey, null, opportunityId).forEach(targets::add));
+        http.send(requests.batch("noteTarget.upsert", "noteTargets", targets));
+        pendingLinks.linked(PROVIDER, waiting);
+    }
+
+    private String upsertPerson(Map<String, Object> fields, String email) {
+        ApiResponse response = http.send(requests.person(fields, email));
+        JsonNode id = TwentyAnswers.records(response, "people").path(0).path("id");
+        if (!id.isTextual()) {
+            throw new CrmException("twenty answered person.upsert without the person's id (data.createPeople[0].id)", true, null);
         }
         return id.asText();
+    }
+
+    /**
+     * The person a change's requests point at: the id remembered (or just written). When Twenty answers that it no
+     * longer has that person, the id is forgotten, the person upserted again by email and the request sent once more.
+     */
+    private final class PersonRef {
+        private final CrmChange change;
+        private final String email;
+        private final LockedChange locked;
+        private String id;
+        private boolean healed;
+
+        PersonRef(CrmChange change, String email, LockedChange locked) {
+            this.change = change;
+            this.email = email;
+            this.locked = locked;
+            this.id = locked.person() == null ? null : locked.person().remoteId();
+        }
+
+        void send(java.util.function.Function<String, ApiRequest> request) {
+            ApiRequest first = request.apply(id);
+            if (first == null) {
+                return;
+            }
+            try {
+                http.send(first);
+            } catch (TwentyStaleReferenceException e) {
+                if (healed || id == null || email == null) {
+                    throw e;
+                }
+                log.warn("Twenty no longer has person {} (remembered for {}); finding it again by email", id, change.eventId());
+                // only the email: this change's other person fields may be older than what Twenty held
+                id = upsertPerson(locked.personNewer() ? change.person() : Map.of(), email);
+                versions.rememberRemoteId(locked.person(), id);
+                healed = true;
+                ApiRequest again = request.apply(id);
+                if (again != null) {
+                    http.send(again);
+                }
+            }
+        }
     }
 
     @Override
     public List<Map<String, Object>> preview(CrmChange change) {
         List<Map<String, Object>> preview = new ArrayList<>();
         String email = ChangeKeys.email(change);
-        String personId = email == null ? null : "<id Twenty returns for " + email + ">";
+        String personId = email == null ? null : versions.remoteId(PROVIDER, "person", email)
+                .orElse("<id Twenty returns for " + email + ">");
         if (email != null) {
             preview.add(requests.person(change.person(), email).describe());
         }
@@ -143,14 +259,15 @@ public class TwentyConnector implements CrmConnector {
         String noteKey = ChangeKeys.noteKey(change);
         if (noteKey != null) {
             preview.add(requests.note(change.note(), noteKey).describe());
-            String noteMembership = ChangeKeys.field(change.note(), "membershipId");
-            ApiRequest targets = requests.noteTargets(noteKey, personId,
-                    noteMembership == null ? null : TwentyRequests.opportunityId(noteMembership));
+            String noteMembership = ChangeKeys.noteMembershipId(change);
+            // linked to the opportunity now only if it exists; otherwise when the membership's opportunity is written
+            boolean opportunityKnown = noteMembership != null && (noteMembership.equals(membershipId)
+                    || versions.remoteId(PROVIDER, "opportunity", noteMembership).isPresent());
+            ApiRequest targets = requests.noteTargets(noteKey, personId, opportunityKnown ? TwentyRequests.opportunityId(noteMembership) : null);
             if (targets != null) {
                 preview.add(targets.describe());
             }
         }
         return preview;
     }
-
 }
