@@ -215,7 +215,7 @@ public record SluiceProperties(
     }
 
     /**
-     * HubSpot (research crm.md §B): 100 requests per 10 s per app on Free/Starter, 190 on Professional and Enterprise.
+     * HubSpot (docs/connectors/hubspot.md): 100 requests per 10 s per app on Free/Starter, 190 on Professional and Enterprise.
      * Deals are upserted by {@code membershipIdProperty}, a deal property with unique values created once.
      * {@code noteIdProperty}, when set, names a unique note property to upsert notes by; otherwise notes are
      * created once and remembered by id.
@@ -233,7 +233,7 @@ public record SluiceProperties(
     }
 
     /**
-     * Zoho CRM (research crm.md §C): OAuth refresh at the data centre's accounts server; the API host comes with the
+     * Zoho CRM (docs/connectors/zoho.md): OAuth refresh at the data centre's accounts server; the API host comes with the
      * token ({@code api_domain}) unless {@code apiBaseUrl} is set. Deals are upserted by {@code membershipIdField}, an
      * External ID or unique field created once. No per-second limit is published: the budget below stands in for
      * the edition's concurrency; the 24-hour credits are the real ceiling.
@@ -253,10 +253,10 @@ public record SluiceProperties(
     }
 
     /**
-     * Odoo (research crm.md §D): the JSON-2 API of Odoo 19+ ({@code json2}) or JSON-RPC {@code execute_kw} for older
+     * Odoo (docs/connectors/odoo.md): the JSON-2 API of Odoo 19+ ({@code json2}) or JSON-RPC {@code execute_kw} for older
      * releases ({@code jsonrpc}). Odoo has no upsert: partners are found by email and leads by {@code leadKeyField}
      * (a custom field created once), then written or created. No rate limit is published; the budget protects
-     * the server's workers.
+     * the server's workers. {@code lostReasonId}, when set, is the {@code crm.lost.reason} a lost lead gets.
      */
     public record Odoo(
             String url,
@@ -266,7 +266,8 @@ public record SluiceProperties(
             @DefaultValue("json2") @NotNull OdooApi api,
             @DefaultValue("20") @Min(1) int maxRequests,
             @DefaultValue("1s") @NotNull Duration per,
-            @DefaultValue("x_whop_membership_id") @NotBlank String leadKeyField) {
+            @DefaultValue("x_whop_membership_id") @NotBlank String leadKeyField,
+            Long lostReasonId) {
     }
 
     /** Which Odoo API to call. */

@@ -75,6 +75,11 @@ public class CrmWriteVersions {
                 remoteId, SqlTime.of(clock.instant()), object.provider(), object.objectType(), object.key());
     }
 
+    /** Forgets the provider's id of an object it no longer has, keeping its source time (the change stays ordered). */
+    public void forgetRemoteId(Written object) {
+        rememberRemoteId(object, null);
+    }
+
     /**
      * Forgets an object the provider no longer has (deleted there): its id and its source time, so the next change
      * of it, however old, writes it again. Call with the row locked.

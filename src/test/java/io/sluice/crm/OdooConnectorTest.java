@@ -7,7 +7,9 @@ import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.sluice.support.Crms;
+import io.sluice.support.OdooRecordings;
 import io.sluice.support.SluiceTestBase;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -25,14 +27,18 @@ import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.exactly;
-import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.lessThanOrExactly;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** The Odoo connector over JSON-2 against a WireMock Odoo built from research crm.md §D, with its failure modes. */
+/**
+ * The Odoo connector over JSON-2 against a WireMock Odoo that answers with exchanges recorded from a real Odoo 19
+ * ({@link OdooRecordings}): finding and writing contacts and leads, lost and reopened leads, records deleted in Odoo,
+ * the start-up check and every recorded error shape.
+ */
 @TestPropertySource(properties = {"sluice.crm.provider=odoo", "sluice.crm.odoo.api-key=" + OdooConnectorTest.KEY,
         "sluice.crm.odoo.db=acme", "sluice.crm.odoo.max-requests=1000", "sluice.crm.odoo.per=1s",
         "sluice.crm.breaker.minimum-number-of-calls=4", "sluice.crm.breaker.sliding-window-size=4",
@@ -41,7 +47,8 @@ import static org.awaitility.Awaitility.await;
 class OdooConnectorTest extends SluiceTestBase {
 
     static final String KEY = "6578616d706c65-odoo-key";
-    private static final WireMockServer ODOO = new WireMockServer(WireMockConfiguration.options().dynamicPort());
+    private static final WireMockServer ODOO = new WireMockServer(WireMockConfiguration.options().dynamicPort()
+            .extensions(new OdooRecordings.PartnerSearch()));
     private static final String T = "2026-01-20T14:03:11.000Z";
 
     static {
@@ -56,25 +63,33 @@ class OdooConnectorTest extends SluiceTestBase {
     @Autowired
     private CircuitBreaker breaker;
 
+    @Autowired
+    private CrmPreflight preflight;
+
     @BeforeEach
     void healthyOdoo() {
         ODOO.resetAll();
+        OdooRecordings.PartnerSearch.clear();
         jdbc.update("DELETE FROM crm_write_version");
         breaker.reset();
         stubHealthy();
+        assertThat(preflight.runNow().status()).isEqualTo(CrmCheck.Status.OK);
+        ODOO.resetRequests(); // the check's calls
     }
 
     private void stubHealthy() {
-        ODOO.stubFor(call("res.partner", "search_read").willReturn(okJson("[]")));
-        ODOO.stubFor(call("res.partner", "create").willReturn(okJson("[42]")));
-        ODOO.stubFor(call("res.partner", "write").willReturn(okJson("true")));
-        ODOO.stubFor(call("crm.stage", "search_read").willReturn(okJson(
-                "[{\"id\":1,\"name\":\"New\"},{\"id\":2,\"name\":\"Qualified\"},{\"id\":3,\"name\":\"Proposition\"},{\"id\":4,\"name\":\"Won\"}]")));
-        ODOO.stubFor(call("crm.lead", "search_read").willReturn(okJson("[]")));
-        ODOO.stubFor(call("crm.lead", "create").willReturn(okJson("[17]")));
-        ODOO.stubFor(call("crm.lead", "write").willReturn(okJson("true")));
-        ODOO.stubFor(call("crm.lead", "message_post").willReturn(okJson("991")));
-        ODOO.stubFor(call("mail.message", "write").willReturn(okJson("true")));
+        ODOO.stubFor(call("res.partner", "search_read").willReturn(OdooRecordings.answer("json2-res.partner-search_read-by-email-none")
+                .withTransformers(OdooRecordings.PartnerSearch.NAME)));
+        ODOO.stubFor(call("res.partner", "create").willReturn(OdooRecordings.answer("json2-res.partner-create")));
+        ODOO.stubFor(call("res.partner", "write").willReturn(OdooRecordings.answer("json2-res.partner-write")));
+        ODOO.stubFor(call("res.partner", "fields_get").willReturn(OdooRecordings.fieldsGet(OdooRecordings.PARTNER_FIELDS)));
+        ODOO.stubFor(call("crm.stage", "search_read").willReturn(OdooRecordings.answer("json2-crm.stage-search_read")));
+        ODOO.stubFor(call("crm.lead", "search_read").willReturn(OdooRecordings.answer("json2-crm.lead-search_read-by-key-active_test-false")));
+        ODOO.stubFor(call("crm.lead", "create").willReturn(OdooRecordings.answer("json2-crm.lead-create")));
+        ODOO.stubFor(call("crm.lead", "write").willReturn(OdooRecordings.answer("json2-crm.lead-write-stage")));
+        ODOO.stubFor(call("crm.lead", "fields_get").willReturn(OdooRecordings.fieldsGet(OdooRecordings.LEAD_FIELDS)));
+        ODOO.stubFor(call("crm.lead", "message_post").willReturn(OdooRecordings.answer("json2-crm.lead-message_post-note")));
+        ODOO.stubFor(call("mail.message", "write").willReturn(OdooRecordings.answer("json2-mail.message-write-edit-note")));
     }
 
     private static MappingBuilder call(String model, String method) {
@@ -87,26 +102,27 @@ class OdooConnectorTest extends SluiceTestBase {
         awaitStatus(Crms.sendMembership(port, "msg_od_1", 1, "active", false, T), "DONE");
 
         ODOO.verify(postRequestedFor(urlPathEqualTo("/json/2/res.partner/search_read")).withRequestBody(equalToJson(
-                "{\"domain\":[[\"email\",\"=ilike\",\"person1@example.com\"]],\"fields\":[\"id\"],\"limit\":1,\"context\":{\"active_test\":false}}")));
+                "{\"domain\":[[\"email\",\"=ilike\",\"person1@example.com\"]],\"fields\":[\"id\",\"email\"],\"limit\":20,\"context\":{\"active_test\":false}}")));
         ODOO.verify(postRequestedFor(urlPathEqualTo("/json/2/res.partner/create")).withRequestBody(equalToJson(
                 "{\"vals_list\":[{\"name\":\"Person Number1\",\"x_whop_user_id\":\"user_t1\",\"email\":\"person1@example.com\"}]}")));
         ODOO.verify(postRequestedFor(urlPathEqualTo("/json/2/crm.lead/search_read")).withRequestBody(equalToJson(
                 "{\"domain\":[[\"x_whop_membership_id\",\"=\",\"mem_t1\"]],\"fields\":[\"id\"],\"limit\":1,\"context\":{\"active_test\":false}}")));
         ODOO.verify(postRequestedFor(urlPathEqualTo("/json/2/crm.lead/create")).withRequestBody(equalToJson(
                 "{\"vals_list\":[{\"name\":\"Acme Pro (mem_t1)\",\"date_deadline\":\"2026-02-01\",\"x_whop_membership_id\":\"mem_t1\","
-                        + "\"type\":\"opportunity\",\"partner_id\":42,\"email_from\":\"person1@example.com\",\"stage_id\":4,\"active\":true}]}")));
+                        + "\"type\":\"opportunity\",\"partner_id\":8,\"email_from\":\"person1@example.com\",\"stage_id\":4,\"active\":true,"
+                        + "\"lost_reason_id\":false}]}")));
 
         // a later change writes the remembered records: no search, no create
         awaitStatus(Crms.sendMembership(port, "msg_od_2", 1, "canceled", false, "2026-02-01T00:00:00.000Z"), "DONE");
         ODOO.verify(exactly(1), postRequestedFor(urlPathEqualTo("/json/2/crm.lead/search_read")));
         ODOO.verify(exactly(1), postRequestedFor(urlPathEqualTo("/json/2/crm.lead/create")));
         ODOO.verify(postRequestedFor(urlPathEqualTo("/json/2/crm.lead/write")).withRequestBody(equalToJson(
-                "{\"ids\":[17],\"vals\":{\"active\":false}}", true, true)));
+                "{\"ids\":[8],\"vals\":{\"active\":false,\"probability\":0}}", true, true)));
     }
 
     @Test
     void aPartnerThatExistsIsWrittenNotDuplicated() {
-        ODOO.stubFor(call("res.partner", "search_read").atPriority(1).willReturn(okJson("[{\"id\":7}]")));
+        OdooRecordings.PartnerSearch.holds(7, "Person1@Example.com");
 
         awaitStatus(Crms.sendMembership(port, "msg_od_found", 1, "active", false, T), "DONE");
 
@@ -123,21 +139,20 @@ class OdooConnectorTest extends SluiceTestBase {
 
         ODOO.verify(exactly(1), postRequestedFor(urlPathEqualTo("/json/2/crm.lead/message_post")));
         ODOO.verify(postRequestedFor(urlPathEqualTo("/json/2/crm.lead/message_post")).withRequestBody(equalToJson(
-                "{\"ids\":[17],\"body\":\"Payment pending: 49 USD for Acme Pro (payment pay_t7, status pending)\","
+                "{\"ids\":[8],\"body\":\"Payment pending: 49 USD for Acme Pro (payment pay_t7, status pending)\","
                         + "\"message_type\":\"comment\",\"subtype_xmlid\":\"mail.mt_note\"}")));
         ODOO.verify(postRequestedFor(urlPathEqualTo("/json/2/mail.message/write")).withRequestBody(equalToJson(
-                "{\"ids\":[991],\"vals\":{\"body\":\"Payment succeeded: 49 USD for Acme Pro (payment pay_t7, status succeeded)\"}}")));
+                "{\"ids\":[85],\"vals\":{\"body\":\"Payment succeeded: 49 USD for Acme Pro (payment pay_t7, status succeeded)\"}}")));
     }
 
     @Test
     void aRejectedKeyDeadLettersAtOnce() {
-        ODOO.stubFor(post(urlPathEqualTo("/json/2/res.partner/search_read")).atPriority(1).willReturn(aResponse().withStatus(401)
-                .withBody("{\"name\":\"werkzeug.exceptions.Unauthorized\",\"message\":\"Invalid apikey\",\"arguments\":[],\"context\":{}}")));
+        // a key that expired after the start-up check passed
+        ODOO.stubFor(post(urlPathEqualTo("/json/2/res.partner/search_read")).atPriority(1).willReturn(OdooRecordings.answer("json2-error-wrong-api-key-401")));
         awaitStatus(Crms.sendMembership(port, "msg_od_401", 1, "active", false, T), "DEAD");
         ODOO.verify(exactly(1), postRequestedFor(anyUrl()));
         assertThat(jdbc.queryForObject("SELECT error FROM dead_letter WHERE event_id = 'msg_od_401'", String.class))
-                .contains("HTTP 401").contains("Invalid apikey").contains("ODOO_API_KEY").doesNotContain(KEY);
-
+                .contains("Unauthorized").contains("Invalid apikey").contains("ODOO_API_KEY").doesNotContain(KEY).doesNotContain("Traceback");
     }
 
     @Test
@@ -185,5 +200,111 @@ class OdooConnectorTest extends SluiceTestBase {
         adminJson("POST", "/api/dead-letters/replay");
         ids.forEach(id -> awaitStatus(id, "DONE"));
         ODOO.verify(exactly(3), postRequestedFor(urlPathEqualTo("/json/2/crm.lead/create")));
+    }
+
+    @Test
+    void anUnderscoreOrPercentInAnEmailNeverMatchesAnotherPersonsContact() {
+        OdooRecordings.PartnerSearch.holds(16, "bobzx@example.com");
+        OdooRecordings.PartnerSearch.holds(17, "annaxb@example.com");
+
+        sendMembership("msg_od_bob", "mem_bob", "bob_x@example.com", "Bob Underscore");
+        sendMembership("msg_od_pct", "mem_pct", "ann%b@example.com", "Ann Percent");
+
+        ODOO.verify(exactly(0), postRequestedFor(urlPathEqualTo("/json/2/res.partner/write")));
+        ODOO.verify(exactly(2), postRequestedFor(urlPathEqualTo("/json/2/res.partner/create")));
+        ODOO.verify(postRequestedFor(urlPathEqualTo("/json/2/res.partner/create")).withRequestBody(containing("\"email\":\"bob_x@example.com\"")));
+        ODOO.verify(postRequestedFor(urlPathEqualTo("/json/2/res.partner/search_read"))
+                .withRequestBody(containing("bob\\\\_x@example.com")));
+    }
+
+    @Test
+    void aPaymentAfterAMembershipLeavesTheContactsNameAsTheMembershipSetIt() {
+        awaitStatus(Crms.sendMembership(port, "msg_od_name_m", 1, "active", false, T), "DONE");
+        awaitStatus(Crms.sendPayment(port, "msg_od_name_p", 7, 1, "payment.succeeded", "succeeded", "2026-01-21T00:00:00.000Z"), "DONE");
+
+        List<LoggedRequest> writes = ODOO.findAll(postRequestedFor(urlPathEqualTo("/json/2/res.partner/write")));
+        assertThat(writes).hasSize(1);
+        assertThat(writes.get(0).getBodyAsString()).contains("\"ids\":[8]").doesNotContain("\"name\"");
+    }
+
+    @Test
+    void wonThenLostIsLostInOdoosSenseAndReactivatedIsOpenAgain() {
+        awaitStatus(Crms.sendMembership(port, "msg_od_won", 1, "active", false, "2026-01-20T00:00:00.000Z"), "DONE");
+        awaitStatus(Crms.sendMembership(port, "msg_od_lost", 1, "canceled", false, "2026-01-21T00:00:00.000Z"), "DONE");
+        awaitStatus(Crms.sendMembership(port, "msg_od_back", 1, "active", false, "2026-01-22T00:00:00.000Z"), "DONE");
+
+        List<LoggedRequest> writes = ODOO.findAll(postRequestedFor(urlPathEqualTo("/json/2/crm.lead/write")));
+        assertThat(writes).hasSize(2);
+        JsonNode lost = json(writes.get(0)).path("vals");
+        assertThat(lost.path("active").asBoolean(true)).isFalse();
+        assertThat(lost.path("probability").asInt(-1)).isZero(); // archived at 100 would still count as won
+        JsonNode reopened = json(writes.get(1)).path("vals");
+        assertThat(reopened.path("active").asBoolean()).isTrue();
+        assertThat(reopened.path("stage_id").asInt()).isEqualTo(4);
+        assertThat(reopened.path("lost_reason_id").isBoolean()).isTrue();
+        // "Lost" is no stage: it never makes Sluice read the stages again
+        ODOO.verify(lessThanOrExactly(1), postRequestedFor(urlPathEqualTo("/json/2/crm.stage/search_read")));
+    }
+
+    @Test
+    void aLeadAndAContactDeletedInOdooAreCreatedAgainAndLinkedWithoutADeadLetter() {
+        awaitStatus(Crms.sendMembership(port, "msg_od_del_1", 1, "active", false, "2026-01-20T00:00:00.000Z"), "DONE");
+        ODOO.stubFor(call("res.partner", "write").atPriority(1).willReturn(OdooRecordings.answer("json2-error-missing-record-partner-404")));
+        ODOO.stubFor(call("crm.lead", "write").atPriority(1).willReturn(OdooRecordings.answer("json2-error-missing-record-lead-404")));
+
+        awaitStatus(Crms.sendMembership(port, "msg_od_del_2", 1, "past_due", false, "2026-01-21T00:00:00.000Z"), "DONE");
+
+        ODOO.verify(exactly(2), postRequestedFor(urlPathEqualTo("/json/2/res.partner/create")));
+        ODOO.verify(exactly(2), postRequestedFor(urlPathEqualTo("/json/2/crm.lead/create")));
+        ODOO.verify(exactly(2), postRequestedFor(urlPathEqualTo("/json/2/crm.lead/search_read")));
+        List<LoggedRequest> creates = ODOO.findAll(postRequestedFor(urlPathEqualTo("/json/2/crm.lead/create")));
+        assertThat(json(creates.get(1)).path("vals_list").path(0).path("partner_id").asInt()).isEqualTo(8);
+        assertThat(count("SELECT COUNT(*) FROM dead_letter")).isZero();
+    }
+
+    @Test
+    void aMissingCustomFieldDeadLettersAtOnceNamingItWithoutTheTraceback() {
+        ODOO.stubFor(call("crm.lead", "create").atPriority(1).willReturn(OdooRecordings.answer("json2-error-unknown-field-500")));
+
+        awaitStatus(Crms.sendMembership(port, "msg_od_field", 1, "active", false, T), "DEAD");
+
+        ODOO.verify(exactly(1), postRequestedFor(urlPathEqualTo("/json/2/crm.lead/create")));
+        assertThat(jdbc.queryForObject("SELECT error FROM dead_letter WHERE event_id = 'msg_od_field'", String.class))
+                .contains("Invalid field 'x_no_such_field' in 'crm.lead'").contains("mappings/odoo.yaml").doesNotContain("Traceback");
+    }
+
+    @Test
+    void theStartUpCheckNamesAWrongDatabaseOrAMissingFieldAndHoldsEvents() {
+        ODOO.stubFor(call("res.partner", "search_read").atPriority(1).willReturn(OdooRecordings.answer("json2-error-wrong-database-404-html")));
+        preflight.runNow();
+        JsonNode crm = jsonOf(admin("GET", "/actuator/health", ADMIN_TOKEN)).path("components").path("crm");
+        assertThat(crm.path("status").asText()).isEqualTo("DOWN");
+        assertThat(crm.path("details").path("reason").asText()).contains("ODOO_DB").contains("No database is selected");
+        String id = Crms.sendMembership(port, "msg_od_wrongdb", 1, "active", false, T);
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4)).until(() -> "RECEIVED".equals(eventStatus(id)));
+
+        ODOO.resetAll();
+        stubHealthy();
+        ODOO.stubFor(call("crm.lead", "fields_get").atPriority(1).willReturn(OdooRecordings.fieldsGet(List.of("id", "name", "stage_id"))));
+        assertThat(preflight.runNow().reason()).contains("x_whop_membership_id").contains("crm.lead");
+
+        ODOO.resetAll();
+        stubHealthy();
+        preflight.runNow();
+        awaitStatus(id, "DONE");
+    }
+
+    private void sendMembership(String id, String membershipId, String email, String name) {
+        String body = io.sluice.support.Webhooks.membershipBody(id, membershipId, email, name, "active", false, T);
+        io.sluice.support.Webhooks.sendSigned(port, id, java.time.Instant.now().getEpochSecond(), body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        awaitStatus(id, "DONE");
+    }
+
+    private JsonNode json(LoggedRequest request) {
+        try {
+            return json.readTree(request.getBodyAsString());
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

@@ -11,18 +11,13 @@ import io.sluice.http.ApiHttpClient;
 import io.sluice.http.ApiRequest;
 
 import java.util.List;
-import java.util.Set;
 
 /**
  * The few Odoo ORM calls Sluice needs (search_read, create, write, message_post), over JSON-2
  * ({@code POST /json/2/<model>/<method>}, named arguments, Odoo 19+) or JSON-RPC {@code execute_kw} (Odoo 18 and
- * older; research crm.md §D.1). JSON-RPC reports errors in a 200 answer; they are read here and classified:
- * access and validation errors refuse the record, anything else is retried.
+ * older). JSON-RPC reports errors in a 200 answer; both protocols' errors are read by {@link OdooErrors}.
  */
 final class OdooClient {
-
-    private static final Set<String> REFUSALS = Set.of("odoo.exceptions.AccessDenied", "odoo.exceptions.AccessError",
-            "odoo.exceptions.ValidationError", "odoo.exceptions.UserError", "odoo.exceptions.MissingError");
 
     private final ApiHttpClient http;
     private final SluiceProperties.Odoo odoo;
@@ -58,6 +53,25 @@ final class OdooClient {
         named.putArray("ids").add(id);
         named.set("vals", vals);
         call(model + ".write", model, "write", named, positional(json.createArrayNode().add(id), vals), json.createObjectNode());
+    }
+
+    /** The model's field names ({@code fields_get}), to check the mapping against. */
+    JsonNode fieldsGet(String model) {
+        ObjectNode named = json.createObjectNode();
+        named.putArray("attributes").add("type");
+        return call(model + ".fields_get", model, "fields_get", named, json.createArrayNode(), kwargs(named, "attributes"));
+    }
+
+    /** Logs in (JSON-RPC) or reads nothing (JSON-2): proves the key, the user and the database. */
+    void ping() {
+        if (odoo.api() == SluiceProperties.OdooApi.jsonrpc) {
+            uid = null;
+            uid();
+            return;
+        }
+        ArrayNode domain = json.createArrayNode();
+        domain.addArray().add("id").add("=").add(0);
+        searchRead("res.partner", domain, List.of("id"), 1);
     }
 
     /** An internal note in the record's chatter; returns the mail.message id. */
@@ -112,13 +126,7 @@ final class OdooClient {
         body.put("id", 1);
         JsonNode answer = http.send(new ApiRequest(operation, "POST", "/jsonrpc", null, body)).json();
         if (answer != null && answer.has("error")) {
-            JsonNode error = answer.path("error");
-            String name = error.path("data").path("name").asText("");
-            String message = "odoo refused " + operation + ": " + name + " " + error.path("data").path("message").asText(error.path("message").asText(""));
-            if (REFUSALS.contains(name)) {
-                throw new CrmRejectedException(message.trim());
-            }
-            throw new CrmException(message.trim(), true, null);
+            throw OdooErrors.rpc(operation, answer.path("error"));
         }
         if (answer == null || !answer.has("result")) {
             throw new CrmException("odoo answered " + operation + " without a result", true, null);

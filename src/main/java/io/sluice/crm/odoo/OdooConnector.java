@@ -6,6 +6,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sluice.config.SluiceProperties;
 import io.sluice.crm.ChangeKeys;
+import io.sluice.crm.CrmCheck;
+import io.sluice.crm.CrmException;
+import io.sluice.crm.CrmRequirements;
 import io.sluice.crm.CrmChange;
 import io.sluice.crm.CrmConnector;
 import io.sluice.crm.CrmRejectedException;
@@ -15,6 +18,8 @@ import io.sluice.http.ApiHttpClient;
 import io.sluice.http.ApiHttpClients;
 import io.sluice.mapping.CrmFieldSchema;
 import io.sluice.store.CrmWriteVersions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -24,22 +29,25 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * Writes to Odoo (research crm.md §D): {@code res.partner} found by email and {@code crm.lead} by the Whop key
- * field, then written or created (Odoo has no upsert; the row lock in {@code crm_write_version} serialises writes of
- * one key, and the ids found are remembered); payments become internal notes ({@code message_post}) in the
- * lead's chatter, edited in place when the payment changes. A lead whose stage maps to "Lost" is archived, Odoo's
- * way of marking it lost.
+ * Writes to Odoo (docs/connectors/odoo.md): {@code res.partner} found by its exact email and {@code crm.lead} by the
+ * Whop key field, then written or created (Odoo has no upsert; the row lock in {@code crm_write_version} serialises
+ * writes of one key, and the ids found are remembered); payments become internal notes ({@code message_post}) in
+ * the lead's chatter, edited in place when the payment changes. A lead whose stage maps to "Lost" is marked lost the
+ * way Odoo's own action does (archived with probability 0). A remembered id Odoo no longer has is forgotten and the
+ * record found or created again.
  */
 @Component
 @ConditionalOnProperty(name = "sluice.crm.provider", havingValue = "odoo")
 public class OdooConnector implements CrmConnector {
 
     static final String PROVIDER = "odoo";
+    private static final Logger log = LoggerFactory.getLogger(OdooConnector.class);
     public static final CrmFieldSchema SCHEMA = new CrmFieldSchema(
             Set.of("email", "name", "phone", "function"),
             Set.of("membershipId", "name", "expected_revenue", "date_deadline", "stage", "description"),
@@ -52,6 +60,7 @@ public class OdooConnector implements CrmConnector {
     private final TransactionTemplate transaction;
     private final ObjectMapper json;
     private final String leadKeyField;
+    private final Long lostReasonId;
 
     public OdooConnector(SluiceProperties properties, ApiHttpClients clients, CrmWriteVersions versions,
                          TransactionTemplate transaction, ObjectMapper objectMapper) {
@@ -70,9 +79,10 @@ public class OdooConnector implements CrmConnector {
                 : Map.of();
         ApiHttpClient http = clients.create(PROVIDER, () -> config.url().trim(), () -> headers,
                 "ODOO_API_KEY (a key of a user with rights on contacts and CRM), ODOO_USERNAME and ODOO_DB",
-                config.maxRequests(), config.per(), null);
+                config.maxRequests(), config.per(), OdooErrors::json2);
         this.odoo = new OdooClient(http, config, objectMapper);
         this.stages = new OdooStages(odoo);
+        this.lostReasonId = config.lostReasonId();
         this.versions = versions;
         this.transaction = transaction;
         this.json = objectMapper;
@@ -87,6 +97,57 @@ public class OdooConnector implements CrmConnector {
     @Override
     public CrmFieldSchema fieldSchema() {
         return SCHEMA;
+    }
+
+    /**
+     * Logs in (or reads nothing, over JSON-2), then asks {@code fields_get} of contacts and leads and reads the
+     * stages: a wrong key or database, a missing custom field or stage shows in health before any event is written.
+     */
+    @Override
+    public CrmCheck check(CrmRequirements requirements) {
+        Instant now = Instant.now();
+        try {
+            odoo.ping();
+        } catch (CrmRejectedException e) {
+            return CrmCheck.problem(e.getMessage(), now);
+        } catch (CrmException e) {
+            return CrmCheck.unreachable(e.getMessage(), now);
+        }
+        List<String> missing = new ArrayList<>();
+        List<String> warnings = new ArrayList<>();
+        try {
+            requireFields("res.partner", requirements.personFields().stream().filter(f -> !f.equals(CrmFieldSchema.PERSON_KEY)).toList(),
+                    missing, warnings);
+            List<String> leadFields = new ArrayList<>(List.of(leadKeyField, "partner_id", "email_from", "stage_id", "probability"));
+            requirements.opportunityFields().stream().filter(f -> !f.equals(CrmFieldSchema.OPPORTUNITY_KEY) && !f.equals("stage"))
+                    .forEach(leadFields::add);
+            requireFields("crm.lead", leadFields, missing, warnings);
+            List<String> stagesMissing = stages.missing(requirements.stageValues());
+            if (!stagesMissing.isEmpty()) {
+                missing.add("CRM stages " + stagesMissing + " (Odoo has " + stages.names() + ")");
+            }
+        } catch (CrmRejectedException e) {
+            warnings.add("the data model was not checked: " + e.getMessage());
+        } catch (CrmException e) {
+            return CrmCheck.unreachable(e.getMessage(), now);
+        }
+        if (!missing.isEmpty()) {
+            return CrmCheck.problem("Odoo lacks what the mapping writes: " + String.join("; ", missing)
+                    + ". An administrator adds them (docs/connectors/odoo.md)", now);
+        }
+        return CrmCheck.ok(warnings, now);
+    }
+
+    private void requireFields(String model, List<String> names, List<String> missing, List<String> warnings) {
+        JsonNode fields = odoo.fieldsGet(model);
+        if (fields == null || !fields.isObject() || fields.isEmpty()) {
+            warnings.add("fields_get of " + model + " gave no fields; not checked");
+            return;
+        }
+        List<String> absent = names.stream().filter(n -> !fields.has(n)).distinct().toList();
+        if (!absent.isEmpty()) {
+            missing.add("field" + (absent.size() == 1 ? " " : "s ") + String.join(", ", absent) + " on " + model);
+        }
     }
 
     @Override
@@ -104,39 +165,50 @@ public class OdooConnector implements CrmConnector {
         CrmWriteVersions.Written partner = locked.person();
         CrmWriteVersions.Written lead = locked.opportunity();
         CrmWriteVersions.Written note = locked.note();
-        boolean leadNewer = locked.opportunityNewer();
-        boolean noteNewer = locked.noteNewer();
-        Long partnerId = partner == null || partner.remoteId() == null ? null : Long.valueOf(partner.remoteId());
+        Long partnerId = remembered(partner);
         if (locked.personNewer()) {
-            partnerId = writePartner(change.person(), email, partnerId);
+            partnerId = writePartner(change.person(), email, partnerId, partner);
             versions.written(partner, partnerId.toString(), change.sourceUpdatedAt(), change.eventId());
         }
-        if (leadNewer) {
-            Long known = lead.remoteId() == null ? null : Long.valueOf(lead.remoteId());
-            long leadId = writeLead(change.opportunity(), membershipId, email, partnerId, known);
+        if (locked.opportunityNewer()) {
+            long leadId = writeLead(change.opportunity(), membershipId, email, partnerId, remembered(lead), lead);
             versions.written(lead, Long.toString(leadId), change.sourceUpdatedAt(), change.eventId());
         }
-        if (noteNewer) {
+        if (locked.noteNewer()) {
             versions.written(note, Long.toString(writeNote(change, note.remoteId(), partnerId)), change.sourceUpdatedAt(), change.eventId());
         }
         return CrmWriteResult.APPLIED;
     }
 
-    private long writePartner(Map<String, Object> person, String email, Long known) {
+    private static Long remembered(CrmWriteVersions.Written object) {
+        return object == null || object.remoteId() == null ? null : Long.valueOf(object.remoteId());
+    }
+
+    private long writePartner(Map<String, Object> person, String email, Long known, CrmWriteVersions.Written row) {
         ObjectNode vals = values(person, Set.of(CrmFieldSchema.PERSON_KEY));
         vals.put("email", email);
-        if (!vals.hasNonNull("name")) {
-            vals.put("name", email); // required by Odoo
-        }
-        Long id = known != null ? known : find("res.partner", "email", "=ilike", email);
+        Long id = known != null ? known : findPartner(email);
         if (id != null) {
-            odoo.write("res.partner", id, vals);
-            return id;
+            try {
+                odoo.write("res.partner", id, vals);
+                return id;
+            } catch (OdooMissingRecordException deleted) {
+                if (known == null) {
+                    throw deleted;
+                }
+                log.warn("Odoo no longer has partner {} (remembered for {}); finding it again by email", id, email);
+                versions.forgetRemoteId(row);
+                return writePartner(person, email, null, row);
+            }
+        }
+        if (!vals.hasNonNull("name")) {
+            vals.put("name", email); // Odoo requires a name; only a new contact gets the email as one
         }
         return odoo.create("res.partner", vals);
     }
 
-    private long writeLead(Map<String, Object> opportunity, String membershipId, String email, Long partnerId, Long known) {
+    private long writeLead(Map<String, Object> opportunity, String membershipId, String email, Long partnerId, Long known,
+                           CrmWriteVersions.Written row) {
         ObjectNode vals = values(opportunity, Set.of(CrmFieldSchema.OPPORTUNITY_KEY, "stage"));
         vals.put(leadKeyField, membershipId);
         vals.put("type", "opportunity");
@@ -148,16 +220,21 @@ public class OdooConnector implements CrmConnector {
         }
         Object stage = opportunity.get("stage");
         if (stage != null) {
-            OdooStages.Placement placement = stages.place(stage.toString());
-            if (placement.stageId() != null) {
-                vals.put("stage_id", placement.stageId());
-            }
-            vals.put("active", placement.active());
+            place(vals, stages.place(stage.toString()));
         }
         Long id = known != null ? known : find("crm.lead", leadKeyField, "=", membershipId);
         if (id != null) {
-            odoo.write("crm.lead", id, vals);
-            return id;
+            try {
+                odoo.write("crm.lead", id, vals);
+                return id;
+            } catch (OdooMissingRecordException deleted) {
+                if (known == null) {
+                    throw deleted;
+                }
+                log.warn("Odoo no longer has lead {} of membership {}; finding or creating it again", id, membershipId);
+                versions.forgetRemoteId(row);
+                return writeLead(opportunity, membershipId, email, partnerId, null, row);
+            }
         }
         if (!vals.hasNonNull("name")) {
             vals.put("name", membershipId);
@@ -165,24 +242,72 @@ public class OdooConnector implements CrmConnector {
         return odoo.create("crm.lead", vals);
     }
 
+    /**
+     * Lost the way Odoo's "Mark as lost" does it: archived with probability 0 (an archived lead that keeps
+     * probability 100 still counts as won), with the lost reason when one is configured. Any other stage makes the
+     * lead active again, which reopens a lost one.
+     */
+    private void place(ObjectNode vals, OdooStages.Placement placement) {
+        if (placement.stageId() != null) {
+            vals.put("stage_id", placement.stageId());
+        }
+        vals.put("active", placement.active());
+        if (!placement.active()) {
+            vals.put("probability", 0);
+            if (lostReasonId != null) {
+                vals.put("lost_reason_id", lostReasonId);
+            }
+        } else {
+            vals.put("lost_reason_id", false);
+        }
+    }
+
     private long writeNote(CrmChange change, String knownMessageId, Long partnerId) {
         Object body = change.note().get("body");
         String text = body == null ? ChangeKeys.noteKey(change) : body.toString();
         if (knownMessageId != null) {
-            ObjectNode vals = json.createObjectNode().put("body", text);
-            odoo.write("mail.message", Long.parseLong(knownMessageId), vals);
-            return Long.parseLong(knownMessageId);
+            try {
+                odoo.write("mail.message", Long.parseLong(knownMessageId), json.createObjectNode().put("body", text));
+                return Long.parseLong(knownMessageId);
+            } catch (OdooMissingRecordException deleted) {
+                log.warn("Odoo no longer has note message {} of {}; posting it again", knownMessageId, ChangeKeys.noteKey(change));
+            }
         }
-        String noteMembership = ChangeKeys.field(change.note(), "membershipId");
+        String noteMembership = ChangeKeys.noteMembershipId(change);
         String leadId = noteMembership == null ? null : versions.remoteId(PROVIDER, "opportunity", noteMembership).orElse(null);
         if (leadId != null) {
-            return odoo.messagePost("crm.lead", Long.parseLong(leadId), text);
+            try {
+                return odoo.messagePost("crm.lead", Long.parseLong(leadId), text);
+            } catch (OdooMissingRecordException deleted) {
+                // the lead was deleted: its membership's next change creates it again; the note goes on the contact
+                log.warn("Odoo no longer has lead {} of membership {}; the note goes on the contact", leadId, noteMembership);
+                versions.forget(PROVIDER, "opportunity", noteMembership);
+            }
         }
         if (partnerId == null) {
             throw new CrmRejectedException("odoo note " + ChangeKeys.noteKey(change)
                     + " has neither a lead nor a partner to be posted on (no email mapped)");
         }
         return odoo.messagePost("res.partner", partnerId, text);
+    }
+
+    /**
+     * The contact with exactly this email. Odoo's {@code =ilike} treats {@code _} and {@code %} as wildcards, so they
+     * are escaped, and the candidates are compared again here: {@code bob_x@…} never matches {@code bobzx@…}.
+     */
+    private Long findPartner(String email) {
+        ArrayNode domain = json.createArrayNode();
+        domain.addArray().add("email").add("=ilike").add(email.replace("\\", "\\\\").replace("_", "\\_").replace("%", "\\%"));
+        JsonNode found = odoo.searchRead("res.partner", domain, List.of("id", "email"), 20);
+        if (found == null || !found.isArray()) {
+            return null;
+        }
+        for (JsonNode partner : found) {
+            if (email.equals(partner.path("email").asText("").trim().toLowerCase(Locale.ROOT))) {
+                return partner.path("id").asLong();
+            }
+        }
+        return null;
     }
 
     private Long find(String model, String field, String operator, String value) {
@@ -217,7 +342,7 @@ public class OdooConnector implements CrmConnector {
         String email = ChangeKeys.email(change);
         if (email != null) {
             ArrayNode domain = json.createArrayNode();
-            domain.addArray().add("email").add("=ilike").add(email);
+            domain.addArray().add("email").add("=ilike").add(email.replace("_", "\\_").replace("%", "\\%"));
             ObjectNode search = json.createObjectNode();
             search.set("domain", domain);
             preview.add(odoo.json2Request("res.partner.search_read", "res.partner", "search_read", search).describe());

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sluice.crm.CrmRejectedException;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,8 +13,9 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The CRM pipeline's stages ({@code crm.stage}) by name, read once and again when a name is not found. "Lost" is
- * not a stage in Odoo: a lead is lost when archived, so that name (when no stage carries it) archives the lead.
+ * The CRM pipeline's stages ({@code crm.stage}) by name, read once, again every ten minutes and when a name is not
+ * found. "Lost" is not a stage in Odoo: a lead is lost when archived with probability 0, so that name (when no stage
+ * carries it) marks the lead lost without reading the stages again.
  */
 final class OdooStages {
 
@@ -20,8 +23,11 @@ final class OdooStages {
     record Placement(Long stageId, boolean active) {
     }
 
+    private static final Duration TTL = Duration.ofMinutes(10);
+
     private final OdooClient odoo;
     private Map<String, Long> byName;
+    private Instant readAt = Instant.MIN;
 
     OdooStages(OdooClient odoo) {
         this.odoo = odoo;
@@ -29,8 +35,10 @@ final class OdooStages {
 
     synchronized Placement place(String stage) {
         String name = stage.trim().toLowerCase(Locale.ROOT);
-        if (byName == null || !byName.containsKey(name)) {
+        boolean expired = byName == null || Instant.now().isAfter(readAt.plus(TTL));
+        if (expired || (!byName.containsKey(name) && !"lost".equals(name))) {
             byName = read();
+            readAt = Instant.now();
         }
         Long id = byName.get(name);
         if (id != null) {
@@ -39,8 +47,24 @@ final class OdooStages {
         if ("lost".equals(name)) {
             return new Placement(null, false);
         }
-        throw new CrmRejectedException("Odoo has no CRM stage '" + stage + "'; its stages are " + new ArrayList<>(byName.keySet())
-                + " (and 'Lost', which archives the lead): fix valueMaps.stage in mappings/odoo.yaml");
+        throw new CrmRejectedException(missing(stage, byName.keySet()));
+    }
+
+    /** The stage names a mapping uses that Odoo lacks ("lost" never lacks: it is how a lead is marked lost). */
+    synchronized List<String> missing(java.util.Collection<String> stageNames) {
+        byName = read();
+        readAt = Instant.now();
+        return stageNames.stream().filter(n -> !"lost".equals(n.trim().toLowerCase(Locale.ROOT))
+                && !byName.containsKey(n.trim().toLowerCase(Locale.ROOT))).sorted().toList();
+    }
+
+    synchronized List<String> names() {
+        return new ArrayList<>(byName == null ? List.of() : byName.keySet());
+    }
+
+    static String missing(String stage, java.util.Collection<String> known) {
+        return "Odoo has no CRM stage '" + stage + "'; its stages are " + new ArrayList<>(known)
+                + " (and 'Lost', which marks the lead lost): fix valueMaps.stage in mappings/odoo.yaml";
     }
 
     private Map<String, Long> read() {
