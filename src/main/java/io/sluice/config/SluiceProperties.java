@@ -201,6 +201,8 @@ public record SluiceProperties(
             @DefaultValue @Valid Breaker breaker,
             @DefaultValue("120s") @NotNull Duration maxRetryAfter,
             @DefaultValue("5m") @NotNull Duration checkInterval,
+            @DefaultValue("true") boolean checkHoldsEvents,
+            @DefaultValue("10s") @NotNull Duration refusalRecheckGap,
             @DefaultValue @Valid Twenty twenty,
             @DefaultValue @Valid HubSpot hubspot,
             @DefaultValue @Valid Zoho zoho,

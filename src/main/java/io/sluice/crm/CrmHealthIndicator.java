@@ -1,6 +1,7 @@
 package io.sluice.crm;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.sluice.store.PendingNoteLinks;
 import org.springframework.boot.actuate.health.Health;
 import org.springframework.boot.actuate.health.HealthIndicator;
 import org.springframework.stereotype.Component;
@@ -16,11 +17,13 @@ public class CrmHealthIndicator implements HealthIndicator {
     private final CrmConnector crm;
     private final CircuitBreaker breaker;
     private final CrmPreflight preflight;
+    private final PendingNoteLinks pendingLinks;
 
-    public CrmHealthIndicator(CrmConnector crm, CircuitBreaker crmCircuitBreaker, CrmPreflight preflight) {
+    public CrmHealthIndicator(CrmConnector crm, CircuitBreaker crmCircuitBreaker, CrmPreflight preflight, PendingNoteLinks pendingLinks) {
         this.crm = crm;
         this.breaker = crmCircuitBreaker;
         this.preflight = preflight;
+        this.pendingLinks = pendingLinks;
     }
 
     @Override
@@ -39,7 +42,8 @@ public class CrmHealthIndicator implements HealthIndicator {
         if (check.checkedAt() != null) {
             health.withDetail("checkedAt", check.checkedAt().toString());
         }
-        return health.withDetail("circuitBreaker", breaker.getState().name())
+        return health.withDetail("notesWaitingForTheirOpportunity", pendingLinks.waiting(crm.provider()))
+                .withDetail("circuitBreaker", breaker.getState().name())
                 .withDetail("failureRate", breaker.getMetrics().getFailureRate())
                 .build();
     }

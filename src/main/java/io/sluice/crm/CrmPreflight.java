@@ -2,6 +2,7 @@ package io.sluice.crm;
 
 import io.sluice.config.SluiceProperties;
 import io.sluice.mapping.ActiveMapping;
+import io.sluice.mapping.Mapping;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
@@ -9,36 +10,52 @@ import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Checks the CRM once Sluice is up and then every {@code sluice.crm.check-interval} (every 30 s while a problem
- * lasts): the credential, and the fields and options the active mapping writes. Until the first check has answered,
- * and while it finds a problem, the inbox holds events, so a wrong key or a missing field costs no event a dead
- * letter; the reason shows in {@code crm} health. An unreachable CRM holds nothing: writes wait and retry as usual.
+ * lasts, and at once when the mapping changes or the CRM refuses a write): the credential, and the fields and
+ * options the active mapping writes. Until the first check has answered, and while it finds a problem, the inbox
+ * holds events ({@code sluice.crm.check-holds-events}), so a wrong key or a missing field makes events wait instead
+ * of dead-lettering; the reason shows in {@code crm} health. An unreachable CRM holds nothing: writes wait and retry
+ * as usual.
  */
 @Component
 public class CrmPreflight implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(CrmPreflight.class);
-    private static final Duration RECHECK_WHILE_BROKEN = Duration.ofSeconds(30);
+    private static final Duration TICK = Duration.ofSeconds(30);
 
     private final CrmConnector crm;
     private final ActiveMapping mapping;
     private final Duration interval;
+    private final boolean holdEvents;
+    /** A burst of refusals re-runs the check once, not once per event. */
+    private final Duration refusalRecheckGap;
     private volatile CrmCheck last = CrmCheck.pending();
+    private volatile Instant lastRun = Instant.MIN;
+    private volatile Instant lastRefusalRecheck = Instant.MIN;
+    private volatile Mapping checkedMapping;
     private ScheduledExecutorService scheduler;
 
     public CrmPreflight(CrmConnector crm, ActiveMapping mapping, SluiceProperties properties) {
         this.crm = crm;
         this.mapping = mapping;
         this.interval = properties.crm().checkInterval();
+        this.holdEvents = properties.crm().checkHoldsEvents();
+        this.refusalRecheckGap = properties.crm().refusalRecheckGap();
     }
 
     public CrmCheck last() {
         return last;
+    }
+
+    /** The inbox keeps its events: the first check has not answered, or the last one found a problem. */
+    public boolean holdsEvents() {
+        return holdEvents && last.holdsEvents();
     }
 
     @EventListener(ApplicationReadyEvent.class)
@@ -48,19 +65,22 @@ public class CrmPreflight implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        scheduler.execute(this::runAndReschedule);
+        scheduler.execute(this::tick);
     }
 
-    /** Runs a check now; also what the schedule calls. */
-    public CrmCheck runNow() {
+    /** Runs a check now (the schedule, an operator through {@code POST /api/crm/check}, a refused write). */
+    public synchronized CrmCheck runNow() {
         CrmCheck previous = last;
+        Mapping current = mapping.current();
         CrmCheck result;
         try {
-            result = crm.check(CrmRequirements.of(mapping.current()));
+            result = crm.check(CrmRequirements.of(current));
         } catch (RuntimeException e) {
-            result = CrmCheck.unreachable(crm.provider() + " check failed: " + e.getMessage(), java.time.Instant.now());
+            result = CrmCheck.unreachable(crm.provider() + " check failed: " + e.getMessage(), Instant.now());
         }
         last = result;
+        lastRun = Instant.now();
+        checkedMapping = current;
         if (result.status() == CrmCheck.Status.PROBLEM && !result.reason().equals(previous.reason())) {
             log.error("CRM check: {}. Events wait in the inbox until a check passes", result.reason());
         } else if (result.status() == CrmCheck.Status.UNREACHABLE && previous.status() != CrmCheck.Status.UNREACHABLE) {
@@ -71,13 +91,29 @@ public class CrmPreflight implements AutoCloseable {
         return result;
     }
 
-    private void runAndReschedule() {
-        CrmCheck result = runNow();
-        if (result.status() == CrmCheck.Status.NOT_CHECKED) {
-            return; // this provider has no check: nothing to repeat
+    /** The CRM refused a write: check again (at most every {@code sluice.crm.refusal-recheck-gap}), so a revoked key or a removed field holds events. */
+    public CrmCheck recheckAfterRefusal() {
+        if (last.status() == CrmCheck.Status.NOT_CHECKED || Instant.now().isBefore(lastRefusalRecheck.plus(refusalRecheckGap))) {
+            return last;
         }
-        Duration next = result.healthy() || interval.compareTo(RECHECK_WHILE_BROKEN) < 0 ? interval : RECHECK_WHILE_BROKEN;
-        scheduler.schedule(this::runAndReschedule, next.toMillis(), TimeUnit.MILLISECONDS);
+        lastRefusalRecheck = Instant.now();
+        return runNow();
+    }
+
+    private void tick() {
+        try {
+            boolean due = Instant.now().isAfter(lastRun.plus(last.healthy() ? interval : TICK.minusSeconds(1)));
+            boolean mappingChanged = checkedMapping != mapping.current();
+            if (last.status() != CrmCheck.Status.NOT_CHECKED && (due || mappingChanged)) {
+                runNow();
+            }
+        } catch (Throwable e) {
+            log.error("CRM check failed to run: {}", e.toString());
+        } finally {
+            if (!scheduler.isShutdown()) {
+                scheduler.schedule(this::tick, Math.min(TICK.toMillis(), interval.toMillis()), TimeUnit.MILLISECONDS);
+            }
+        }
     }
 
     @Override

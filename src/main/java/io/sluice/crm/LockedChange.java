@@ -18,9 +18,20 @@ public record LockedChange(CrmWriteVersions.Written person, CrmWriteVersions.Wri
         String noteKey = ChangeKeys.noteKey(change);
         String noteMembership = ChangeKeys.noteMembershipId(change);
         CrmWriteVersions.Written person = email == null ? null : versions.lock(provider, "person", email);
-        CrmWriteVersions.Written opportunity = membershipId == null ? null : versions.lock(provider, "opportunity", membershipId);
-        if (noteKey != null && noteMembership != null && !noteMembership.equals(membershipId)) {
-            versions.lock(provider, "opportunity", noteMembership);
+        // the change's opportunity and its note's, in key order like every other lock of one kind
+        java.util.SortedSet<String> memberships = new java.util.TreeSet<>();
+        if (membershipId != null) {
+            memberships.add(membershipId);
+        }
+        if (noteKey != null && noteMembership != null) {
+            memberships.add(noteMembership);
+        }
+        CrmWriteVersions.Written opportunity = null;
+        for (String key : memberships) {
+            CrmWriteVersions.Written locked = versions.lock(provider, "opportunity", key);
+            if (key.equals(membershipId)) {
+                opportunity = locked;
+            }
         }
         CrmWriteVersions.Written note = noteKey == null ? null : versions.lock(provider, "note", noteKey);
         return new LockedChange(person, opportunity, note,

@@ -36,7 +36,7 @@ public class FailedAttemptRecorder implements Processor {
         if (wait != null) {
             // the CRM said how long to wait; this header bypasses maximumRedeliveryDelay, hence the cap
             exchange.getMessage().setHeader(Exchange.REDELIVERY_DELAY, Math.min(wait.toMillis(), maxRetryAfter.toMillis()));
-            error = error + " (the provider asked to wait " + wait.toSeconds() + " s)";
+            error = error + " (waits " + wait.toSeconds() + " s before the next attempt)";
         } else {
             exchange.getMessage().removeHeader(Exchange.REDELIVERY_DELAY);
         }

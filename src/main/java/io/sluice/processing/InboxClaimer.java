@@ -2,6 +2,8 @@ package io.sluice.processing;
 
 import io.sluice.config.SluiceProperties;
 import io.sluice.store.EventLog;
+import io.sluice.crm.CrmConnector;
+import io.sluice.crm.CrmPreflight;
 import io.sluice.store.PauseStore;
 import org.apache.camel.Handler;
 import org.slf4j.Logger;
@@ -24,16 +26,16 @@ public class InboxClaimer {
 
     private final EventLog eventLog;
     private final PauseStore pauses;
-    private final io.sluice.crm.CrmPreflight preflight;
+    private final CrmPreflight preflight;
     private final int batchSize;
     private final Duration claimTimeout;
     private final Clock clock;
     private Instant nextStuckCheck = Instant.MIN;
 
-    private final io.sluice.crm.CrmConnector crm;
+    private final CrmConnector crm;
 
     public InboxClaimer(EventLog eventLog, PauseStore pauses, SluiceProperties properties, Clock clock,
-                        io.sluice.crm.CrmConnector crm, io.sluice.crm.CrmPreflight preflight) {
+                        CrmConnector crm, CrmPreflight preflight) {
         this.crm = crm;
         this.preflight = preflight;
         this.eventLog = eventLog;
@@ -51,7 +53,7 @@ public class InboxClaimer {
     public List<Claim> claim() {
         requeueStuckClaims();
         java.util.Set<String> paused = pauses.pausedTargets();
-        if (paused.contains("crm") || preflight.last().holdsEvents()) {
+        if (paused.contains("crm") || preflight.holdsEvents()) {
             return List.of(); // paused work, and work for a CRM that refuses it (crm health says why), stays in the inbox
         }
         boolean crmBatches = crm.batchSize() > 1;

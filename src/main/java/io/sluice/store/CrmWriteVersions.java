@@ -75,6 +75,16 @@ public class CrmWriteVersions {
                 remoteId, SqlTime.of(clock.instant()), object.provider(), object.objectType(), object.key());
     }
 
+    /**
+     * Remembers the id of an object written again after the provider lost it, and forgets its source time: the
+     * provider holds only what that write sent, so the object's next change, whatever its time, writes it fully.
+     */
+    public void refound(Written object, String remoteId) {
+        jdbc.update("UPDATE crm_write_version SET remote_id = ?, source_updated_at = NULL, updated_at = ? "
+                        + "WHERE provider = ? AND object_type = ? AND object_key = ?",
+                remoteId, SqlTime.of(clock.instant()), object.provider(), object.objectType(), object.key());
+    }
+
     /** Forgets the provider's id of an object it no longer has, keeping its source time (the change stays ordered). */
     public void forgetRemoteId(Written object) {
         rememberRemoteId(object, null);

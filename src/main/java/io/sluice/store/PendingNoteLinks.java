@@ -42,6 +42,11 @@ public class PendingNoteLinks {
         }
     }
 
+    public long waitingAll() {
+        Long n = jdbc.queryForObject("SELECT COUNT(*) FROM crm_pending_note_link", Long.class);
+        return n == null ? 0 : n;
+    }
+
     public int waiting(String provider) {
         Integer n = jdbc.queryForObject("SELECT COUNT(*) FROM crm_pending_note_link WHERE provider = ?", Integer.class, provider);
         return n == null ? 0 : n;

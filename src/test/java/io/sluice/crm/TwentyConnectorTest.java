@@ -51,6 +51,7 @@ import static org.awaitility.Awaitility.await;
         "sluice.crm.twenty.max-requests=1000", "sluice.crm.twenty.per=1s",
         "sluice.crm.breaker.minimum-number-of-calls=4", "sluice.crm.breaker.sliding-window-size=4",
         "sluice.crm.breaker.wait-in-open-state=2s", "sluice.crm.twenty.rate-limit-wait=2s",
+        "sluice.crm.refusal-recheck-gap=0s",
         "camel.component.http.response-timeout=1000", "camel.component.http.so-timeout=1000"})
 class TwentyConnectorTest extends SluiceTestBase {
 
@@ -165,7 +166,7 @@ class TwentyConnectorTest extends SluiceTestBase {
         assertThat(calls).hasSize(2);
         assertThat(calls.get(1).getLoggedDate().getTime() - calls.get(0).getLoggedDate().getTime()).isGreaterThanOrEqualTo(900);
         assertThat(jdbc.queryForList("SELECT detail FROM event_history WHERE event_id = 'msg_tw_429'", String.class))
-                .anyMatch(d -> d.contains("HTTP 429") && d.contains("asked to wait 1 s"));
+                .anyMatch(d -> d.contains("HTTP 429") && d.contains("waits 1 s before the next attempt"));
     }
 
     @Test
@@ -179,7 +180,7 @@ class TwentyConnectorTest extends SluiceTestBase {
         // Twenty names no wait: Sluice waits sluice.crm.twenty.rate-limit-wait (2 s here), not its 1 s backoff
         assertThat(calls.get(1).getLoggedDate().getTime() - calls.get(0).getLoggedDate().getTime()).isGreaterThanOrEqualTo(1900);
         assertThat(jdbc.queryForList("SELECT detail FROM event_history WHERE event_id = 'msg_tw_429_rec'", String.class))
-                .anyMatch(d -> d.contains("HTTP 429") && d.contains("Limit reached") && d.contains("asked to wait 2 s"));
+                .anyMatch(d -> d.contains("HTTP 429") && d.contains("Limit reached") && d.contains("waits 2 s before the next attempt"));
     }
 
     @Test
@@ -329,9 +330,12 @@ class TwentyConnectorTest extends SluiceTestBase {
         List<LoggedRequest> targets = TWENTY.findAll(postRequestedFor(urlPathEqualTo("/rest/batch/noteTargets")));
         assertThat(targets).hasSize(2);
         assertThat(targets.get(1).getBodyAsString()).contains(revived).doesNotContain(PERSON_ID);
-        // found again by email only: an older change's name never overwrites Twenty's
+        // written again with what this change knows; its time is forgotten, so the next change writes the person fully
         TWENTY.verify(postRequestedFor(urlPathEqualTo("/rest/batch/people"))
-                .withRequestBody(equalToJson("[{\"emails\":{\"primaryEmail\":\"person1@example.com\"}}]")));
+                .withRequestBody(equalToJson("[{\"emails\":{\"primaryEmail\":\"person1@example.com\"},\"whopUserId\":\"user_t1\"}]")));
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM crm_write_version WHERE object_type = 'person' AND source_updated_at IS NULL",
+                Integer.class)).isEqualTo(1);
+        assertThat(admin("GET", "/actuator/prometheus", null).body()).containsPattern("crm_records_refound_total\\{[^}]*provider=\"twenty\"[^}]*} 1");
         TWENTY.verify(exactly(1), postRequestedFor(urlPathEqualTo("/rest/batch/notes")));
         assertThat(jdbc.queryForObject("SELECT remote_id FROM crm_write_version WHERE object_type = 'person'", String.class)).isEqualTo(revived);
         assertThat(count("SELECT COUNT(*) FROM dead_letter")).isZero();
@@ -355,12 +359,48 @@ class TwentyConnectorTest extends SluiceTestBase {
     }
 
     @Test
-    void aReleaseWithoutRestUpsertDeadLettersOnceNamingTheMinimumVersion() {
+    void aWaitingNoteDeletedInTwentyDoesNotHoldUpItsMembership() {
+        awaitStatus(Crms.sendPayment(port, "msg_tw_gone_p", 9, 3, "payment.succeeded", "succeeded", T), "DONE");
+        assertThat(count("SELECT COUNT(*) FROM crm_pending_note_link")).isEqualTo(1);
+        // the note is hard-deleted in Twenty (trash emptied): linking it is a foreign-key violation
+        TWENTY.stubFor(upsert("noteTargets").atPriority(1).withRequestBody(containing("targetOpportunityId"))
+                .willReturn(TwentyRecordings.answer("error-fk-batch-noteTargets-never-existed-person")));
+
+        awaitStatus(Crms.sendMembership(port, "msg_tw_gone_m", 3, "active", false, T), "DONE");
+
+        assertThat(count("SELECT COUNT(*) FROM crm_pending_note_link")).isZero();
+        assertThat(count("SELECT COUNT(*) FROM dead_letter")).isZero();
+        TWENTY.verify(exactly(1), postRequestedFor(urlPathEqualTo("/rest/batch/opportunities")));
+    }
+
+    @Test
+    void aKeyRevokedWhileEventsFlowMakesThemWaitInsteadOfDeadLettering() {
+        TWENTY.stubFor(upsert("people").atPriority(1).willReturn(TwentyRecordings.answer("error-401-wrong-api-key")));
+        TWENTY.stubFor(get(urlPathEqualTo("/rest/people")).atPriority(1).willReturn(TwentyRecordings.answer("error-401-wrong-api-key")));
+
+        String id = Crms.sendMembership(port, "msg_tw_revoked", 1, "active", false, T);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> preflight.last().status() == CrmCheck.Status.PROBLEM);
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5)).until(() -> "RECEIVED".equals(eventStatus(id)));
+        assertThat(count("SELECT COUNT(*) FROM dead_letter")).isZero();
+        assertThat(jdbc.queryForList("SELECT detail FROM event_history WHERE event_id = 'msg_tw_revoked'", String.class))
+                .anyMatch(d -> d.contains("waits for the CRM check to pass") && d.contains("TWENTY_API_KEY"));
+
+        TWENTY.resetAll(); // a new key
+        stubUpserts();
+        stubCheck(TwentyRecordings.preparedWorkspace(), Set.of());
+        assertThat(jsonOf(admin("POST", "/api/crm/check", ADMIN_TOKEN)).path("status").asText()).isEqualTo("OK");
+        awaitStatus(id, "DONE");
+    }
+
+    @Test
+    void aDuplicateEmailRefusalIsRetriedAndThenNamesTheMinimumVersion() {
         TWENTY.stubFor(upsert("people").atPriority(1).willReturn(TwentyRecordings.answer("error-400-people-create-one-duplicate-email")));
 
         awaitStatus(Crms.sendMembership(port, "msg_tw_old_release", 1, "active", false, T), "DEAD");
 
-        TWENTY.verify(exactly(1), postRequestedFor(urlPathEqualTo("/rest/batch/people")));
+        // another writer may have created the email at that moment: retried (sluice.processing.max-redeliveries=2 here)
+        TWENTY.verify(exactly(3), postRequestedFor(urlPathEqualTo("/rest/batch/people")));
         assertThat(adminJson("GET", "/api/dead-letters").path("items").get(0).path("error").asText())
                 .contains("no REST upsert").contains("2.21");
     }

@@ -314,7 +314,7 @@ class DocuSignContractsTest extends SluiceTestBase {
         awaitContract(id, "SENT");
         DOCUSIGN.verify(exactly(2), postRequestedFor(urlPathEqualTo(ENVELOPES)));
         assertThat(adminJson("GET", "/api/events/esign-send:" + id).path("history").toString())
-                .contains("HTTP 429").contains("HOURLY_APIINVOCATION_LIMIT_EXCEEDED").contains("asked to wait 1 s");
+                .contains("HTTP 429").contains("HOURLY_APIINVOCATION_LIMIT_EXCEEDED").contains("waits 1 s before the next attempt");
     }
 
     @Test

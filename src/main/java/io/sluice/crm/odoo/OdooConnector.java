@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sluice.config.SluiceProperties;
 import io.sluice.crm.ChangeKeys;
 import io.sluice.crm.CrmCheck;
+import io.sluice.crm.CrmMetrics;
 import io.sluice.crm.CrmException;
 import io.sluice.crm.CrmRequirements;
 import io.sluice.crm.CrmChange;
@@ -18,6 +19,8 @@ import io.sluice.http.ApiHttpClient;
 import io.sluice.http.ApiHttpClients;
 import io.sluice.mapping.CrmFieldSchema;
 import io.sluice.store.CrmWriteVersions;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -61,9 +64,10 @@ public class OdooConnector implements CrmConnector {
     private final ObjectMapper json;
     private final String leadKeyField;
     private final Long lostReasonId;
+    private final Counter refound;
 
     public OdooConnector(SluiceProperties properties, ApiHttpClients clients, CrmWriteVersions versions,
-                         TransactionTemplate transaction, ObjectMapper objectMapper) {
+                         TransactionTemplate transaction, ObjectMapper objectMapper, MeterRegistry registry) {
         SluiceProperties.Odoo config = properties.crm().odoo();
         for (String[] required : new String[][]{{config.url(), "ODOO_URL"}, {config.apiKey(), "ODOO_API_KEY"},
                 {config.db(), "ODOO_DB"}}) {
@@ -83,6 +87,7 @@ public class OdooConnector implements CrmConnector {
         this.odoo = new OdooClient(http, config, objectMapper);
         this.stages = new OdooStages(odoo);
         this.lostReasonId = config.lostReasonId();
+        this.refound = CrmMetrics.refound(registry, PROVIDER);
         this.versions = versions;
         this.transaction = transaction;
         this.json = objectMapper;
@@ -198,6 +203,7 @@ public class OdooConnector implements CrmConnector {
                 }
                 log.warn("Odoo no longer has partner {} (remembered for {}); finding it again by email", id, email);
                 versions.forgetRemoteId(row);
+                refound.increment();
                 return writePartner(person, email, null, row);
             }
         }
@@ -233,6 +239,7 @@ public class OdooConnector implements CrmConnector {
                 }
                 log.warn("Odoo no longer has lead {} of membership {}; finding or creating it again", id, membershipId);
                 versions.forgetRemoteId(row);
+                refound.increment();
                 return writeLead(opportunity, membershipId, email, partnerId, null, row);
             }
         }

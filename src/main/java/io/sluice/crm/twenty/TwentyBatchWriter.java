@@ -131,7 +131,10 @@ final class TwentyBatchWriter {
             http.send(requests.batch("note.upsert.batch", "notes", records));
         }
         if (!targets.isEmpty()) {
-            http.send(requests.batch("noteTarget.upsert.batch", "noteTargets", targets));
+            // a waiting note may come again in this batch: each noteTarget id once (Twenty refuses a key twice)
+            Map<String, JsonNode> byId = new LinkedHashMap<>();
+            targets.forEach(t -> byId.put(t.path("id").asText(), t));
+            http.send(requests.batch("noteTarget.upsert.batch", "noteTargets", new ArrayList<>(byId.values())));
         }
         pendingLinks.linked(TwentyConnector.PROVIDER, linkedNow);
         waitingNow.forEach((noteKey, membershipId) -> pendingLinks.remember(TwentyConnector.PROVIDER, noteKey, membershipId));

@@ -9,7 +9,7 @@ import io.sluice.crm.CrmChange;
 import io.sluice.crm.CrmCheck;
 import io.sluice.crm.CrmConnector;
 import io.sluice.crm.CrmException;
-import io.sluice.crm.CrmRejectedException;
+import io.sluice.crm.CrmMetrics;
 import io.sluice.crm.CrmRequirements;
 import io.sluice.crm.CrmWriteResult;
 import io.sluice.crm.LockedChange;
@@ -20,6 +20,8 @@ import io.sluice.http.ApiResponse;
 import io.sluice.mapping.CrmFieldSchema;
 import io.sluice.store.CrmWriteVersions;
 import io.sluice.store.PendingNoteLinks;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -29,7 +31,6 @@ import org.springframework.transaction.support.TransactionTemplate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -47,6 +48,7 @@ public class TwentyConnector implements CrmConnector {
     public static final CrmFieldSchema SCHEMA = TwentyRequests.SCHEMA;
     private static final Logger log = LoggerFactory.getLogger(TwentyConnector.class);
 
+
     private final ApiHttpClient http;
     private final TwentyRequests requests;
     private final CrmWriteVersions versions;
@@ -55,15 +57,18 @@ public class TwentyConnector implements CrmConnector {
     private final TwentyBatchWriter batches;
     private final TwentySchemaCheck schemaCheck;
     private final Duration rateLimitWait;
+    private final Counter healCounter;
 
     public TwentyConnector(SluiceProperties properties, ApiHttpClients clients, CrmWriteVersions versions,
-                           PendingNoteLinks pendingLinks, TransactionTemplate transaction, ObjectMapper objectMapper) {
+                           PendingNoteLinks pendingLinks, TransactionTemplate transaction, ObjectMapper objectMapper,
+                           MeterRegistry registry) {
         SluiceProperties.Twenty twenty = properties.crm().twenty();
         if (twenty.apiKey() == null || twenty.apiKey().isBlank()) {
             throw new IllegalArgumentException("sluice.crm.twenty.api-key (TWENTY_API_KEY) is required with CRM_PROVIDER=twenty");
         }
         String authorization = "Bearer " + twenty.apiKey().trim();
         this.rateLimitWait = twenty.rateLimitWait();
+        this.healCounter = CrmMetrics.refound(registry, PROVIDER);
         this.http = clients.create(PROVIDER, () -> twenty.baseUrl().toString(), () -> Map.of("Authorization", authorization),
                 "TWENTY_API_KEY", twenty.maxRequests(), twenty.per(), this::classify);
         this.requests = new TwentyRequests(objectMapper, twenty.noteTargetPersonField(), twenty.noteTargetOpportunityField());
@@ -95,10 +100,12 @@ public class TwentyConnector implements CrmConnector {
             return new TwentyStaleReferenceException("twenty refused " + request.operation()
                     + ": a record it points at no longer exists in Twenty" + ApiHttpClient.excerpt(response));
         }
-        if (request.operation().startsWith("person.upsert") && text.toLowerCase(Locale.ROOT).contains("duplicate")) {
-            return new CrmRejectedException("twenty refused to upsert a person whose email it already holds (" + request.operation()
-                    + "): this Twenty release has no REST upsert; Sluice needs " + TwentySchemaCheck.MINIMUM_VERSION
-                    + ApiHttpClient.excerpt(response));
+        if (request.operation().startsWith("person.upsert") && (text.contains("A duplicate entry was detected") || text.contains("Duplicate Emails"))) {
+            // a race with another writer of that email resolves itself; a release without REST upsert never does,
+            // so the message says what to check once the retries are spent
+            return new CrmException("twenty refused to upsert a person whose email it already holds (" + request.operation()
+                    + "): another client may have created it at the same moment; if this repeats, this Twenty release has no "
+                    + "REST upsert and Sluice needs " + TwentySchemaCheck.MINIMUM_VERSION + ApiHttpClient.excerpt(response), true, null);
         }
         return null;
     }
@@ -179,7 +186,11 @@ public class TwentyConnector implements CrmConnector {
         return CrmWriteResult.APPLIED;
     }
 
-    /** Links the notes written before this membership's opportunity existed; their noteTarget ids are fixed, so a replay is harmless. */
+    /**
+     * Links the notes written before this membership's opportunity existed; their noteTarget ids are fixed, so a
+     * replay is harmless. A note deleted in Twenty meanwhile must not fail the opportunity's change: when Twenty
+     * refuses the links together, each is sent alone and the ones whose note is gone are dropped.
+     */
     private void linkWaitingNotes(String membershipId) {
         List<String> waiting = pendingLinks.notesOf(PROVIDER, membershipId);
         if (waiting.isEmpty()) {
@@ -188,7 +199,17 @@ public class TwentyConnector implements CrmConnector {
         String opportunityId = TwentyRequests.opportunityId(membershipId);
         List<JsonNode> targets = new ArrayList<>();
         waiting.forEach(noteKey -> requests.noteTargetRecords(noteKey, null, opportunityId).forEach(targets::add));
-        http.send(requests.batch("noteTarget.upsert", "noteTargets", targets));
+        try {
+            http.send(requests.batch("noteTarget.upsert", "noteTargets", targets));
+        } catch (TwentyStaleReferenceException someNoteGone) {
+            for (String noteKey : waiting) {
+                try {
+                    http.send(requests.noteTargets(noteKey, null, opportunityId));
+                } catch (TwentyStaleReferenceException noteGone) {
+                    log.warn("Twenty no longer has note {} waiting for membership {}'s opportunity; its link is dropped", noteKey, membershipId);
+                }
+            }
+        }
         pendingLinks.linked(PROVIDER, waiting);
     }
 
@@ -230,10 +251,16 @@ public class TwentyConnector implements CrmConnector {
                 if (healed || id == null || email == null) {
                     throw e;
                 }
-                log.warn("Twenty no longer has person {} (remembered for {}); finding it again by email", id, change.eventId());
-                // only the email: this change's other person fields may be older than what Twenty held
-                id = upsertPerson(locked.personNewer() ? change.person() : Map.of(), email);
-                versions.rememberRemoteId(locked.person(), id);
+                log.warn("Twenty no longer has person {} (remembered for {}); writing it again by email", id, change.eventId());
+                // Twenty holds nothing of this person now: write what this change knows; when that is older than
+                // what Sluice wrote before, forget the source time, so the person's next change writes it fully
+                id = upsertPerson(change.person(), email);
+                if (locked.personNewer()) {
+                    versions.rememberRemoteId(locked.person(), id);
+                } else {
+                    versions.refound(locked.person(), id);
+                }
+                healCounter.increment();
                 healed = true;
                 ApiRequest again = request.apply(id);
                 if (again != null) {

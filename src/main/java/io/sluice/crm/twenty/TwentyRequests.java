@@ -14,7 +14,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The Twenty REST requests for a change (research crm.md §A.3-A.8): batch upserts ({@code ?upsert=true}) of
+ * The Twenty REST requests for a change (docs/connectors/twenty.md): batch upserts ({@code ?upsert=true}) of
  * people by lower-cased primary email, and of opportunities, notes and noteTargets by a UUIDv5 id derived from the
  * Whop key. Missing values are left out, so they never blank what the CRM holds. Mapped fields Twenty has no
  * composite for (say {@code whopUserId}, a custom field) are sent under their own name.
@@ -27,9 +27,10 @@ final class TwentyRequests {
             Set.of("externalId", "title", "body", "membershipId"),
             java.util.regex.Pattern.compile("[a-z][A-Za-z0-9]{0,62}"), "a Twenty field's name (camelCase, e.g. a custom field whopLeadScore)");
 
-    private static final Set<String> PERSON_COMPOSED = Set.of("email", "firstName", "lastName");
-    private static final Set<String> OPPORTUNITY_COMPOSED = Set.of("membershipId", "amount", "currency", "closeDate");
-    private static final Set<String> NOTE_COMPOSED = Set.of("externalId", "title", "body", "membershipId");
+    /** Mapped fields Twenty takes inside a composite or as the record's key, not under their own name. */
+    static final Set<String> PERSON_COMPOSED = Set.of("email", "firstName", "lastName");
+    static final Set<String> OPPORTUNITY_COMPOSED = Set.of("membershipId", "amount", "currency", "closeDate");
+    static final Set<String> NOTE_COMPOSED = Set.of("externalId", "title", "body", "membershipId");
 
     private final ObjectMapper json;
     private final String noteTargetPersonField;

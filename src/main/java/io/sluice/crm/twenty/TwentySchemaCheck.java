@@ -33,9 +33,6 @@ final class TwentySchemaCheck {
     private static final String OBJECTS_QUERY = "query SluiceSchemaCheck { objects(paging: {first: 1000}) { edges { node { "
             + "nameSingular fields(paging: {first: 1000}) { edges { node { name type isActive options } } } } } } }";
 
-    private static final Set<String> PERSON_COMPOSED = Set.of("email", "firstName", "lastName");
-    private static final Set<String> OPPORTUNITY_COMPOSED = Set.of("membershipId", "amount", "currency", "closeDate");
-    private static final Set<String> NOTE_COMPOSED = Set.of("externalId", "title", "body", "membershipId");
 
     private final ApiHttpClient http;
     private final ObjectMapper json;
@@ -54,8 +51,8 @@ final class TwentySchemaCheck {
         try {
             ApiResponse people = http.send(new ApiRequest("check.people.read", "GET", "/rest/people", "limit=1", null));
             if (people.json() == null || !people.json().path("data").path("people").isArray()) {
-                return CrmCheck.problem("TWENTY_BASE_URL does not answer like Twenty's REST API: GET /rest/people has no data.people"
-                        + ApiHttpClient.excerpt(people), now);
+                // no excerpt: the answer may hold a person's data
+                return CrmCheck.problem("TWENTY_BASE_URL does not answer like Twenty's REST API: GET /rest/people has no data.people", now);
             }
         } catch (CrmRejectedException e) {
             return CrmCheck.problem(e.getMessage(), now);
@@ -144,7 +141,7 @@ final class TwentySchemaCheck {
         if (r.personFields().contains("firstName") || r.personFields().contains("lastName")) {
             names.add("name");
         }
-        r.personFields().stream().filter(f -> !PERSON_COMPOSED.contains(f)).forEach(names::add);
+        r.personFields().stream().filter(f -> !TwentyRequests.PERSON_COMPOSED.contains(f)).forEach(names::add);
         return names;
     }
 
@@ -160,7 +157,7 @@ final class TwentySchemaCheck {
         if (r.opportunityFields().contains("closeDate")) {
             names.add("closeDate");
         }
-        r.opportunityFields().stream().filter(f -> !OPPORTUNITY_COMPOSED.contains(f)).forEach(names::add);
+        r.opportunityFields().stream().filter(f -> !TwentyRequests.OPPORTUNITY_COMPOSED.contains(f)).forEach(names::add);
         return names;
     }
 
@@ -172,7 +169,7 @@ final class TwentySchemaCheck {
         if (r.noteFields().contains("body")) {
             names.add("bodyV2");
         }
-        r.noteFields().stream().filter(f -> !NOTE_COMPOSED.contains(f)).forEach(names::add);
+        r.noteFields().stream().filter(f -> !TwentyRequests.NOTE_COMPOSED.contains(f)).forEach(names::add);
         return names;
     }
 }
