@@ -1,10 +1,9 @@
 package io.sluice.crm;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sluice.support.ConformantHubSpot;
 import io.sluice.support.Crms;
-import io.sluice.support.HubSpotConformance;
+import io.sluice.support.CrmConformance;
 import io.sluice.support.WhopApiStub;
 import io.sluice.support.WhopSyncTestBase;
 import org.junit.jupiter.api.BeforeEach;
@@ -15,8 +14,6 @@ import org.springframework.test.context.TestPropertySource;
 
 import java.util.List;
 import java.util.Set;
-import java.util.TreeSet;
-import java.util.stream.Collectors;
 
 import static io.sluice.support.WhopApiStub.member;
 import static io.sluice.support.WhopApiStub.membership;
@@ -69,19 +66,19 @@ class HubSpotConformanceTest extends WhopSyncTestBase {
         admin("DELETE", "/api/pauses/crm", ADMIN_TOKEN);
         awaitInboxDrained();
 
-        List<ObjectNode> exchanges = HubSpotConformance.exchanges(HUBSPOT.server());
-        HubSpotConformance.Result result = HubSpotConformance.check("hubspot-exchanges.json", exchanges);
+        List<ObjectNode> exchanges = HUBSPOT.exchanges();
+        CrmConformance.Result result = CrmConformance.check("hubspot", "hubspot-exchanges.json", exchanges);
         System.out.println(result.output());
 
         assertThat(result.exitCode()).as("conformance/hubspot/check.mjs on target/conformance/hubspot-exchanges.json:%n%s",
                 result.output()).isZero();
         assertThat(result.output()).contains("hubspot conformance: " + exchanges.size() + " passed, 0 failed");
-        assertThat(covered(exchanges)).as("the kinds of HubSpot call captured").containsAll(Set.of(
+        assertThat(CrmConformance.covered(exchanges)).as("the kinds of HubSpot call captured").containsAll(Set.of(
                 "contact.upsert -> 200", "contact.upsert -> 400", "contact.upsert batch -> 200",
                 "deal.upsert -> 200", "deal.upsert -> 207", "deal.upsert batch -> 207",
                 "pipelines.read -> 200", "deal.associate -> 200", "deal.associate.batch -> 200",
                 "note.create -> 201", "note.update -> 200"));
-        assertThat(covered(exchanges)).noneMatch(kind -> kind.startsWith("unrecognised"));
+        assertThat(CrmConformance.covered(exchanges)).noneMatch(kind -> kind.startsWith("unrecognised"));
     }
 
     @Test
@@ -91,9 +88,9 @@ class HubSpotConformanceTest extends WhopSyncTestBase {
                 + "\"results\":[{\"id\":\"51\",\"new\":true,\"properties\":{\"email\":\"a@b.c\"},\"createdAt\":\"2026-02-01T12:00:00.100Z\","
                 + "\"updatedAt\":\"2026-02-01T12:00:00.100Z\"}]}";
 
-        HubSpotConformance.Result clean = HubSpotConformance.check("negative-clean.json",
+        CrmConformance.Result clean = CrmConformance.check("hubspot", "negative-clean.json",
                 List.of(exchange(String.format(request, ""), response)));
-        HubSpotConformance.Result bogus = HubSpotConformance.check("negative-bogus.json",
+        CrmConformance.Result bogus = CrmConformance.check("hubspot", "negative-bogus.json",
                 List.of(exchange(String.format(request, ",\"bogus\":1"), response)));
 
         assertThat(clean.exitCode()).as(clean.output()).isZero();
@@ -107,7 +104,7 @@ class HubSpotConformanceTest extends WhopSyncTestBase {
         ObjectNode unknown = json.createObjectNode().put("operation", "contact.upsert").put("method", "POST")
                 .put("path", "/crm/v3/objects/contacts/batch/upsert-all").put("responseStatus", 200);
 
-        HubSpotConformance.Result result = HubSpotConformance.check("negative-endpoint.json", List.of(unknown));
+        CrmConformance.Result result = CrmConformance.check("hubspot", "negative-endpoint.json", List.of(unknown));
 
         assertThat(result.exitCode()).as(result.output()).isNotZero();
         assertThat(result.output()).contains("the client has no operation for the path /crm/v3/objects/contacts/batch/upsert-all");
@@ -121,11 +118,5 @@ class HubSpotConformanceTest extends WhopSyncTestBase {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    /** "operation -> status" of each exchange. */
-    static Set<String> covered(List<? extends JsonNode> exchanges) {
-        return exchanges.stream().map(e -> e.path("operation").asText() + " -> " + e.path("responseStatus").asInt())
-                .collect(Collectors.toCollection(TreeSet::new));
     }
 }

@@ -3,7 +3,7 @@ package io.sluice.crm;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sluice.support.ConformantHubSpot;
 import io.sluice.support.Crms;
-import io.sluice.support.HubSpotConformance;
+import io.sluice.support.CrmConformance;
 import io.sluice.support.SluiceTestBase;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -46,17 +46,17 @@ class HubSpotNoteUpsertConformanceTest extends SluiceTestBase {
         awaitStatus(Crms.sendPayment(port, "msg_cfn_p1", 7, 1, "payment.pending", "pending", "2026-01-20T14:00:00.000Z"), "DONE");
         awaitStatus(Crms.sendPayment(port, "msg_cfn_p2", 7, 1, "payment.succeeded", "succeeded", "2026-01-20T14:05:00.000Z"), "DONE");
 
-        List<ObjectNode> exchanges = HubSpotConformance.exchanges(HUBSPOT.server());
-        HubSpotConformance.Result result = HubSpotConformance.check("hubspot-exchanges-note-upsert.json", exchanges);
+        List<ObjectNode> exchanges = HUBSPOT.exchanges();
+        CrmConformance.Result result = CrmConformance.check("hubspot", "hubspot-exchanges-note-upsert.json", exchanges);
         System.out.println(result.output());
 
         assertThat(result.exitCode()).as("conformance/hubspot/check.mjs on target/conformance/hubspot-exchanges-note-upsert.json:%n%s",
                 result.output()).isZero();
         assertThat(result.output()).contains("hubspot conformance: " + exchanges.size() + " passed, 0 failed");
-        assertThat(HubSpotConformanceTest.covered(exchanges)).as("the kinds of HubSpot call captured").containsAll(Set.of(
+        assertThat(CrmConformance.covered(exchanges)).as("the kinds of HubSpot call captured").containsAll(Set.of(
                 "contact.upsert -> 200", "deal.upsert -> 200", "pipelines.read -> 200", "deal.associate -> 200",
                 "note.upsert -> 200", "note.associate -> 200"));
-        assertThat(HubSpotConformanceTest.covered(exchanges)).noneMatch(kind -> kind.startsWith("unrecognised"));
+        assertThat(CrmConformance.covered(exchanges)).noneMatch(kind -> kind.startsWith("unrecognised"));
         // the note is associated with both the contact and the deal
         assertThat(exchanges).filteredOn(e -> e.path("operation").asText().equals("note.associate"))
                 .extracting(e -> e.path("path").asText().replaceAll(".*/default/(\\w+)/.*", "$1")).contains("contacts", "deals");

@@ -15,6 +15,7 @@ import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -54,6 +55,18 @@ public final class ConformantHubSpot implements ResponseDefinitionTransformerV2 
     private static final Map<String, Integer> ASSOCIATION_TYPES = Map.of("deals/contacts", 3, "notes/contacts", 202, "notes/deals", 214);
     private static final Map<String, Long> FIRST_IDS = Map.of("contacts", 51L, "deals", 18234567890L, "notes", 9001L);
 
+    /** Sluice's name for each HubSpot call it makes (the operation of its ApiRequest), by method and path. */
+    private static final Map<Pattern, String> OPERATIONS = Map.of(
+            Pattern.compile("POST /crm/v3/objects/contacts/batch/upsert"), "contact.upsert",
+            Pattern.compile("POST /crm/v3/objects/deals/batch/upsert"), "deal.upsert",
+            Pattern.compile("POST /crm/v3/objects/notes/batch/upsert"), "note.upsert",
+            Pattern.compile("GET /crm/v3/pipelines/deals"), "pipelines.read",
+            Pattern.compile("PUT /crm/v4/objects/deals/[^/]+/associations/default/contacts/[^/]+"), "deal.associate",
+            Pattern.compile("POST /crm/v4/associations/deals/contacts/batch/associate/default"), "deal.associate.batch",
+            Pattern.compile("POST /crm/v3/objects/notes"), "note.create",
+            Pattern.compile("PATCH /crm/v3/objects/notes/[^/]+"), "note.update",
+            Pattern.compile("PUT /crm/v4/objects/notes/[^/]+/associations/default/(contacts|deals)/[^/]+"), "note.associate");
+
     private final WireMockServer server;
     private final String authorization;
     private final Map<String, Map<String, String>> ids = new ConcurrentHashMap<>();
@@ -89,6 +102,14 @@ public final class ConformantHubSpot implements ResponseDefinitionTransformerV2 
         server.stubFor(authorized(post(urlPathEqualTo("/crm/v3/objects/notes"))).willReturn(answered()));
         server.stubFor(authorized(patch(urlPathMatching(NOTE.pattern()))).willReturn(answered()));
         server.stubFor(authorized(get(urlPathEqualTo("/crm/v3/pipelines/deals"))).willReturn(okJson(pipelines())));
+    }
+
+    /** Every exchange so far, named as Sluice names its calls; a batch upsert of more than one input gets " batch". */
+    public List<ObjectNode> exchanges() {
+        return CrmConformance.exchanges(server, (method, path, body) -> {
+            String name = CrmConformance.name(OPERATIONS, method, path);
+            return name.endsWith(".upsert") && body != null && body.path("inputs").size() > 1 ? name + " batch" : name;
+        });
     }
 
     /** Batch upserts answer this key (an email, a membership id) with a batch error: a 207. */

@@ -19,44 +19,39 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
- * Captures what a WireMock HubSpot received and answered, and checks it with {@code conformance/hubspot/check.mjs}
- * against the models of HubSpot's published Node.js client (installed with {@code npm ci} when missing).
+ * Captures what a WireMock CRM received and answered, and checks it with {@code conformance/<crm>/check.mjs} against
+ * the CRM's published client (HubSpot's and Zoho's Node.js SDKs, installed with {@code npm ci} when missing).
  */
-public final class HubSpotConformance {
+public final class CrmConformance {
 
     public static final Path PROJECT = Path.of(System.getProperty("basedir", ".")).toAbsolutePath().normalize();
-    public static final Path CHECKER_DIR = PROJECT.resolve("conformance/hubspot");
     public static final Path OUTPUT_DIR = PROJECT.resolve("target/conformance");
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    /** Sluice's name for each HubSpot call it makes (the operation of its ApiRequest), by method and path. */
-    private static final Map<Pattern, String> OPERATIONS = Map.of(
-            Pattern.compile("POST /crm/v3/objects/contacts/batch/upsert"), "contact.upsert",
-            Pattern.compile("POST /crm/v3/objects/deals/batch/upsert"), "deal.upsert",
-            Pattern.compile("POST /crm/v3/objects/notes/batch/upsert"), "note.upsert",
-            Pattern.compile("GET /crm/v3/pipelines/deals"), "pipelines.read",
-            Pattern.compile("PUT /crm/v4/objects/deals/[^/]+/associations/default/contacts/[^/]+"), "deal.associate",
-            Pattern.compile("POST /crm/v4/associations/deals/contacts/batch/associate/default"), "deal.associate.batch",
-            Pattern.compile("POST /crm/v3/objects/notes"), "note.create",
-            Pattern.compile("PATCH /crm/v3/objects/notes/[^/]+"), "note.update",
-            Pattern.compile("PUT /crm/v4/objects/notes/[^/]+/associations/default/(contacts|deals)/[^/]+"), "note.associate");
-
-    private HubSpotConformance() {
+    private CrmConformance() {
     }
 
     /** The checker's exit code and everything it printed. */
     public record Result(int exitCode, String output) {
     }
 
+    /** Names a call as Sluice does (the operation of its ApiRequest) from its method, path and JSON body (or null). */
+    public interface Namer {
+        String name(String method, String path, JsonNode body);
+    }
+
     /**
      * Every request the server received, oldest first, with the answer it gave: {operation, method, path,
-     * requestBody, responseStatus, responseBody}. A batch upsert of more than one input is named with " batch".
+     * requestBody, responseStatus, responseBody}.
      */
-    public static List<ObjectNode> exchanges(WireMockServer server) {
+    public static List<ObjectNode> exchanges(WireMockServer server, Namer namer) {
         List<ServeEvent> events = new ArrayList<>(server.getAllServeEvents());
         Collections.reverse(events);
         List<ObjectNode> exchanges = new ArrayList<>();
@@ -67,11 +62,7 @@ public final class HubSpotConformance {
             String path = URI.create(request.getUrl()).getPath();
             ObjectNode exchange = JSON.createObjectNode();
             JsonNode requestBody = body(request.getBodyAsString());
-            String operation = operation(method, path);
-            if (operation.endsWith(".upsert") && requestBody != null && requestBody.path("inputs").size() > 1) {
-                operation += " batch";
-            }
-            exchange.put("operation", operation);
+            exchange.put("operation", namer.name(method, path, requestBody));
             exchange.put("method", method);
             exchange.put("path", request.getUrl());
             exchange.set("requestBody", requestBody);
@@ -82,44 +73,46 @@ public final class HubSpotConformance {
         return exchanges;
     }
 
-    static String operation(String method, String path) {
+    /** The name of the first pattern "METHOD path" matches, or "unrecognised". */
+    public static String name(Map<Pattern, String> names, String method, String path) {
         String call = method + " " + path;
-        return OPERATIONS.entrySet().stream().filter(e -> e.getKey().matcher(call).matches()).map(Map.Entry::getValue)
+        return names.entrySet().stream().filter(e -> e.getKey().matcher(call).matches()).map(Map.Entry::getValue)
                 .findFirst().orElse("unrecognised");
     }
 
-    /** Writes the exchanges to {@code target/conformance/<name>} and runs the checker on them. */
-    public static Result check(String name, List<? extends JsonNode> exchanges) {
+    /** "operation -> status" of each exchange. */
+    public static Set<String> covered(List<? extends JsonNode> exchanges) {
+        return exchanges.stream().map(e -> e.path("operation").asText() + " -> " + e.path("responseStatus").asInt())
+                .collect(Collectors.toCollection(TreeSet::new));
+    }
+
+    /** Writes the exchanges to {@code target/conformance/<name>} and runs {@code conformance/<crm>/check.mjs} on them. */
+    public static Result check(String crm, String name, List<? extends JsonNode> exchanges) {
         try {
             Files.createDirectories(OUTPUT_DIR);
             Path file = OUTPUT_DIR.resolve(name);
             JSON.writeValue(file.toFile(), exchanges);
-            return check(file);
+            Path checker = PROJECT.resolve("conformance").resolve(crm);
+            install(checker);
+            return run(List.of("node", checker.resolve("check.mjs").toString(), file.toString()), 60);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    /** Runs {@code node conformance/hubspot/check.mjs FILE}, installing the pinned client first if it is missing. */
-    public static Result check(Path file) {
-        installClient();
-        return run(List.of("node", CHECKER_DIR.resolve("check.mjs").toString(), file.toAbsolutePath().toString()), 60);
-    }
-
-    /** {@code npm ci} unless node_modules already holds the client version package.json pins. */
-    static synchronized void installClient() {
-        try {
-            String pinned = JSON.readTree(CHECKER_DIR.resolve("package.json").toFile()).path("dependencies").path("@hubspot/api-client").asText();
-            Path installed = CHECKER_DIR.resolve("node_modules/@hubspot/api-client/package.json");
-            if (Files.exists(installed) && pinned.equals(JSON.readTree(installed.toFile()).path("version").asText())) {
-                return;
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+    /** {@code npm ci} unless node_modules already holds every dependency at the version package.json pins. */
+    static synchronized void install(Path checker) throws IOException {
+        boolean installed = true;
+        for (Map.Entry<String, JsonNode> dependency : JSON.readTree(checker.resolve("package.json").toFile()).path("dependencies").properties()) {
+            Path manifest = checker.resolve("node_modules").resolve(dependency.getKey()).resolve("package.json");
+            installed &= Files.exists(manifest) && dependency.getValue().asText().equals(JSON.readTree(manifest.toFile()).path("version").asText());
         }
-        Result npm = run(List.of("npm", "ci", "--prefix", CHECKER_DIR.toString(), "--no-audit", "--no-fund"), 300);
+        if (installed) {
+            return;
+        }
+        Result npm = run(List.of("npm", "ci", "--prefix", checker.toString(), "--no-audit", "--no-fund"), 300);
         if (npm.exitCode() != 0) {
-            throw new IllegalStateException("npm ci in conformance/hubspot failed (" + npm.exitCode() + "):\n" + npm.output());
+            throw new IllegalStateException("npm ci in " + PROJECT.relativize(checker) + " failed (" + npm.exitCode() + "):\n" + npm.output());
         }
     }
 
@@ -144,8 +137,8 @@ public final class HubSpotConformance {
             reader.join();
             return new Result(process.exitValue(), output.toString());
         } catch (IOException e) {
-            throw new IllegalStateException("cannot run " + command.get(0) + " (Node.js and npm are needed for the HubSpot "
-                    + "conformance check): " + e.getMessage(), e);
+            throw new IllegalStateException("cannot run " + command.get(0) + " (Node.js and npm are needed for the CRM "
+                    + "conformance checks): " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
