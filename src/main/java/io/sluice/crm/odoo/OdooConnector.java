@@ -9,6 +9,7 @@ import io.sluice.crm.ChangeKeys;
 import io.sluice.crm.CrmCheck;
 import io.sluice.crm.CrmMetrics;
 import io.sluice.crm.CrmException;
+import io.sluice.crm.CrmRecordGoneException;
 import io.sluice.crm.CrmRequirements;
 import io.sluice.crm.CrmChange;
 import io.sluice.crm.CrmConnector;
@@ -197,7 +198,7 @@ public class OdooConnector implements CrmConnector {
             try {
                 odoo.write("res.partner", id, vals);
                 return id;
-            } catch (OdooMissingRecordException deleted) {
+            } catch (CrmRecordGoneException deleted) {
                 if (known == null) {
                     throw deleted;
                 }
@@ -233,7 +234,7 @@ public class OdooConnector implements CrmConnector {
             try {
                 odoo.write("crm.lead", id, vals);
                 return id;
-            } catch (OdooMissingRecordException deleted) {
+            } catch (CrmRecordGoneException deleted) {
                 if (known == null) {
                     throw deleted;
                 }
@@ -276,7 +277,7 @@ public class OdooConnector implements CrmConnector {
             try {
                 odoo.write("mail.message", Long.parseLong(knownMessageId), json.createObjectNode().put("body", text));
                 return Long.parseLong(knownMessageId);
-            } catch (OdooMissingRecordException deleted) {
+            } catch (CrmRecordGoneException deleted) {
                 log.warn("Odoo no longer has note message {} of {}; posting it again", knownMessageId, ChangeKeys.noteKey(change));
             }
         }
@@ -285,7 +286,7 @@ public class OdooConnector implements CrmConnector {
         if (leadId != null) {
             try {
                 return odoo.messagePost("crm.lead", Long.parseLong(leadId), text);
-            } catch (OdooMissingRecordException deleted) {
+            } catch (CrmRecordGoneException deleted) {
                 // the lead was deleted: its membership's next change creates it again; the note goes on the contact
                 log.warn("Odoo no longer has lead {} of membership {}; the note goes on the contact", leadId, noteMembership);
                 versions.forget(PROVIDER, "opportunity", noteMembership);

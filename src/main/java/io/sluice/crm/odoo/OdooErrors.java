@@ -2,6 +2,7 @@ package io.sluice.crm.odoo;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sluice.crm.CrmException;
+import io.sluice.crm.CrmRecordGoneException;
 import io.sluice.crm.CrmRejectedException;
 import io.sluice.http.ApiRequest;
 import io.sluice.http.ApiResponse;
@@ -49,7 +50,7 @@ final class OdooErrors {
     private static RuntimeException classify(String operation, String name, String message, int status) {
         String what = "odoo refused " + operation + ": " + name + " " + message.replaceAll("\\s+", " ").trim();
         if (MISSING.equals(name)) {
-            return new OdooMissingRecordException(what);
+            return new CrmRecordGoneException(what);
         }
         if ("werkzeug.exceptions.Unauthorized".equals(name) || "odoo.exceptions.AccessDenied".equals(name)) {
             return new CrmRejectedException(what + ": check ODOO_API_KEY (keys made in Odoo's UI last 1 day unless set longer; "

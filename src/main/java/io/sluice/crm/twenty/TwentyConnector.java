@@ -10,6 +10,7 @@ import io.sluice.crm.CrmCheck;
 import io.sluice.crm.CrmConnector;
 import io.sluice.crm.CrmException;
 import io.sluice.crm.CrmMetrics;
+import io.sluice.crm.CrmRecordGoneException;
 import io.sluice.crm.CrmRequirements;
 import io.sluice.crm.CrmWriteResult;
 import io.sluice.crm.LockedChange;
@@ -97,7 +98,7 @@ public class TwentyConnector implements CrmConnector {
         }
         String text = response.text();
         if (text.contains("violates foreign key constraint")) {
-            return new TwentyStaleReferenceException("twenty refused " + request.operation()
+            return new CrmRecordGoneException("twenty refused " + request.operation()
                     + ": a record it points at no longer exists in Twenty" + ApiHttpClient.excerpt(response));
         }
         if (request.operation().startsWith("person.upsert") && (text.contains("A duplicate entry was detected") || text.contains("Duplicate Emails"))) {
@@ -166,7 +167,7 @@ public class TwentyConnector implements CrmConnector {
             if (person.id != null || opportunity != null) {
                 try {
                     person.send(id -> requests.noteTargets(noteKey, id, opportunity));
-                } catch (TwentyStaleReferenceException opportunityGone) {
+                } catch (CrmRecordGoneException opportunityGone) {
                     // the person is fresh, so the opportunity is what Twenty lost: link the person now, the
                     // opportunity when a change of the membership writes it again
                     log.warn("Twenty no longer has the opportunity of membership {}; it is written again with the membership's next change",
@@ -201,11 +202,11 @@ public class TwentyConnector implements CrmConnector {
         waiting.forEach(noteKey -> requests.noteTargetRecords(noteKey, null, opportunityId).forEach(targets::add));
         try {
             http.send(requests.batch("noteTarget.upsert", "noteTargets", targets));
-        } catch (TwentyStaleReferenceException someNoteGone) {
+        } catch (CrmRecordGoneException someNoteGone) {
             for (String noteKey : waiting) {
                 try {
                     http.send(requests.noteTargets(noteKey, null, opportunityId));
-                } catch (TwentyStaleReferenceException noteGone) {
+                } catch (CrmRecordGoneException noteGone) {
                     log.warn("Twenty no longer has note {} waiting for membership {}'s opportunity; its link is dropped", noteKey, membershipId);
                 }
             }
@@ -247,7 +248,7 @@ public class TwentyConnector implements CrmConnector {
             }
             try {
                 http.send(first);
-            } catch (TwentyStaleReferenceException e) {
+            } catch (CrmRecordGoneException e) {
                 if (healed || id == null || email == null) {
                     throw e;
                 }
