@@ -1,7 +1,6 @@
 package io.sluice.crm;
 
 import io.sluice.mapping.EventGroup;
-import io.sluice.mapping.FieldSpec;
 import io.sluice.mapping.Mapping;
 
 import java.util.Map;
@@ -23,12 +22,16 @@ public record CrmRequirements(Set<String> personFields, Set<String> opportunityF
             person.addAll(group.person().keySet());
             opportunity.addAll(group.opportunity().keySet());
             note.addAll(group.note().keySet());
-            FieldSpec stage = group.opportunity().get("stage");
-            if (stage != null && stage.valueMap() != null) {
-                stages.addAll(mapping.valueMaps().getOrDefault(stage.valueMap(), Map.of()).values());
-            } else if (stage != null && stage.constant() != null) {
-                stages.add(stage.constant().toString());
-            }
+            group.opportunity().forEach((name, stage) -> {
+                if (!name.toLowerCase(java.util.Locale.ROOT).endsWith("stage")) {
+                    return; // stage (Twenty, Odoo), dealstage (HubSpot), Stage (Zoho)
+                }
+                if (stage.valueMap() != null) {
+                    stages.addAll(mapping.valueMaps().getOrDefault(stage.valueMap(), Map.of()).values());
+                } else if (stage.constant() != null) {
+                    stages.add(stage.constant().toString());
+                }
+            });
         }
         return new CrmRequirements(Set.copyOf(person), Set.copyOf(opportunity), Set.copyOf(note), Set.copyOf(stages));
     }

@@ -68,12 +68,18 @@ class HubSpotBackfillTest extends WhopSyncTestBase {
                         + "\"numErrors\":1,\"errors\":[{\"status\":\"error\",\"category\":\"VALIDATION_ERROR\","
                         + "\"message\":\"Property values were not valid: amount for mem_t4\"}]}")));
         HUBSPOT.stubFor(api(get(urlPathEqualTo("/crm/v3/pipelines/deals"))).willReturn(okJson("{\"results\":[{\"id\":\"default\","
-                + "\"label\":\"Sales Pipeline\",\"stages\":[{\"id\":\"closedwon\",\"label\":\"Closed Won\"},{\"id\":\"closedlost\",\"label\":\"Closed Lost\"}]}]}")));
+                + "\"label\":\"Sales Pipeline\",\"stages\":[{\"id\":\"appointmentscheduled\",\"label\":\"Appointment Scheduled\"},"
+                + "{\"id\":\"qualifiedtobuy\",\"label\":\"Qualified To Buy\"},{\"id\":\"decisionmakerboughtin\",\"label\":\"Decision Maker Bought-In\"},"
+                + "{\"id\":\"closedwon\",\"label\":\"Closed Won\"},{\"id\":\"closedlost\",\"label\":\"Closed Lost\"}]}]}")));
         HUBSPOT.stubFor(api(post(urlPathEqualTo("/crm/v4/associations/deals/contacts/batch/associate/default")))
                 .willReturn(okJson("{\"status\":\"COMPLETE\",\"results\":[]}")));
         HUBSPOT.stubFor(api(post(urlPathEqualTo("/crm/v3/objects/notes"))).willReturn(aResponse().withStatus(201)
                 .withHeader("Content-Type", "application/json").withBody("{\"id\":\"7001\"}")));
+        assertThat(preflight.runNow().status()).isEqualTo(io.sluice.crm.CrmCheck.Status.OK);
     }
+
+    @org.springframework.beans.factory.annotation.Autowired
+    private io.sluice.crm.CrmPreflight preflight;
 
     private static MappingBuilder api(MappingBuilder request) {
         return request.withHeader("Authorization", equalTo("Bearer pat-backfill-token"));

@@ -45,7 +45,11 @@ class HubSpotConformanceTest extends WhopSyncTestBase {
     void conformantHubSpot() {
         HUBSPOT.reset();
         jdbc.update("DELETE FROM crm_write_version");
+        assertThat(preflight.runNow().status()).isEqualTo(CrmCheck.Status.OK); // the start-up check's calls are checked too
     }
+
+    @org.springframework.beans.factory.annotation.Autowired
+    private CrmPreflight preflight;
 
     @Test
     void everyRequestSluiceSendsAndEveryAnswerConformToHubSpotsClientModels() {
@@ -77,7 +81,7 @@ class HubSpotConformanceTest extends WhopSyncTestBase {
                 "contact.upsert -> 200", "contact.upsert -> 400", "contact.upsert batch -> 200",
                 "deal.upsert -> 200", "deal.upsert -> 207", "deal.upsert batch -> 207",
                 "pipelines.read -> 200", "deal.associate -> 200", "deal.associate.batch -> 200",
-                "note.create -> 201", "note.update -> 200"));
+                "note.create -> 201", "note.update -> 200", "check.properties -> 200"));
         assertThat(CrmConformance.covered(exchanges)).noneMatch(kind -> kind.startsWith("unrecognised"));
     }
 

@@ -8,6 +8,7 @@ import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.sluice.support.Crms;
+import io.sluice.support.Webhooks;
 import io.sluice.support.SluiceTestBase;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -70,7 +71,12 @@ class HubSpotConnectorTest extends SluiceTestBase {
         jdbc.update("DELETE FROM crm_write_version");
         breaker.reset();
         stubHealthy();
+        preflight.runNow(); // the properties are not stubbed here: checked with a warning, the stages are
+        HUBSPOT.resetRequests();
     }
+
+    @Autowired
+    private CrmPreflight preflight;
 
     private void stubHealthy() {
         HUBSPOT.stubFor(authorized(post(urlPathEqualTo("/crm/v3/objects/contacts/batch/upsert"))).willReturn(okJson(
@@ -257,5 +263,56 @@ class HubSpotConnectorTest extends SluiceTestBase {
                     .whenScenarioStateIs(state).willReturn(failures[i]).willSetStateTo(next));
             state = next;
         }
+    }
+
+    @Test
+    void theCheckNamesAMissingPropertyANonUniqueKeyAndABadToken() {
+        HUBSPOT.stubFor(authorized(get(urlPathEqualTo("/crm/v3/properties/contacts"))).willReturn(okJson(
+                "{\"results\":[{\"name\":\"email\",\"hasUniqueValue\":false},{\"name\":\"firstname\"},{\"name\":\"lastname\"}]}")));
+        HUBSPOT.stubFor(authorized(get(urlPathEqualTo("/crm/v3/properties/deals"))).willReturn(okJson(
+                "{\"results\":[{\"name\":\"dealname\"},{\"name\":\"amount\"},{\"name\":\"deal_currency_code\"},{\"name\":\"dealstage\"},"
+                        + "{\"name\":\"closedate\"},{\"name\":\"whop_membership_id\",\"hasUniqueValue\":false}]}")));
+
+        CrmCheck check = preflight.runNow();
+
+        assertThat(check.status()).isEqualTo(CrmCheck.Status.PROBLEM);
+        assertThat(check.reason()).contains("contacts property whop_user_id missing")
+                .contains("deals property whop_membership_id must be created with unique values");
+
+        HUBSPOT.stubFor(authorized(get(urlPathEqualTo("/crm/v3/properties/contacts"))).atPriority(1).willReturn(aResponse().withStatus(401)
+                .withHeader("Content-Type", "application/json").withBody("{\"status\":\"error\",\"message\":\"Authentication credentials not found.\","
+                        + "\"correlationId\":\"5d3e3a2c-0000-4000-8000-000000000001\",\"category\":\"INVALID_AUTHENTICATION\"}")));
+        assertThat(preflight.runNow().reason()).contains("HUBSPOT_ACCESS_TOKEN").doesNotContain(TOKEN);
+    }
+
+    @Test
+    void aContactGoneFromHubSpotIsFoundAgainByEmailAndANoteGoneIsCreatedAgain() {
+        String newer = Webhooks.membershipBody("msg_hs_gone_a", "mem_ga", "gone@example.com", "Gone Away", "active", false, "2026-02-01T00:00:00.000Z");
+        Webhooks.sendSigned(port, "msg_hs_gone_a", java.time.Instant.now().getEpochSecond(), newer.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        awaitStatus("msg_hs_gone_a", "DONE");
+        // the contact is deleted in HubSpot; an older change of another membership of the same person links to it
+        HUBSPOT.stubFor(authorized(put(urlPathEqualTo("/crm/v4/objects/deals/" + DEAL + "/associations/default/contacts/" + CONTACT)))
+                .atPriority(1).inScenario("gone").whenScenarioStateIs(Scenario.STARTED).willSetStateTo("refound")
+                .willReturn(aResponse().withStatus(404).withHeader("Content-Type", "application/json").withBody(
+                        "{\"status\":\"error\",\"message\":\"resource not found\",\"correlationId\":\"5d3e3a2c-0000-4000-8000-000000000002\","
+                                + "\"category\":\"OBJECT_NOT_FOUND\"}")));
+        String older = Webhooks.membershipBody("msg_hs_gone_b", "mem_gb", "gone@example.com", "Gone Away", "active", false, "2026-01-01T00:00:00.000Z");
+        Webhooks.sendSigned(port, "msg_hs_gone_b", java.time.Instant.now().getEpochSecond(), older.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+
+        awaitStatus("msg_hs_gone_b", "DONE");
+        // the first membership's association, then the refused one and its retry
+        HUBSPOT.verify(exactly(3), putRequestedFor(urlPathEqualTo("/crm/v4/objects/deals/" + DEAL + "/associations/default/contacts/" + CONTACT)));
+        // found again with the email only: the older change's name never overwrites HubSpot's
+        HUBSPOT.verify(postRequestedFor(urlPathEqualTo("/crm/v3/objects/contacts/batch/upsert")).withRequestBody(equalToJson(
+                "{\"inputs\":[{\"idProperty\":\"email\",\"id\":\"gone@example.com\",\"properties\":{\"email\":\"gone@example.com\"}}]}")));
+
+        awaitStatus(Crms.sendMembership(port, "msg_hs_gone_m", 1, "active", false, T), "DONE");
+        awaitStatus(Crms.sendPayment(port, "msg_hs_gone_p1", 7, 1, "payment.pending", "pending", "2026-01-20T14:00:00.000Z"), "DONE");
+        HUBSPOT.stubFor(authorized(patch(urlPathEqualTo("/crm/v3/objects/notes/9001"))).atPriority(1).willReturn(aResponse().withStatus(404)
+                .withHeader("Content-Type", "application/json").withBody("{\"status\":\"error\",\"message\":\"resource not found\","
+                        + "\"correlationId\":\"5d3e3a2c-0000-4000-8000-000000000003\",\"category\":\"OBJECT_NOT_FOUND\"}")));
+        awaitStatus(Crms.sendPayment(port, "msg_hs_gone_p2", 7, 1, "payment.succeeded", "succeeded", "2026-01-20T14:05:00.000Z"), "DONE");
+        HUBSPOT.verify(exactly(2), postRequestedFor(urlPathEqualTo("/crm/v3/objects/notes")));
+        assertThat(count("SELECT COUNT(*) FROM dead_letter")).isZero();
     }
 }

@@ -38,7 +38,11 @@ class HubSpotNoteUpsertConformanceTest extends SluiceTestBase {
     void conformantHubSpot() {
         HUBSPOT.reset();
         jdbc.update("DELETE FROM crm_write_version");
+        assertThat(preflight.runNow().status()).isEqualTo(CrmCheck.Status.OK); // the start-up check's calls are checked too
     }
+
+    @org.springframework.beans.factory.annotation.Autowired
+    private CrmPreflight preflight;
 
     @Test
     void notesUpsertedByANotePropertyAndTheirAssociationsConformToHubSpotsClientModels() {

@@ -65,7 +65,8 @@ public final class ConformantHubSpot implements ResponseDefinitionTransformerV2 
             Pattern.compile("POST /crm/v4/associations/deals/contacts/batch/associate/default"), "deal.associate.batch",
             Pattern.compile("POST /crm/v3/objects/notes"), "note.create",
             Pattern.compile("PATCH /crm/v3/objects/notes/[^/]+"), "note.update",
-            Pattern.compile("PUT /crm/v4/objects/notes/[^/]+/associations/default/(contacts|deals)/[^/]+"), "note.associate");
+            Pattern.compile("PUT /crm/v4/objects/notes/[^/]+/associations/default/(contacts|deals)/[^/]+"), "note.associate",
+            Pattern.compile("GET /crm/v3/properties/(contacts|deals|notes)"), "check.properties");
 
     private final WireMockServer server;
     private final String authorization;
@@ -102,6 +103,32 @@ public final class ConformantHubSpot implements ResponseDefinitionTransformerV2 
         server.stubFor(authorized(post(urlPathEqualTo("/crm/v3/objects/notes"))).willReturn(answered()));
         server.stubFor(authorized(patch(urlPathMatching(NOTE.pattern()))).willReturn(answered()));
         server.stubFor(authorized(get(urlPathEqualTo("/crm/v3/pipelines/deals"))).willReturn(okJson(pipelines())));
+        server.stubFor(authorized(get(urlPathEqualTo("/crm/v3/properties/contacts")))
+                .willReturn(okJson(properties("contactinformation", List.of("email", "firstname", "lastname", "whop_user_id"), null))));
+        server.stubFor(authorized(get(urlPathEqualTo("/crm/v3/properties/deals"))).willReturn(okJson(properties("dealinformation",
+                List.of("dealname", "amount", "deal_currency_code", "dealstage", "pipeline", "closedate", "whop_membership_id"), "whop_membership_id"))));
+        server.stubFor(authorized(get(urlPathEqualTo("/crm/v3/properties/notes")))
+                .willReturn(okJson(properties("notes", List.of("hs_note_body", "hs_timestamp", "whop_note_id"), "whop_note_id"))));
+    }
+
+    /** An object's properties as HubSpot lists them ({@code CollectionResponsePropertyNoPaging}); {@code unique} has unique values. */
+    private static String properties(String group, List<String> names, String unique) {
+        ObjectNode answer = JSON.createObjectNode();
+        ArrayNode results = answer.putArray("results");
+        for (String name : names) {
+            ObjectNode property = results.addObject();
+            property.put("name", name);
+            property.put("label", name);
+            property.put("type", "string");
+            property.put("fieldType", "text");
+            property.put("description", "");
+            property.put("groupName", group);
+            property.putArray("options");
+            property.put("hasUniqueValue", name.equals(unique));
+            property.put("createdAt", CREATED);
+            property.put("updatedAt", CREATED);
+        }
+        return answer.toString();
     }
 
     /** Every exchange so far, named as Sluice names its calls; a batch upsert of more than one input gets " batch". */

@@ -5,7 +5,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sluice.config.SluiceProperties;
 import io.sluice.crm.ChangeKeys;
 import io.sluice.crm.CrmChange;
+import io.sluice.crm.CrmCheck;
 import io.sluice.crm.CrmConnector;
+import io.sluice.crm.CrmMetrics;
+import io.sluice.crm.CrmRecordGoneException;
+import io.sluice.crm.CrmRequirements;
 import io.sluice.crm.CrmException;
 import io.sluice.crm.CrmQuotaExhaustedException;
 import io.sluice.crm.CrmRejectedException;
@@ -29,17 +33,21 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Writes to HubSpot (research crm.md §B): contacts by email and deals by the unique membership property through
- * batch upsert, the deal associated with the contact, notes created once (or upserted by a unique note property)
- * and associated with both. Stage values are resolved to the pipeline's stage ids. A 429 of the {@code DAILY}
- * policy pauses the {@code crm} target instead of retrying; a 207 (a batch input refused) dead-letters the event
- * with HubSpot's message.
+ * Writes to HubSpot (docs/connectors/hubspot.md): contacts by email and deals by the unique membership property
+ * through batch upsert, the deal associated with the contact, notes created once (or upserted by a unique note
+ * property) and associated with both. Stage values are resolved to the pipeline's stage ids. A 429 of the
+ * {@code DAILY} policy pauses the {@code crm} target instead of retrying; a 207 (a batch input refused)
+ * dead-letters the event with HubSpot's message. A remembered contact or note HubSpot no longer has (404) is found
+ * again by email, or created again.
  */
 @Component
 @ConditionalOnProperty(name = "sluice.crm.provider", havingValue = "hubspot")
 public class HubSpotConnector implements CrmConnector {
 
     static final String PROVIDER = "hubspot";
+    /** Calls that name a remembered id: their 404 means HubSpot lost that record (deleted, or merged into another). */
+    private static final java.util.Set<String> GONE_WHEN_404 = java.util.Set.of("deal.associate", "note.update", "note.associate");
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(HubSpotConnector.class);
     public static final CrmFieldSchema SCHEMA = HubSpotRequests.SCHEMA;
 
     private final ApiHttpClient http;
@@ -48,11 +56,14 @@ public class HubSpotConnector implements CrmConnector {
     private final CrmWriteVersions versions;
     private final TransactionTemplate transaction;
     private final HubSpotBatchWriter batches;
+    private final HubSpotSchemaCheck schemaCheck;
+    private final io.micrometer.core.instrument.Counter refound;
     /** HubSpot's rolling window: a ten-secondly 429 without Retry-After waits this long. */
     private final Duration rollingLimitWait;
 
     public HubSpotConnector(SluiceProperties properties, ApiHttpClients clients, CrmWriteVersions versions,
-                            TransactionTemplate transaction, ObjectMapper objectMapper, Clock clock) {
+                            TransactionTemplate transaction, ObjectMapper objectMapper, Clock clock,
+                            io.micrometer.core.instrument.MeterRegistry registry) {
         SluiceProperties.HubSpot hubspot = properties.crm().hubspot();
         if (hubspot.accessToken() == null || hubspot.accessToken().isBlank()) {
             throw new IllegalArgumentException("sluice.crm.hubspot.access-token (HUBSPOT_ACCESS_TOKEN) is required with CRM_PROVIDER=hubspot");
@@ -68,9 +79,16 @@ public class HubSpotConnector implements CrmConnector {
         this.versions = versions;
         this.transaction = transaction;
         this.batches = new HubSpotBatchWriter(http, requests, pipelines, versions, this);
+        this.schemaCheck = new HubSpotSchemaCheck(http, pipelines, hubspot.membershipIdProperty(), noteIdProperty);
+        this.refound = CrmMetrics.refound(registry, PROVIDER);
     }
 
-    /** HubSpot's batch upserts take up to 100 inputs (research crm.md §B.3). */
+    @Override
+    public CrmCheck check(CrmRequirements requirements) {
+        return schemaCheck.run(requirements);
+    }
+
+    /** HubSpot's batch upserts take up to 100 inputs. */
     @Override
     public int batchSize() {
         return 100;
@@ -83,6 +101,10 @@ public class HubSpotConnector implements CrmConnector {
 
     /** HubSpot's 429 names its policy: DAILY cannot heal before midnight (account time), TEN_SECONDLY_ROLLING soon. */
     CrmException classify(ApiRequest request, ApiResponse response) {
+        if (response.status() == 404 && GONE_WHEN_404.contains(request.operation())) {
+            return new CrmRecordGoneException("hubspot answered HTTP 404 to " + request.operation()
+                    + ": a record Sluice remembered is gone from HubSpot" + ApiHttpClient.excerpt(response));
+        }
         if (response.status() != 429) {
             return null;
         }
@@ -142,7 +164,12 @@ public class HubSpotConnector implements CrmConnector {
             String[] pipelineAndStage = stage == null ? null : pipelines.resolve(stage.toString());
             String dealId = upsertedId(http.send(requests.deal(change.opportunity(), membershipId, pipelineAndStage)), "deal.upsert");
             if (contactId != null) {
-                http.send(requests.associateDealWithContact(dealId, contactId));
+                try {
+                    http.send(requests.associateDealWithContact(dealId, contactId));
+                } catch (CrmRecordGoneException contactGone) {
+                    contactId = refindContact(change, email, locked);
+                    http.send(requests.associateDealWithContact(dealId, contactId));
+                }
             }
             versions.written(deal, dealId, change.sourceUpdatedAt(), change.eventId());
         }
@@ -155,10 +182,27 @@ public class HubSpotConnector implements CrmConnector {
         return CrmWriteResult.APPLIED;
     }
 
+    /**
+     * The contact HubSpot lost (deleted or merged) found again by its email: the upsert answers the id the email now
+     * has. Only the email is sent when this change's person fields are older than what HubSpot last got.
+     */
+    private String refindContact(CrmChange change, String email, LockedChange locked) {
+        log.warn("HubSpot no longer has the contact remembered for {}; finding it again by email", email);
+        String id = upsertedId(http.send(requests.contact(locked.personNewer() ? change.person() : Map.of(), email)), "contact.upsert");
+        versions.rememberRemoteId(locked.person(), id);
+        refound.increment();
+        return id;
+    }
+
     String writeNote(CrmChange change, String noteKey, String knownId, String contactId, String dealId) {
         if (knownId != null && !requests.upsertsNotes()) {
-            http.send(requests.updateNote(change.note(), knownId, change.sourceUpdatedAt()));
-            return knownId;
+            try {
+                http.send(requests.updateNote(change.note(), knownId, change.sourceUpdatedAt()));
+                return knownId;
+            } catch (CrmRecordGoneException noteGone) {
+                log.warn("HubSpot no longer has note {} of {}; creating it again", knownId, noteKey);
+                refound.increment();
+            }
         }
         ApiResponse response = http.send(requests.createNote(change.note(), noteKey, change.sourceUpdatedAt(), contactId, dealId));
         if (!requests.upsertsNotes()) {

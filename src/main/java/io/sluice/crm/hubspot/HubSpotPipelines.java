@@ -64,6 +64,14 @@ final class HubSpotPipelines {
         return found;
     }
 
+    /** The configured pipeline's stages as HubSpot lists them, for messages; read again first. */
+    synchronized String describe() {
+        fetch();
+        Pipeline pipeline = pipeline();
+        return pipeline == null ? "no pipeline '" + configured + "' (pipelines: " + cached.stream().map(Pipeline::label).toList() + ")"
+                : "'" + pipeline.label() + "' has " + pipeline.stages().stream().map(s -> s.id() + " (" + s.label() + ")").toList();
+    }
+
     private String[] find(String stage) {
         Pipeline pipeline = pipeline();
         if (pipeline == null) {
