@@ -53,6 +53,11 @@ public class CrmPreflight implements AutoCloseable {
         return last;
     }
 
+    /** Whether a failing check holds events at all ({@code sluice.crm.check-holds-events}). */
+    public boolean holdingEnabled() {
+        return holdEvents;
+    }
+
     /** The inbox keeps its events: the first check has not answered, or the last one found a problem. */
     public boolean holdsEvents() {
         return holdEvents && last.holdsEvents();

@@ -34,7 +34,7 @@ public class CrmRefusalTriage {
     @Handler
     public void triage(Exchange exchange) {
         boolean crmRefused = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class) instanceof CrmRejectedException;
-        boolean held = crmRefused && preflight.recheckAfterRefusal() != null && preflight.holdsEvents();
+        boolean held = crmRefused && preflight.holdingEnabled() && preflight.recheckAfterRefusal().holdsEvents();
         exchange.getMessage().setHeader(HELD, held);
         if (held) {
             String id = exchange.getMessage().getBody(String.class);

@@ -58,7 +58,12 @@ class ZohoBackfillTest extends WhopSyncTestBase {
                 .willReturn(okJson(records(1, 1, "d"))));
         ZOHO.stubFor(post(urlPathEqualTo("/crm/v8/Notes")).willReturn(aResponse().withStatus(201)
                 .withHeader("Content-Type", "application/json").withBody(records(1, 0, "n"))));
+        preflight.runNow(); // the fields are not stubbed here: checked with a warning
+        ZOHO.resetRequests();
     }
+
+    @org.springframework.beans.factory.annotation.Autowired
+    private io.sluice.crm.CrmPreflight preflight;
 
     /** {@code count} per-record answers; the one at position {@code refused} (1-based, 0 for none) is an error. */
     private static String records(int count, int refused, String prefix) {

@@ -46,7 +46,11 @@ class ZohoConformanceTest extends WhopSyncTestBase {
     void conformantZoho() {
         ZOHO.reset();
         jdbc.update("DELETE FROM crm_write_version");
+        assertThat(preflight.runNow().status()).isEqualTo(io.sluice.crm.CrmCheck.Status.OK);
     }
+
+    @org.springframework.beans.factory.annotation.Autowired
+    private io.sluice.crm.CrmPreflight preflight;
 
     @Test
     void everyRequestSluiceSendsAndEveryAnswerConformToZohosSdkStructures() {
@@ -77,6 +81,21 @@ class ZohoConformanceTest extends WhopSyncTestBase {
                 "deal.upsert -> 200", "deal.upsert batch -> 200", "note.create -> 201", "note.update -> 200"));
         assertThat(CrmConformance.covered(exchanges)).noneMatch(kind -> kind.startsWith("unrecognised"));
         assertThat(exchanges).anyMatch(e -> e.path("responseBody").path("data").findValuesAsText("status").contains("error"));
+    }
+
+    @Test
+    void theStartUpCheckNamesAStageTheDealsPicklistLacks() {
+        ZOHO.server().stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(
+                        com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo("/crm/v8/settings/fields")).atPriority(1)
+                .withQueryParam("module", com.github.tomakehurst.wiremock.client.WireMock.equalTo("Deals"))
+                .willReturn(com.github.tomakehurst.wiremock.client.WireMock.okJson("{\"fields\":[{\"api_name\":\"Deal_Name\"},"
+                        + "{\"api_name\":\"Stage\",\"pick_list_values\":[{\"actual_value\":\"Closed Won\"}]}]}")));
+
+        io.sluice.crm.CrmCheck check = preflight.runNow();
+
+        assertThat(check.status()).isEqualTo(io.sluice.crm.CrmCheck.Status.PROBLEM);
+        assertThat(check.reason()).contains("Deals fields").contains("Whop_Membership_ID").contains("Closed Lost")
+                .contains("missing from the Deals Stage picklist");
     }
 
     @Test

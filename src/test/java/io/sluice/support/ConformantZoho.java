@@ -26,6 +26,7 @@ import java.util.stream.Collectors;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.put;
@@ -51,7 +52,8 @@ public final class ConformantZoho implements ResponseDefinitionTransformerV2 {
             Pattern.compile("POST /crm/v8/Contacts/upsert"), "contact.upsert",
             Pattern.compile("POST /crm/v8/Deals/upsert"), "deal.upsert",
             Pattern.compile("POST /crm/v8/Notes"), "note.create",
-            Pattern.compile("PUT /crm/v8/Notes/[^/]+"), "note.update");
+            Pattern.compile("PUT /crm/v8/Notes/[^/]+"), "note.update",
+            Pattern.compile("GET /crm/v8/settings/fields"), "check.fields");
 
     private final WireMockServer server;
     private final String authorization;
@@ -71,6 +73,10 @@ public final class ConformantZoho implements ResponseDefinitionTransformerV2 {
         return server.baseUrl();
     }
 
+    public WireMockServer server() {
+        return server;
+    }
+
     public void reset() {
         server.resetAll();
         ids.clear();
@@ -86,6 +92,28 @@ public final class ConformantZoho implements ResponseDefinitionTransformerV2 {
                 .willReturn(aResponse().withTransformers(NAME)));
         server.stubFor(put(urlPathMatching(NOTE.pattern())).withHeader("Authorization", equalTo(authorization))
                 .willReturn(aResponse().withTransformers(NAME)));
+        server.stubFor(get(urlPathEqualTo("/crm/v8/settings/fields")).withQueryParam("module", equalTo("Contacts"))
+                .withHeader("Authorization", equalTo(authorization))
+                .willReturn(okJson(fields(List.of("Email", "First_Name", "Last_Name", "Whop_User_ID"), List.of()))));
+        server.stubFor(get(urlPathEqualTo("/crm/v8/settings/fields")).withQueryParam("module", equalTo("Deals"))
+                .withHeader("Authorization", equalTo(authorization))
+                .willReturn(okJson(fields(List.of("Deal_Name", "Amount", "Stage", "Closing_Date", "Contact_Name", "Whop_Membership_ID"),
+                        List.of("Qualification", "Value Proposition", "Negotiation/Review", "Closed Won", "Closed Lost")))));
+    }
+
+    /** A module's fields as Zoho lists them: api names, and the Stage picklist's values. */
+    private static String fields(List<String> names, List<String> stages) {
+        ObjectNode answer = JSON.createObjectNode();
+        ArrayNode fields = answer.putArray("fields");
+        for (String name : names) {
+            ObjectNode field = fields.addObject().put("api_name", name).put("field_label", name.replace('_', ' ')).put("data_type", "text");
+            if (name.equals("Stage")) {
+                field.put("data_type", "picklist");
+                ArrayNode values = field.putArray("pick_list_values");
+                stages.forEach(v -> values.addObject().put("display_value", v).put("actual_value", v));
+            }
+        }
+        return answer.toString();
     }
 
     /** Upserts answer the record with this key (an email, a membership id) with a per-record error. */

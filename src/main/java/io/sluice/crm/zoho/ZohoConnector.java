@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sluice.config.SluiceProperties;
 import io.sluice.crm.ChangeKeys;
 import io.sluice.crm.CrmChange;
+import io.sluice.crm.CrmCheck;
 import io.sluice.crm.CrmConnector;
+import io.sluice.crm.CrmRequirements;
 import io.sluice.crm.CrmException;
 import io.sluice.crm.CrmQuotaExhaustedException;
 import io.sluice.crm.CrmRejectedException;
@@ -28,7 +30,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Writes to Zoho CRM (research crm.md §C): Contacts by email and Deals by the membership field with explicit
+ * Writes to Zoho CRM (docs/connectors/zoho.md): Contacts by email and Deals by the membership field with explicit
  * duplicate-check fields, the deal linked to the contact, Notes created once under the deal and updated by id.
  * Per-record errors in Zoho's answers dead-letter the event with Zoho's code and message.
  */
@@ -46,6 +48,7 @@ public class ZohoConnector implements CrmConnector {
     private final TransactionTemplate transaction;
     private final Duration limitWait;
     private final ZohoBatchWriter batches;
+    private final ZohoSchemaCheck schemaCheck;
 
     public ZohoConnector(SluiceProperties properties, ApiHttpClients clients, CrmWriteVersions versions,
                          TransactionTemplate transaction, ObjectMapper objectMapper, Clock clock) {
@@ -68,9 +71,15 @@ public class ZohoConnector implements CrmConnector {
         this.versions = versions;
         this.transaction = transaction;
         this.batches = new ZohoBatchWriter(http, requests, versions, this);
+        this.schemaCheck = new ZohoSchemaCheck(http, tokens, zoho.apiVersion(), zoho.membershipIdField());
     }
 
-    /** Zoho's upsert takes up to 100 records per call (research crm.md §C.2). */
+    @Override
+    public CrmCheck check(CrmRequirements requirements) {
+        return schemaCheck.run(requirements);
+    }
+
+    /** Zoho's upsert takes up to 100 records per call. */
     @Override
     public int batchSize() {
         return 100;
