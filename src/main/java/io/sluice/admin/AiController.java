@@ -7,7 +7,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 
-/** {@code POST /api/ai/{score-lead|sentiment|summarize|draft-email|generate}}: ad-hoc AI operations (SPEC §4). */
+/** {@code POST /api/ai/{score-lead|sentiment|summarize|draft-email|generate}}: ad-hoc AI operations. */
 @RestController
 class AiController {
 

@@ -2,7 +2,7 @@ package io.sluice.ai;
 
 import java.util.List;
 
-/** What the AI operations answer (SPEC §4), each naming the provider and model that produced it and the tokens used. */
+/** What the AI operations answer, each naming the provider and model that produced it and the tokens used. */
 public final class AiResults {
 
     private AiResults() {

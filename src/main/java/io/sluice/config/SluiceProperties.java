@@ -81,7 +81,7 @@ public record SluiceProperties(
         }
     }
 
-    /** How Sluice calls the Whop API: a rate, page size and retry policy (research/whop.md §4-5). */
+    /** How Sluice calls the Whop API: a rate, page size and retry policy. */
     public record WhopApi(
             @DefaultValue("5") @Min(1) @Max(1000) int maxRequestsPerSecond,
             @DefaultValue("100") @Min(1) @Max(100) int pageSize,
@@ -107,7 +107,7 @@ public record SluiceProperties(
             @DefaultValue("3") @Min(1) int keepFullRuns) {
     }
 
-    /** OAuth instead of an API key (research/whop.md §1.2); tokens are stored encrypted. */
+    /** OAuth instead of an API key; tokens are stored encrypted. */
     public record WhopOAuth(
             String clientId,
             String clientSecret,
@@ -161,7 +161,7 @@ public record SluiceProperties(
     }
 
     /**
-     * Anthropic Messages (research esign-ai.md §6). {@code version} is sent as {@code anthropic-version}; version
+     * Anthropic Messages. {@code version} is sent as {@code anthropic-version}; version
      * 2026-10-21 rejects sampling parameters, so {@code temperature} is refused at start-up with it.
      */
     public record Anthropic(

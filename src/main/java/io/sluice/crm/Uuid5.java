@@ -8,7 +8,7 @@ import java.util.UUID;
 
 /**
  * Name-based UUIDs, version 5 (RFC 9562 §5.5: SHA-1 of namespace and name). The same Whop key always gives the
- * same CRM id, which makes any object upsertable by id (research crm.md §A.3).
+ * same CRM id, which makes any object upsertable by id.
  */
 public final class Uuid5 {
 

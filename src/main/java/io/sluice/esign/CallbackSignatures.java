@@ -11,7 +11,7 @@ import java.util.HexFormat;
 import java.util.Locale;
 
 /**
- * The e-signature providers' callback signatures (research esign-ai.md §4), each an HMAC-SHA256 keyed by the UTF-8
+ * The e-signature providers' callback signatures, each an HMAC-SHA256 keyed by the UTF-8
  * bytes of the secret exactly as the provider shows it, compared in constant time:
  * <ul>
  *   <li>DocuSign Connect: {@code X-DocuSign-Signature-N} = base64 of the HMAC of the raw body; any of the N headers

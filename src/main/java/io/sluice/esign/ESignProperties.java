@@ -23,7 +23,7 @@ import java.util.Set;
  *
  * @param publicUrl where the provider reaches this Sluice (e.g. {@code https://sluice.example.com}); DocuSign
  *                  envelopes then carry their own Connect notification to {@code <publicUrl>/webhooks/esign/docusign}
- * @param stages    contract step -> SPEC stage ({@code trial}, {@code won}, {@code at_risk}, {@code lost}, {@code open})
+ * @param stages    contract step -> Sluice stage ({@code trial}, {@code won}, {@code at_risk}, {@code lost}, {@code open})
  *                  the deal moves to when that step first happens; by default a completed contract moves it to {@code won}
  */
 @Validated
@@ -38,7 +38,7 @@ public record ESignProperties(
         @DefaultValue @Valid PandaDoc pandadoc) {
 
     public static final List<String> PROVIDERS = List.of("none", "docusign", "dropboxsign", "pandadoc");
-    private static final Set<String> SPEC_STAGES = Set.of("trial", "won", "at_risk", "lost", "open");
+    private static final Set<String> SLUICE_STAGES = Set.of("trial", "won", "at_risk", "lost", "open");
 
     public ESignProperties {
         provider = provider.trim().toLowerCase(Locale.ROOT);
@@ -78,7 +78,7 @@ public record ESignProperties(
         return !"none".equals(provider);
     }
 
-    /** The SPEC stage a step moves the deal to, or null when that step leaves the stage alone. */
+    /** The Sluice stage a step moves the deal to, or null when that step leaves the stage alone. */
     public String stageFor(ContractStep step) {
         return stages.get(step.name().toLowerCase(Locale.ROOT));
     }
@@ -99,9 +99,9 @@ public record ESignProperties(
             if (stage.isEmpty()) {
                 continue; // an empty value switches the default off
             }
-            if (!SPEC_STAGES.contains(stage)) {
+            if (!SLUICE_STAGES.contains(stage)) {
                 throw new IllegalArgumentException("sluice.esign.stages." + entry.getKey() + " = '" + stage
-                        + "' is not a stage; use one of " + SPEC_STAGES.stream().sorted().toList());
+                        + "' is not a stage; use one of " + SLUICE_STAGES.stream().sorted().toList());
             }
             result.put(step, stage);
         }
@@ -171,7 +171,7 @@ public record ESignProperties(
     }
 
     /**
-     * DocuSign eSignature v2.1 with the JWT grant (research esign-ai.md §1). {@code baseUrl} (…/restapi) is read from
+     * DocuSign eSignature v2.1 with the JWT grant. {@code baseUrl} (…/restapi) is read from
      * the account's {@code base_uri} when unset. {@code connectHmacKeys}: the Connect HMAC keys (several during a rotation).
      */
     public record DocuSign(
@@ -208,7 +208,7 @@ public record ESignProperties(
         }
     }
 
-    /** Dropbox Sign API v3 (research esign-ai.md §2): the API key authenticates calls and keys the callbacks' event hash. */
+    /** Dropbox Sign API v3: the API key authenticates calls and keys the callbacks' event hash. */
     public record DropboxSign(
             @DefaultValue("https://api.hellosign.com/v3") @NotNull URI baseUrl,
             String apiKey,
@@ -228,7 +228,7 @@ public record ESignProperties(
     }
 
     /**
-     * PandaDoc public API v1 (research esign-ai.md §3). A document made from a template is sent once PandaDoc reports
+     * PandaDoc public API v1. A document made from a template is sent once PandaDoc reports
      * it as {@code document.draft}: Sluice asks every {@code draftPollInterval}, for up to {@code draftWait}.
      */
     public record PandaDoc(

@@ -4,7 +4,7 @@ import io.sluice.esign.callback.CallbackEvent;
 
 import java.util.function.Consumer;
 
-/** One e-signature provider's API: send from a template, status, void, download (research esign-ai.md §1-3). */
+/** One e-signature provider's API: send from a template, status, void, download. */
 public interface ESignProvider {
 
     /** {@code docusign}, {@code dropboxsign} or {@code pandadoc}: {@code ESIGN_PROVIDER}, and the callback path. */

@@ -1,6 +1,6 @@
 package io.sluice.event;
 
-/** Where an event is in its life; SPEC §3 names these. */
+/** Where an event is in its life; docs/operations.md describes each. */
 public enum EventStatus {
     /** Stored durably, waiting to be processed. */
     RECEIVED,

@@ -2,7 +2,7 @@ package io.sluice.mapping;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-/** SPEC §3's default rule from a Whop membership to one of five stages; each provider's mapping maps the stage on. */
+/** Sluice's default rule (docs/mappings.md) from a Whop membership to one of five stages; each provider's mapping maps the stage on. */
 public final class MembershipStageRule {
 
     public static final String TRIAL = "trial";

@@ -12,7 +12,7 @@ import org.springframework.stereotype.Component;
 
 import java.time.Duration;
 
-/** Sluice's own meters (SPEC §5); Camel's route metrics come from camel-micrometer. */
+/** Sluice's own meters; Camel's route metrics come from camel-micrometer. */
 @Component
 public class SluiceMetrics {
 

@@ -12,7 +12,7 @@ import java.util.Set;
 @Repository
 public class PauseStore {
 
-    /** What can be paused (SPEC §4). */
+    /** What can be paused. */
     public static final Set<String> TARGETS = Set.of("whop-poll", "crm", "ai", "esign");
 
     /** A paused target. */

@@ -16,7 +16,7 @@ import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Camel step: answers a webhook sender with the status and JSON body SPEC §2 names, and counts the outcome. */
+/** Camel step: answers a webhook sender with the status and JSON body of the webhook contract (docs/operations.md), and counts the outcome. */
 @Component("webhookResponder")
 public class WebhookResponder {
 

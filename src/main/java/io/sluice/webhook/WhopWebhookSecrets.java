@@ -35,7 +35,7 @@ public class WhopWebhookSecrets {
         this.secrets = configured;
     }
 
-    /** HMAC keys: the UTF-8 bytes of each whole secret, {@code ws_} prefix included (research/whop.md §6.4). */
+    /** HMAC keys: the UTF-8 bytes of each whole secret, {@code ws_} prefix included. */
     public List<byte[]> hmacKeys() {
         return secrets.stream().map(s -> s.getBytes(StandardCharsets.UTF_8)).toList();
     }

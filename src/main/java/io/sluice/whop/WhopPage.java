@@ -10,7 +10,7 @@ import java.util.List;
 
 /**
  * One page of a Whop list: {@code {"data": [...], "page_info": {"end_cursor", "has_next_page", ...}}}
- * (research/whop.md §4). There is a next page while {@code has_next_page} is true, {@code end_cursor} is set and
+ *. There is a next page while {@code has_next_page} is true, {@code end_cursor} is set and
  * the page is not empty.
  */
 public record WhopPage(List<JsonNode> records, String nextCursor) {

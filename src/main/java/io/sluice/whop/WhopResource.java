@@ -6,7 +6,7 @@ import java.util.Arrays;
 import java.util.Optional;
 
 /**
- * The Whop resources Sluice pulls (research/whop.md §3-4), each with the event type its records become and what
+ * The Whop resources Sluice pulls, each with the event type its records become and what
  * the CRM keys it by. Only payments can be pulled incrementally ({@code updated_after}); the others are swept.
  */
 public enum WhopResource {

@@ -237,7 +237,7 @@ public class WhopSyncRunner {
         String reason = "Whop rejected the credential (HTTP " + e.getStatusCode() + " on " + requestLine(exchange) + "): "
                 + (e.getStatusCode() == 401
                 ? "check WHOP_API_KEY, or reconnect at /auth/whop"
-                : "the key lacks a permission; it needs member:basic:read, member:email:read and payment:basic:read (research: whop.md §1.1)")
+                : "the key lacks a permission; it needs member:basic:read, member:email:read and payment:basic:read")
                 + whopMessage(e);
         stop(exchange, SyncRun.FAILED, reason);
     }

@@ -25,7 +25,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Anthropic Messages on WireMock (research esign-ai.md §6): pinned version, no sampling parameters, normalised usage, 529, billing. */
+/** Anthropic Messages on WireMock: pinned version, no sampling parameters, normalised usage, 529, billing. */
 @TestPropertySource(properties = {"sluice.ai.provider=anthropic", "sluice.ai.anthropic.api-key=" + AnthropicProviderTest.KEY,
         "sluice.ai.anthropic.model=claude-sonnet-4-5-20250929"})
 class AnthropicProviderTest extends SluiceTestBase {

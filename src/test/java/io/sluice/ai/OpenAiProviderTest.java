@@ -28,7 +28,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** OpenAI Chat Completions on WireMock (research esign-ai.md §5, §9): structured answers, usage, fallbacks, injection. */
+/** OpenAI Chat Completions on WireMock: structured answers, usage, fallbacks, injection. */
 @TestPropertySource(properties = {"sluice.ai.provider=openai", "sluice.ai.openai.api-key=" + OpenAiProviderTest.KEY,
         "camel.component.http.response-timeout=1000", "camel.component.http.so-timeout=1000",
         "sluice.ai.openai.model=gpt-4o-mini-2024-07-18", "sluice.ai.daily-token-budget=4000", "sluice.ai.enrich-on=payment.failed"})

@@ -39,7 +39,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** The HubSpot connector against a WireMock HubSpot built from research crm.md §B, with its failure modes. */
+/** The HubSpot connector against a WireMock HubSpot, with its failure modes. */
 @TestPropertySource(properties = {"sluice.crm.provider=hubspot", "sluice.crm.hubspot.access-token=" + HubSpotConnectorTest.TOKEN,
         "sluice.crm.hubspot.max-requests=1000", "sluice.crm.hubspot.per=1s", "sluice.crm.hubspot.rolling-limit-wait=1s",
         "sluice.crm.breaker.minimum-number-of-calls=4", "sluice.crm.breaker.sliding-window-size=4",

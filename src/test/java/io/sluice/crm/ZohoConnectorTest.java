@@ -35,7 +35,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The Zoho connector against a WireMock Zoho (research crm.md §C): the accounts server and an EU API host named by
+ * The Zoho connector against a WireMock Zoho: the accounts server and an EU API host named by
  * the token's {@code api_domain} live under different path prefixes, so the test sees which host each call used.
  */
 @TestPropertySource(properties = {"sluice.crm.provider=zoho", "sluice.crm.zoho.client-id=1000.CLIENTID",

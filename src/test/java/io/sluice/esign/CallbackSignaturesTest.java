@@ -7,7 +7,7 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The worked signature examples of research esign-ai.md §4: valid, tampered, wrong key, re-serialised. */
+/** The providers' documented worked signature examples: valid, tampered, wrong key, re-serialised. */
 class CallbackSignaturesTest {
 
     private static final String DS_KEY = "dGVzdC1jb25uZWN0LWhtYWMta2V5LTEyMzQ1Njc4OTA=";

@@ -41,7 +41,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * DocuSign end to end (research esign-ai.md §1): the JWT grant and account discovery, envelopes sent from a template,
+ * DocuSign end to end: the JWT grant and account discovery, envelopes sent from a template,
  * Connect callbacks verified by the worked HMAC example and turned into contract steps, CRM notes and the deal's stage,
  * void, status and download, and the failure modes of sending.
  */
@@ -66,7 +66,7 @@ class DocuSignContractsTest extends SluiceTestBase {
     static final String INTEGRATION_KEY = "7c2b8d7e-0000-4000-8000-00000000a001";
     static final String USER = "99999999-8888-7777-6666-555555555555";
     static final String ACCOUNT = "11111111-2222-3333-4444-555555555555";
-    /** research esign-ai.md §4: the worked example's key, used as its UTF-8 bytes. */
+    /** The providers' documented worked example's key, used as its UTF-8 bytes. */
     static final String CONNECT_KEY = "dGVzdC1jb25uZWN0LWhtYWMta2V5LTEyMzQ1Njc4OTA=";
     static final String WORKED_BODY = "{\"event\":\"envelope-completed\",\"apiVersion\":\"v2.1\",\"uri\":\"/restapi/v2.1/accounts/"
             + "11111111-2222-3333-4444-555555555555/envelopes/aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee\",\"retryCount\":0,\"configurationId\":10001,"

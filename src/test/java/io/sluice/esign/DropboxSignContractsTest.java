@@ -30,7 +30,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Dropbox Sign end to end (research esign-ai.md §2): send_with_template then the expiry, multipart callbacks verified
+ * Dropbox Sign end to end: send_with_template then the expiry, multipart callbacks verified
  * by the worked event_hash example and answered exactly {@code Hello API Event Received}, every event believed only
  * as far as the re-fetched signature request bears it out, and cancellation confirmed by its event.
  */
@@ -40,7 +40,7 @@ import static org.awaitility.Awaitility.await;
         "sluice.esign.dropboxsign.max-requests=1000"})
 class DropboxSignContractsTest extends SluiceTestBase {
 
-    /** research esign-ai.md §4: the worked example's API key, time, type and hash. */
+    /** The providers' documented worked example's API key, time, type and hash. */
     static final String API_KEY = "c5a2f1e0d9b8a7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a2f1e0d9c8b7a6f5e4d3c2";
     private static final String EVENT_TIME = "1768472430";
     private static final String EVENT_HASH = "a2f742b2c7aac7d44928f353ff2e69cd098dc78f6817944c41f308277a8d9014";

@@ -31,7 +31,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * PandaDoc end to end (research esign-ai.md §3): a document created from the template, sent once it is a draft (never
+ * PandaDoc end to end: a document created from the template, sent once it is a draft (never
  * created twice when a later step fails), webhooks verified by the worked {@code ?signature=} example, several events
  * in one delivery, the lifecycle into the CRM, and the void by status.
  */
@@ -43,7 +43,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class PandaDocContractsTest extends SluiceTestBase {
 
     static final String API_KEY = "pd-api-key-0123456789";
-    /** research esign-ai.md §4: the worked example's shared key, body and signature. */
+    /** The providers' documented worked example's shared key, body and signature. */
     static final String SHARED_KEY = "pd_shared_key_3f9a1c7e5b2d4a6c";
     private static final String WORKED_BODY = "[{\"event\":\"document_state_changed\",\"data\":{\"id\":\"XHjv8z3SfDuTseFSnhprML\","
             + "\"name\":\"Contract C-42\",\"status\":\"document.completed\",\"metadata\":{\"contract_id\":\"C-42\"}}}]";

@@ -16,7 +16,7 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** SPEC §3 end to end: webhook in, CRM state out, exactly once, in the right order, failures replayable. */
+/** Processing end to end: webhook in, CRM state out, exactly once, in the right order, failures replayable. */
 abstract class EventProcessingContract extends SluiceTestBase {
 
     private JsonNode fixture(String name) throws IOException {

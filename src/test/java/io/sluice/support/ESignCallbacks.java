@@ -11,7 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.HexFormat;
 
-/** Signs and posts e-sign callbacks the way each provider does (research esign-ai.md §1.4, §2.4, §3.4), over real HTTP. */
+/** Signs and posts e-sign callbacks the way each provider does, over real HTTP. */
 public final class ESignCallbacks {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -61,7 +61,7 @@ public final class ESignCallbacks {
                 .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)));
     }
 
-    /** A Dropbox Sign delivery with the event as a raw JSON body (newer apps, research esign-ai.md §2.4). */
+    /** A Dropbox Sign delivery with the event as a raw JSON body (newer apps). */
     public static HttpResponse<String> dropboxSignJson(int port, String json) {
         return send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/webhooks/esign/dropboxsign"))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8)));

@@ -20,7 +20,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 
 /**
- * A WireMock Whop API (research/whop.md §3-4): list endpoints under {@code /api/v1} that answer cursor pages
+ * A WireMock Whop API: list endpoints under {@code /api/v1} that answer cursor pages
  * {@code {"data": [...], "page_info": {...}}}, only to requests carrying the API key and the pinned version.
  * Records are copies of the documented examples in {@code src/test/resources/whop/} with other ids and people.
  */

@@ -26,7 +26,7 @@ import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** SPEC §2 through real HTTP: every signature vector, every refusal, durability before the answer. */
+/** The webhook contract through real HTTP: every signature vector, every refusal, durability before the answer. */
 abstract class WhopIngressContract extends SluiceTestBase {
 
     static Stream<Arguments> fixtureCases() throws IOException {

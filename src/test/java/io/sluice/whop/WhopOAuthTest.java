@@ -36,7 +36,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Connecting through OAuth (research/whop.md §1.2): PKCE S256 and a single-use state, tokens stored encrypted,
+ * Connecting through OAuth: PKCE S256 and a single-use state, tokens stored encrypted,
  * refreshed before expiry with the rotated refresh token kept, revoked on disconnect.
  */
 class WhopOAuthTest extends SluiceTestBase {

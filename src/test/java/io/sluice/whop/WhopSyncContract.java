@@ -62,7 +62,7 @@ abstract class WhopSyncContract extends WhopSyncTestBase {
         String metrics = admin("GET", "/actuator/prometheus", null).body();
         assertThat(metrics).containsPattern("whop_sync_records_total\\{[^}]*outcome=\"new\",resource=\"memberships\"[^}]*} [1-9]")
                 .containsPattern("whop_sync_duration_seconds_count\\{[^}]*mode=\"full\"[^}]*status=\"COMPLETED\"[^}]*} [1-9]");
-        // arrays go as name[]=value, encoded as Whop's SDK sends them (research: whop.md §4)
+        // arrays go as name[]=value, encoded as Whop's SDK sends them
         assertThat(WHOP.findAll(getRequestedFor(urlPathEqualTo("/api/v1/payments"))).get(0).getUrl())
                 .contains("product_ids%5B%5D=prod_H7j8K9l0Z1x2C3&product_ids%5B%5D=prod_Second");
     }

@@ -16,7 +16,7 @@ import java.time.Duration;
 import java.util.Set;
 
 /**
- * Anthropic's {@code POST <base>/messages} (research esign-ai.md §6): {@code x-api-key}, a pinned
+ * Anthropic's {@code POST <base>/messages}: {@code x-api-key}, a pinned
  * {@code anthropic-version}, structured answers with {@code output_config.format}. Usage is normalised: input =
  * {@code input_tokens + cache_creation_input_tokens + cache_read_input_tokens}, cached = cache reads. 429 and 529
  * (overloaded) are retryable; a billing error or a spent spend limit is not.

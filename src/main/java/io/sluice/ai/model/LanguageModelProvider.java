@@ -21,7 +21,7 @@ import java.util.Set;
 /**
  * The AI operations on a language model: OpenAI, an OpenAI-compatible server, or Anthropic. Instructions live only in the system message; customer
  * data (facts, names, free text) goes in the user message as JSON inside {@code <data>} delimiters and is declared
- * data, never instructions (research esign-ai.md §9.2). Answers are JSON against a strict schema and checked again
+ * data, never instructions. Answers are JSON against a strict schema and checked again
  * in code (enums, ranges, lengths); a wrong answer is asked for once more, then the heuristic answers. The model
  * never decides which record is written: the caller's key does.
  */

@@ -15,7 +15,7 @@ import java.time.Duration;
 import java.util.Set;
 
 /**
- * {@code POST <base>/chat/completions} (research esign-ai.md §5.1) through Camel's HTTP component: the system
+ * {@code POST <base>/chat/completions} through Camel's HTTP component: the system
  * message holds every instruction, the user message only data; structured answers use {@code response_format:
  * json_schema} (strict). Errors follow §5.3: {@code insufficient_quota}-type 429s are not retried.
  */

@@ -8,7 +8,7 @@ import java.io.UncheckedIOException;
 
 /**
  * The JSON schemas of the structured answers, in the portable strict subset (every property required, no
- * additional properties, no numeric bounds: ranges are checked in code; research esign-ai.md §9.1).
+ * additional properties, no numeric bounds: ranges are checked in code).
  */
 final class Schemas {
 

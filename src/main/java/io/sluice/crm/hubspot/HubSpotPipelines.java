@@ -15,7 +15,7 @@ import java.util.Locale;
 /**
  * Resolves the configured deal pipeline and the mapping's stage values (a stage id or its label) to HubSpot's
  * internal ids, from {@code GET /crm/v3/pipelines/deals}, cached for a while and refreshed once on a miss
- * (research crm.md §B.6: custom stages have numeric ids; always resolve).
+ * (custom stages have numeric ids; always resolve).
  */
 final class HubSpotPipelines {
 

@@ -13,7 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 
 /**
- * Zoho access tokens (research crm.md §C.1): refreshed at the data centre's accounts server with the one refresh
+ * Zoho access tokens: refreshed at the data centre's accounts server with the one refresh
  * token (never minted per worker), kept in memory for their hour less a margin. The response's {@code api_domain}
  * is the API host to call. The refresh form is sent as a body, not a query, so the secrets stay out of URLs.
  */

@@ -26,7 +26,7 @@ public interface CallbackScheme {
         return null;
     }
 
-    /** The status of a successful answer: the provider's own rule where it has one, else SPEC's (202 new, 200 duplicate). */
+    /** The status of a successful answer: the provider's own rule where it has one, else Sluice's (202 new, 200 duplicate). */
     default int successStatus(boolean duplicate) {
         return duplicate ? 200 : 202;
     }

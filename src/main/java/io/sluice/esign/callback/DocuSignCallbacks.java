@@ -18,7 +18,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * DocuSign Connect callbacks (JSON SIM, research esign-ai.md §1.4): signed by {@code X-DocuSign-Signature-N}, one per
+ * DocuSign Connect callbacks (JSON SIM): signed by {@code X-DocuSign-Signature-N}, one per
  * active Connect key, any of which may match. An event is identified by envelope, event name, generation time and
  * recipient, which Connect keeps on its redeliveries.
  */

@@ -17,7 +17,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Dropbox Sign callbacks (research esign-ai.md §2.4): {@code multipart/form-data} with the event in the field
+ * Dropbox Sign callbacks: {@code multipart/form-data} with the event in the field
  * {@code json} (a raw JSON body is read too), authenticated by {@code event.event_hash}, the HMAC of
  * {@code event_time + event_type} under the API key. The hash does not cover the rest of the body, so processing
  * re-fetches the signature request before it believes what the event says. The answer must be exactly

@@ -20,7 +20,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * PandaDoc webhooks (research esign-ai.md §3.4): a JSON array of events, signed by {@code ?signature=}, the hex HMAC
+ * PandaDoc webhooks: a JSON array of events, signed by {@code ?signature=}, the hex HMAC
  * of the raw body under the subscription's shared key. {@code X-PandaDoc-Webhook-Event-Id} stays the same across
  * PandaDoc's retries; events are identified by it (and their place in the array).
  */

@@ -28,7 +28,7 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * DocuSign eSignature REST v2.1 (research esign-ai.md §1.2-1.3): envelopes created and sent from a template in one
+ * DocuSign eSignature REST v2.1: envelopes created and sent from a template in one
  * call, with the template roles filled, Sluice's contract id as a hidden custom field and, when
  * {@code sluice.esign.public-url} is set, a Connect notification of their own; voided by status; downloaded combined.
  */
@@ -75,7 +75,7 @@ public class DocuSignApi implements ESignProvider {
         return envelopeId;
     }
 
-    /** The envelope definition: research esign-ai.md §1.2, strings where DocuSign wants them. */
+    /** The envelope definition, strings where DocuSign wants them. */
     ObjectNode envelope(Contract contract) {
         ObjectNode body = json.createObjectNode();
         body.put("templateId", contract.templateId());

@@ -26,7 +26,7 @@ import java.util.Date;
 import java.util.Map;
 
 /**
- * DocuSign's JWT grant (research esign-ai.md §1.1): an RS256 assertion signed with the integration's private key buys
+ * DocuSign's JWT grant: an RS256 assertion signed with the integration's private key buys
  * an access token (no refresh token: a new one is minted before the old expires), and the user's account record
  * names the REST host ({@code base_uri}) unless {@code DOCUSIGN_BASE_URL} is set.
  */

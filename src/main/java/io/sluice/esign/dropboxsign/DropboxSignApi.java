@@ -35,7 +35,7 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * Dropbox Sign API v3 (research esign-ai.md §2.2-2.4): signature requests sent with a template, Sluice's contract id in
+ * Dropbox Sign API v3: signature requests sent with a template, Sluice's contract id in
  * the metadata (echoed in every event), the expiry set by a second call (send_with_template has none), cancellation
  * asked for and confirmed by its event. The callback hash covers only time and type, so {@link #confirm} re-fetches
  * the request and believes an event only as far as the fetched request bears it out.

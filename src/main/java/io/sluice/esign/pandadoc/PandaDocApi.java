@@ -29,7 +29,7 @@ import java.util.Set;
 import java.util.function.Consumer;
 
 /**
- * PandaDoc public API v1 (research esign-ai.md §3.2-3.3): a document is created from the template, becomes
+ * PandaDoc public API v1: a document is created from the template, becomes
  * {@code document.draft} a few seconds later, and only then can be sent. The document id is recorded as soon as
  * PandaDoc assigns it, so a retry after any later failure waits for that document instead of creating another.
  * Voiding sets the status to 11 ({@code document.voided}); a draft never sent is deleted instead.

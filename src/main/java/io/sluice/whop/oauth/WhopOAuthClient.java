@@ -15,7 +15,7 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * Whop's OAuth endpoints (research/whop.md §1.2): token exchange, refresh and revocation, through Camel's HTTP
+ * Whop's OAuth endpoints: token exchange, refresh and revocation, through Camel's HTTP
  * component. Token requests are form-encoded as OAuth 2.1 specifies; {@code client_secret} is sent only when
  * configured (whether Whop needs it for confidential clients is unconfirmed).
  */

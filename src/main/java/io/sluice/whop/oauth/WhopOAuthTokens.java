@@ -21,7 +21,7 @@ import java.util.Map;
 
 /**
  * The OAuth connection to Whop: starts an authorisation (state + PKCE S256), completes it from the callback, hands
- * out the access token and refreshes it before it expires, storing the rotated refresh token (research/whop.md §1.2).
+ * out the access token and refreshes it before it expires, storing the rotated refresh token.
  * Tokens live only encrypted in the database and never reach a log line.
  */
 @Component
