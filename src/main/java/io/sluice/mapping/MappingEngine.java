@@ -41,7 +41,15 @@ public final class MappingEngine {
         }
         Map<String, Object> result = new LinkedHashMap<>();
         for (var field : fields.entrySet()) {
-            result.put(field.getKey(), value(mapping, field.getValue(), field.getKey(), envelope));
+            Object value = value(mapping, field.getValue(), field.getKey(), envelope);
+            if (value == null || (value instanceof String text && text.isBlank())) {
+                // Whop said nothing: leave the CRM's value alone, unless the mapping says the field may be cleared
+                if (field.getValue().clear()) {
+                    result.put(field.getKey(), null);
+                }
+                continue;
+            }
+            result.put(field.getKey(), value);
         }
         return result;
     }

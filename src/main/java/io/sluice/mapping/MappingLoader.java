@@ -28,7 +28,7 @@ public final class MappingLoader {
 
     private static final Set<String> TOP_KEYS = Set.of("provider", "description", "valueMaps", "events");
     private static final Set<String> GROUP_KEYS = Set.of("types", "updatedAt", "person", "opportunity", "note");
-    private static final Set<String> FIELD_KEYS = Set.of("path", "constant", "template", "transform", "valueMap", "required", "default");
+    private static final Set<String> FIELD_KEYS = Set.of("path", "constant", "template", "transform", "valueMap", "required", "default", "clear");
 
     private final Path file;
     private final CrmFieldSchema schema;
@@ -215,7 +215,11 @@ public final class MappingLoader {
         }
         boolean required = e.containsKey("required") && "true".equals(scalar(e.get("required"), "required", map));
         Object defaultValue = e.containsKey("default") ? scalar(e.get("default"), "default", map) : null;
-        return new FieldSpec(paths, constant, template, transforms, valueMap, required, defaultValue, line);
+        boolean clear = e.containsKey("clear") && "true".equals(scalar(e.get("clear"), "clear", map));
+        if (clear && required) {
+            problem(map, "field '" + name + "' cannot be both required and clear");
+        }
+        return new FieldSpec(paths, constant, template, transforms, valueMap, required, defaultValue, clear, line);
     }
 
     private void checkTypesUnique(List<EventGroup> groups, Node at) {

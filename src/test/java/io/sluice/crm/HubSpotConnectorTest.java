@@ -315,4 +315,19 @@ class HubSpotConnectorTest extends SluiceTestBase {
         HUBSPOT.verify(exactly(2), postRequestedFor(urlPathEqualTo("/crm/v3/objects/notes")));
         assertThat(count("SELECT COUNT(*) FROM dead_letter")).isZero();
     }
+
+    @Test
+    void aOneWordNameAfterATwoWordNameLeavesTheLastNameInHubSpot() {
+        for (String[] named : new String[][]{{"msg_hs_dana_1", "Dana Smith", "2026-01-20T00:00:00.000Z"}, {"msg_hs_dana_2", "Dana", "2026-01-21T00:00:00.000Z"}}) {
+            String body = Webhooks.membershipBody(named[0], "mem_dana", "dana@example.com", named[1], "active", false, named[2]);
+            Webhooks.sendSigned(port, named[0], java.time.Instant.now().getEpochSecond(), body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            awaitStatus(named[0], "DONE");
+        }
+
+        List<LoggedRequest> contacts = HUBSPOT.findAll(postRequestedFor(urlPathEqualTo("/crm/v3/objects/contacts/batch/upsert")));
+        assertThat(contacts).hasSize(2);
+        assertThat(contacts.get(0).getBodyAsString()).contains("\"lastname\":\"Smith\"");
+        // HubSpot would clear the last name on "lastname": "": a value Whop does not carry is not sent
+        assertThat(contacts.get(1).getBodyAsString()).contains("\"firstname\":\"Dana\"").doesNotContain("lastname");
+    }
 }

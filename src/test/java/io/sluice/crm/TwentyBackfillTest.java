@@ -110,6 +110,36 @@ class TwentyBackfillTest extends WhopSyncTestBase {
         assertThat(TWENTY.findAll(postRequestedFor(urlPathEqualTo("/rest/batch/opportunities")))).hasSize(3); // batch, then each alone
     }
 
+    @Test
+    void aMembershipAndALaterPaymentOfOnePersonInOneBatchKeepTheMembershipsName() {
+        whop.pages("members", List.of(), 2);
+        whop.pages("memberships", WhopApiStub.list(2, i -> membership(i, "active", false, "2026-01-20T00:00:00.000Z")), 2);
+        // the payments are newer and carry no name in the mapping: the name must not be lost in the batch
+        whop.pages("payments", WhopApiStub.list(2, i -> payment(i, i, "succeeded", "2026-01-21T00:00:00.000Z")), 2);
+        admin("PUT", "/api/pauses/crm", ADMIN_TOKEN);
+        awaitSync(startSync("full"), "COMPLETED");
+        admin("DELETE", "/api/pauses/crm", ADMIN_TOKEN);
+        awaitInboxDrained();
+
+        List<LoggedRequest> people = TWENTY.findAll(postRequestedFor(urlPathEqualTo("/rest/batch/people")));
+        assertThat(people).hasSize(1);
+        JsonNode sent = body(people.get(0));
+        assertThat(sent).hasSize(2);
+        for (JsonNode person : sent) {
+            assertThat(person.path("name").path("firstName").asText()).as(person.toString()).isEqualTo("Person");
+            assertThat(person.path("name").path("lastName").asText()).startsWith("Number");
+            assertThat(person.path("whopUserId").asText()).startsWith("user_t");
+        }
+    }
+
+    private JsonNode body(LoggedRequest request) {
+        try {
+            return json.readTree(request.getBodyAsString());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private int records(LoggedRequest request) {
         try {
             JsonNode body = json.readTree(request.getBodyAsString());

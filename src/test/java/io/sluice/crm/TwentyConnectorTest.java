@@ -405,6 +405,22 @@ class TwentyConnectorTest extends SluiceTestBase {
                 .contains("no REST upsert").contains("2.21");
     }
 
+    @Test
+    void aOneWordNameAfterATwoWordNameLeavesTheLastNameInTwenty() {
+        sendNamed("msg_tw_dana_1", "Dana Smith", "2026-01-20T00:00:00.000Z");
+        sendNamed("msg_tw_dana_2", "Dana", "2026-01-21T00:00:00.000Z");
+
+        List<LoggedRequest> people = TWENTY.findAll(postRequestedFor(urlPathEqualTo("/rest/batch/people")));
+        assertThat(people).hasSize(2);
+        assertThat(people.get(1).getBodyAsString()).contains("\"firstName\":\"Dana\"").doesNotContain("lastName");
+    }
+
+    private void sendNamed(String id, String name, String updatedAt) {
+        String body = io.sluice.support.Webhooks.membershipBody(id, "mem_dana", "dana@example.com", name, "active", false, updatedAt);
+        io.sluice.support.Webhooks.sendSigned(port, id, java.time.Instant.now().getEpochSecond(), body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        awaitStatus(id, "DONE");
+    }
+
     private void failFirstPeopleCallsWith(ResponseDefinitionBuilder... failures) {
         String state = Scenario.STARTED;
         for (int i = 0; i < failures.length; i++) {

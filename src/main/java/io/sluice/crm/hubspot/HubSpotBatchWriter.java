@@ -2,6 +2,7 @@ package io.sluice.crm.hubspot;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sluice.crm.BatchOutcome;
+import io.sluice.crm.BatchedObjects;
 import io.sluice.crm.ChangeKeys;
 import io.sluice.crm.CrmChange;
 import io.sluice.crm.CrmException;
@@ -19,7 +20,7 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * A backfill's changes written to HubSpot with batch calls (research crm.md §B.3): one contacts upsert, one deals
+ * A backfill's changes written to HubSpot with batch calls: one contacts upsert, one deals
  * upsert, one association call for the whole batch (notes one by one). Results are matched to inputs by their key
  * property; an input HubSpot did not accept (a 207) fails only the changes that need it, which are then retried
  * alone. Every key is locked (sorted) before anything is written, as in single writes.
@@ -50,8 +51,8 @@ final class HubSpotBatchWriter {
         boolean[] stale = new boolean[changes.size()];
 
         // which parts of each change are newer than what HubSpot holds
-        Map<String, Integer> contactWriter = new LinkedHashMap<>();
-        Map<String, Integer> dealWriter = new LinkedHashMap<>();
+        BatchedObjects contactChanges = new BatchedObjects(changes);
+        BatchedObjects dealChanges = new BatchedObjects(changes);
         for (int i = 0; i < changes.size(); i++) {
             CrmChange change = changes.get(i);
             String email = ChangeKeys.email(change);
@@ -64,15 +65,17 @@ final class HubSpotBatchWriter {
                 continue;
             }
             if (email != null && contacts.get(email).acceptsChangeAt(change.sourceUpdatedAt())) {
-                contactWriter.merge(email, i, (a, b) -> ChangeKeys.newer(changes, a, b));
+                contactChanges.add(email, i);
             }
             if (dealNewer) {
-                dealWriter.merge(membershipId, i, (a, b) -> ChangeKeys.newer(changes, a, b));
+                dealChanges.add(membershipId, i);
             }
         }
+        Map<String, Integer> contactWriter = contactChanges.newest();
+        Map<String, Integer> dealWriter = dealChanges.newest();
 
-        Map<String, String> contactIds = upsertContacts(changes, contactWriter, contacts, failures);
-        Map<String, String> dealIds = upsertDeals(changes, dealWriter, deals, failures);
+        Map<String, String> contactIds = upsertContacts(changes, contactWriter, contactChanges, contacts, failures);
+        Map<String, String> dealIds = upsertDeals(changes, dealWriter, dealChanges, deals, failures);
         associate(changes, dealWriter, contactIds, dealIds, contacts);
 
         for (int i = 0; i < changes.size(); i++) {
@@ -102,28 +105,28 @@ final class HubSpotBatchWriter {
         return outcomes;
     }
 
-    private Map<String, String> upsertContacts(List<CrmChange> changes, Map<String, Integer> writers,
+    private Map<String, String> upsertContacts(List<CrmChange> changes, Map<String, Integer> writers, BatchedObjects merged,
                                                Map<String, CrmWriteVersions.Written> locked, RuntimeException[] failures) {
         if (writers.isEmpty()) {
             return Map.of();
         }
         List<HubSpotRequests.Input> inputs = new ArrayList<>();
-        writers.forEach((email, i) -> inputs.add(new HubSpotRequests.Input(email, requests.contactProperties(changes.get(i).person(), email))));
+        writers.forEach((email, i) -> inputs.add(new HubSpotRequests.Input(email, requests.contactProperties(merged.fields(email, CrmChange::person), email))));
         Map<String, String> ids = results(http.send(requests.contacts(inputs)), "email");
         recordOrFail(changes, writers, locked, ids, failures, "contact", ChangeKeys::email);
         return ids;
     }
 
-    private Map<String, String> upsertDeals(List<CrmChange> changes, Map<String, Integer> writers,
+    private Map<String, String> upsertDeals(List<CrmChange> changes, Map<String, Integer> writers, BatchedObjects merged,
                                             Map<String, CrmWriteVersions.Written> locked, RuntimeException[] failures) {
         List<HubSpotRequests.Input> inputs = new ArrayList<>();
         Map<String, Integer> sent = new LinkedHashMap<>();
         writers.forEach((membershipId, i) -> {
-            CrmChange change = changes.get(i);
+            Map<String, Object> deal = merged.fields(membershipId, CrmChange::opportunity);
             try {
-                Object stage = change.opportunity().get("dealstage");
+                Object stage = deal.get("dealstage");
                 String[] pipelineAndStage = stage == null ? null : pipelines.resolve(stage.toString());
-                inputs.add(new HubSpotRequests.Input(membershipId, requests.dealProperties(change.opportunity(), membershipId, pipelineAndStage)));
+                inputs.add(new HubSpotRequests.Input(membershipId, requests.dealProperties(deal, membershipId, pipelineAndStage)));
                 sent.put(membershipId, i);
             } catch (RuntimeException e) {
                 failAll(changes, failures, e, c -> membershipId.equals(ChangeKeys.membershipId(c)));

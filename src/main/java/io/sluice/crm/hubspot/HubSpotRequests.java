@@ -13,7 +13,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * The HubSpot requests for a change (research crm.md §B): contacts upserted by email and deals by the unique
+ * The HubSpot requests for a change: contacts upserted by email and deals by the unique
  * membership property ({@code batch/upsert} with one input), the default deal→contact association (v4), notes
  * with {@code hs_timestamp} and associations to the contact (202) and deal (214). Mapping fields are HubSpot
  * property names; missing values are left out, so they never blank a property.
@@ -164,8 +164,8 @@ final class HubSpotRequests {
     private ObjectNode properties(Map<String, Object> fields, Set<String> skip) {
         ObjectNode properties = json.createObjectNode();
         fields.forEach((name, value) -> {
-            if (value != null && !skip.contains(name)) {
-                properties.put(name, text(value));
+            if (!skip.contains(name)) {
+                properties.put(name, value == null ? "" : text(value)); // null: a field the mapping clears; HubSpot clears with ""
             }
         });
         return properties;

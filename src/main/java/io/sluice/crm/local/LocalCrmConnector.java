@@ -91,12 +91,15 @@ public class LocalCrmConnector implements CrmConnector {
         }
         Map<String, Object> values = new LinkedHashMap<>(fields);
         String key = text(values.remove(keyField));
-        values.put("personEmail", email);
+        if (email != null) {
+            values.put("personEmail", email); // a change without an email leaves the link as it is
+        }
         return upsert(table, keyColumn, key, columns, values, change);
     }
 
     /**
-     * Inserts the row, or updates it when the stored change is not newer. Missing values never blank a column.
+     * Inserts the row, or updates it when the stored change is not newer. A field the change does not carry is not
+     * touched (the mapping leaves it out); one the mapping clears arrives as null and clears its column.
      * Both statements are portable (PostgreSQL, H2 in PostgreSQL mode) and raise no duplicate-key error.
      */
     private boolean upsert(String table, String keyColumn, String key, Map<String, String> columns,
@@ -122,7 +125,8 @@ public class LocalCrmConnector implements CrmConnector {
             Object value = convert(column, entry.getValue());
             insertColumns.add(column);
             insertArgs.add(value);
-            setClauses.add(column + " = COALESCE(?, " + column + ")");
+            // a value Whop gave replaces the column; a null is a field the mapping clears
+            setClauses.add(column + " = ?");
             updateArgs.add(value);
         }
         String placeholders = String.join(", ", java.util.Collections.nCopies(insertColumns.size(), "?"));

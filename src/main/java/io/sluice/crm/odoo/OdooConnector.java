@@ -328,10 +328,12 @@ public class OdooConnector implements CrmConnector {
     private ObjectNode values(Map<String, Object> fields, Set<String> skip) {
         ObjectNode vals = json.createObjectNode();
         fields.forEach((name, value) -> {
-            if (value == null || skip.contains(name)) {
+            if (skip.contains(name)) {
                 return;
             }
-            if (value instanceof BigDecimal d) {
+            if (value == null) {
+                vals.put(name, false); // a field the mapping clears: Odoo's empty value
+            } else if (value instanceof BigDecimal d) {
                 vals.put(name, d);
             } else if (value instanceof Boolean b) {
                 vals.put(name, b);

@@ -3,6 +3,7 @@ package io.sluice.crm.twenty;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sluice.crm.BatchOutcome;
+import io.sluice.crm.BatchedObjects;
 import io.sluice.crm.ChangeKeys;
 import io.sluice.crm.CrmChange;
 import io.sluice.crm.CrmException;
@@ -50,9 +51,9 @@ final class TwentyBatchWriter {
                 Stream.concat(keys(changes, ChangeKeys::membershipId).stream(), keys(changes, ChangeKeys::noteMembershipId).stream()).toList());
         Map<String, CrmWriteVersions.Written> notes = versions.lockAll(TwentyConnector.PROVIDER, "note", keys(changes, ChangeKeys::noteKey));
         boolean[] stale = new boolean[changes.size()];
-        Map<String, Integer> personWriter = new LinkedHashMap<>();
-        Map<String, Integer> opportunityWriter = new LinkedHashMap<>();
-        Map<String, Integer> noteWriter = new LinkedHashMap<>();
+        BatchedObjects personChanges = new BatchedObjects(changes);
+        BatchedObjects opportunityChanges = new BatchedObjects(changes);
+        BatchedObjects noteChanges = new BatchedObjects(changes);
         for (int i = 0; i < changes.size(); i++) {
             CrmChange change = changes.get(i);
             String email = ChangeKeys.email(change);
@@ -65,15 +66,18 @@ final class TwentyBatchWriter {
                 continue;
             }
             if (email != null && people.get(email).acceptsChangeAt(change.sourceUpdatedAt())) {
-                personWriter.merge(email, i, (a, b) -> ChangeKeys.newer(changes, a, b));
+                personChanges.add(email, i);
             }
             if (opportunityNewer) {
-                opportunityWriter.merge(membershipId, i, (a, b) -> ChangeKeys.newer(changes, a, b));
+                opportunityChanges.add(membershipId, i);
             }
             if (noteNewer) {
-                noteWriter.merge(noteKey, i, (a, b) -> ChangeKeys.newer(changes, a, b));
+                noteChanges.add(noteKey, i);
             }
         }
+        Map<String, Integer> personWriter = personChanges.newest();
+        Map<String, Integer> opportunityWriter = opportunityChanges.newest();
+        Map<String, Integer> noteWriter = noteChanges.newest();
 
         Map<String, String> personIds = new HashMap<>();
         people.forEach((email, written) -> {
@@ -83,7 +87,7 @@ final class TwentyBatchWriter {
         });
         if (!personWriter.isEmpty()) {
             List<ObjectNode> records = new ArrayList<>();
-            personWriter.forEach((email, i) -> records.add(requests.personRecord(changes.get(i).person(), email)));
+            personWriter.forEach((email, i) -> records.add(requests.personRecord(personChanges.fields(email, CrmChange::person), email)));
             ApiResponse response = http.send(requests.batch("person.upsert.batch", "people", records));
             Map<String, String> returned = new HashMap<>();
             for (JsonNode person : TwentyAnswers.records(response, "people")) {
@@ -102,7 +106,7 @@ final class TwentyBatchWriter {
         }
         if (!opportunityWriter.isEmpty()) {
             List<ObjectNode> records = new ArrayList<>();
-            opportunityWriter.forEach((membershipId, i) -> records.add(requests.opportunityRecord(changes.get(i).opportunity(),
+            opportunityWriter.forEach((membershipId, i) -> records.add(requests.opportunityRecord(opportunityChanges.fields(membershipId, CrmChange::opportunity),
                     membershipId, personIds.get(ChangeKeys.email(changes.get(i))))));
             http.send(requests.batch("opportunity.upsert.batch", "opportunities", records));
             opportunityWriter.forEach((membershipId, i) -> versions.written(opportunities.get(membershipId),
@@ -119,7 +123,7 @@ final class TwentyBatchWriter {
             List<ObjectNode> records = new ArrayList<>();
             noteWriter.forEach((noteKey, i) -> {
                 CrmChange change = changes.get(i);
-                records.add(requests.noteRecord(change.note(), noteKey));
+                records.add(requests.noteRecord(noteChanges.fields(noteKey, CrmChange::note), noteKey));
                 String noteMembership = ChangeKeys.noteMembershipId(change);
                 String opportunity = noteMembership == null ? null
                         : versions.remoteId(TwentyConnector.PROVIDER, "opportunity", noteMembership).orElse(null);

@@ -58,8 +58,12 @@ final class TwentyRequests {
     ObjectNode personRecord(Map<String, Object> person, String email) {
         ObjectNode record = json.createObjectNode();
         ObjectNode name = json.createObjectNode();
-        putIfPresent(name, "firstName", person.get("firstName"));
-        putIfPresent(name, "lastName", person.get("lastName"));
+        for (String part : new String[]{"firstName", "lastName"}) {
+            if (person.containsKey(part)) {
+                Object value = person.get(part);
+                name.put(part, value == null ? "" : value.toString()); // null: cleared; Twenty keeps empty text as ""
+            }
+        }
         if (!name.isEmpty()) {
             record.set("name", name);
         }
@@ -141,7 +145,12 @@ final class TwentyRequests {
 
     private void passThrough(ObjectNode record, Map<String, Object> fields, Set<String> composed) {
         fields.forEach((name, value) -> {
-            if (!composed.contains(name)) {
+            if (composed.contains(name)) {
+                return;
+            }
+            if (value == null) {
+                record.putNull(name); // a field the mapping clears
+            } else {
                 putIfPresent(record, name, value);
             }
         });

@@ -3,6 +3,7 @@ package io.sluice.crm.zoho;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sluice.crm.BatchOutcome;
+import io.sluice.crm.BatchedObjects;
 import io.sluice.crm.ChangeKeys;
 import io.sluice.crm.CrmChange;
 import io.sluice.crm.CrmException;
@@ -20,8 +21,8 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * A backfill's changes written to Zoho with one Contacts upsert and one Deals upsert of up to 100 records each
- * (research crm.md §C.2); Zoho answers per record, in order, so a record it refuses fails only the changes that need
+ * A backfill's changes written to Zoho with one Contacts upsert and one Deals upsert of up to 100 records each;
+ * Zoho answers per record, in order, so a record it refuses fails only the changes that need
  * it (they are retried alone). Notes have no batch upsert and go one by one.
  */
 final class ZohoBatchWriter {
@@ -44,8 +45,8 @@ final class ZohoBatchWriter {
         Map<String, CrmWriteVersions.Written> notes = versions.lockAll(ZohoConnector.PROVIDER, "note", keys(changes, ChangeKeys::noteKey));
         RuntimeException[] failures = new RuntimeException[changes.size()];
         boolean[] stale = new boolean[changes.size()];
-        Map<String, Integer> contactWriter = new LinkedHashMap<>();
-        Map<String, Integer> dealWriter = new LinkedHashMap<>();
+        BatchedObjects contactChanges = new BatchedObjects(changes);
+        BatchedObjects dealChanges = new BatchedObjects(changes);
         for (int i = 0; i < changes.size(); i++) {
             CrmChange change = changes.get(i);
             String email = ChangeKeys.email(change);
@@ -58,12 +59,14 @@ final class ZohoBatchWriter {
                 continue;
             }
             if (email != null && contacts.get(email).acceptsChangeAt(change.sourceUpdatedAt())) {
-                contactWriter.merge(email, i, (a, b) -> ChangeKeys.newer(changes, a, b));
+                contactChanges.add(email, i);
             }
             if (dealNewer) {
-                dealWriter.merge(membershipId, i, (a, b) -> ChangeKeys.newer(changes, a, b));
+                dealChanges.add(membershipId, i);
             }
         }
+        Map<String, Integer> contactWriter = contactChanges.newest();
+        Map<String, Integer> dealWriter = dealChanges.newest();
         Map<String, String> contactIds = new HashMap<>();
         contacts.forEach((email, written) -> {
             if (written.remoteId() != null) {
@@ -72,7 +75,7 @@ final class ZohoBatchWriter {
         });
         if (!contactWriter.isEmpty()) {
             List<ObjectNode> records = new ArrayList<>();
-            contactWriter.forEach((email, i) -> records.add(requests.contactRecord(changes.get(i).person(), email)));
+            contactWriter.forEach((email, i) -> records.add(requests.contactRecord(contactChanges.fields(email, CrmChange::person), email)));
             List<String> ids = perRecord(http.send(requests.contacts(records)), records.size(), "contact.upsert", failures, changes,
                     contactWriter, ChangeKeys::email);
             int n = 0;
@@ -88,7 +91,7 @@ final class ZohoBatchWriter {
         Map<String, String> dealIds = new HashMap<>();
         if (!dealWriter.isEmpty()) {
             List<ObjectNode> records = new ArrayList<>();
-            dealWriter.forEach((membershipId, i) -> records.add(requests.dealRecord(changes.get(i).opportunity(), membershipId,
+            dealWriter.forEach((membershipId, i) -> records.add(requests.dealRecord(dealChanges.fields(membershipId, CrmChange::opportunity), membershipId,
                     contactIds.get(ChangeKeys.email(changes.get(i))), changes.get(i).sourceUpdatedAt())));
             List<String> ids = perRecord(http.send(requests.deals(records)), records.size(), "deal.upsert", failures, changes,
                     dealWriter, ChangeKeys::membershipId);

@@ -14,7 +14,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * The Zoho CRM requests for a change (research crm.md §C): Contacts upserted with {@code duplicate_check_fields:
+ * The Zoho CRM requests for a change: Contacts upserted with {@code duplicate_check_fields:
  * ["Email"]}, Deals with the membership field as the explicit key (Deals otherwise match on {@code Deal_Name}),
  * Notes created under the deal (or the contact) and updated by id later, since Notes cannot be upserted. Mapping
  * fields are Zoho field API names.
@@ -109,10 +109,12 @@ final class ZohoRequests {
     private ObjectNode fields(Map<String, Object> values, Set<String> skip) {
         ObjectNode record = json.createObjectNode();
         values.forEach((name, value) -> {
-            if (value == null || skip.contains(name)) {
+            if (skip.contains(name)) {
                 return;
             }
-            if (value instanceof BigDecimal d) {
+            if (value == null) {
+                record.putNull(name); // a field the mapping clears
+            } else if (value instanceof BigDecimal d) {
                 record.put(name, d);
             } else if (value instanceof Boolean b) {
                 record.put(name, b);
