@@ -294,8 +294,23 @@ class OdooConnectorTest extends SluiceTestBase {
         awaitStatus(id, "DONE");
     }
 
+    @Test
+    void aOneWordNameAfterATwoWordNameDoesNotBlankAnything() {
+        sendMembership("msg_od_dana_1", "mem_dana", "dana@example.com", "Dana Smith");
+        sendMembership("msg_od_dana_2", "mem_dana", "dana@example.com", "Dana", "2026-01-21T00:00:00.000Z");
+
+        List<LoggedRequest> writes = ODOO.findAll(postRequestedFor(urlPathEqualTo("/json/2/res.partner/write")));
+        assertThat(writes).hasSize(1);
+        assertThat(json(writes.get(0)).path("vals").path("name").asText()).isEqualTo("Dana");
+        assertThat(writes.get(0).getBodyAsString()).doesNotContain("\"\"");
+    }
+
     private void sendMembership(String id, String membershipId, String email, String name) {
-        String body = io.sluice.support.Webhooks.membershipBody(id, membershipId, email, name, "active", false, T);
+        sendMembership(id, membershipId, email, name, T);
+    }
+
+    private void sendMembership(String id, String membershipId, String email, String name, String updatedAt) {
+        String body = io.sluice.support.Webhooks.membershipBody(id, membershipId, email, name, "active", false, updatedAt);
         io.sluice.support.Webhooks.sendSigned(port, id, java.time.Instant.now().getEpochSecond(), body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
         awaitStatus(id, "DONE");
     }

@@ -227,4 +227,20 @@ class ZohoConnectorTest extends SluiceTestBase {
             state = next;
         }
     }
+
+    @Test
+    void aOneWordNameAndANamelessPaymentNeverOverwriteTheLastNameInZoho() {
+        for (String[] named : new String[][]{{"msg_zo_dana_1", "Dana Smith", "2026-01-20T00:00:00.000Z"}, {"msg_zo_dana_2", "Dana", "2026-01-21T00:00:00.000Z"}}) {
+            String body = io.sluice.support.Webhooks.membershipBody(named[0], "mem_dana", "dana@example.com", named[1], "active", false, named[2]);
+            io.sluice.support.Webhooks.sendSigned(port, named[0], java.time.Instant.now().getEpochSecond(), body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            awaitStatus(named[0], "DONE");
+        }
+
+        List<com.github.tomakehurst.wiremock.verification.LoggedRequest> contacts =
+                ZOHO.findAll(postRequestedFor(urlPathEqualTo(API + "/Contacts/upsert")));
+        assertThat(contacts).hasSize(2);
+        assertThat(contacts.get(0).getBodyAsString()).contains("\"Last_Name\":\"Smith\"");
+        // Zoho knows the contact now: no stand-in for the mandatory last name, and none for the deal's closing date
+        assertThat(contacts.get(1).getBodyAsString()).contains("\"First_Name\":\"Dana\"").doesNotContain("Last_Name");
+    }
 }

@@ -141,11 +141,12 @@ public class ZohoConnector implements CrmConnector {
         boolean noteNewer = locked.noteNewer();
         String contactId = contact == null ? null : contact.remoteId();
         if (locked.personNewer()) {
-            contactId = recordId(http.send(requests.contact(change.person(), email)), "contact.upsert");
+            contactId = recordId(http.send(requests.contact(change.person(), email, contactId != null)), "contact.upsert");
             versions.written(contact, contactId, change.sourceUpdatedAt(), change.eventId());
         }
         if (dealNewer) {
-            String dealId = recordId(http.send(requests.deal(change.opportunity(), membershipId, contactId, change.sourceUpdatedAt())),
+            String dealId = recordId(http.send(requests.deal(change.opportunity(), membershipId, contactId,
+                            deal.remoteId() == null ? change.sourceUpdatedAt() : null)),
                     "deal.upsert");
             versions.written(deal, dealId, change.sourceUpdatedAt(), change.eventId());
         }
@@ -192,12 +193,12 @@ public class ZohoConnector implements CrmConnector {
         List<Map<String, Object>> preview = new ArrayList<>();
         String email = ChangeKeys.email(change);
         if (email != null) {
-            preview.add(requests.contact(change.person(), email).describe());
+            preview.add(requests.contact(change.person(), email, versions.remoteId(PROVIDER, "person", email).isPresent()).describe());
         }
         String membershipId = ChangeKeys.membershipId(change);
         if (membershipId != null) {
             preview.add(requests.deal(change.opportunity(), membershipId, email == null ? null : "<contact id>",
-                    change.sourceUpdatedAt()).describe());
+                    versions.remoteId(PROVIDER, "opportunity", membershipId).isPresent() ? null : change.sourceUpdatedAt()).describe());
         }
         if (ChangeKeys.noteKey(change) != null) {
             preview.add(requests.createNote(change.note(), ChangeKeys.field(change.note(), "membershipId") != null ? "Deals" : "Contacts",

@@ -40,24 +40,27 @@ final class ZohoRequests {
         this.runWorkflows = runWorkflows;
     }
 
-    ApiRequest contact(Map<String, Object> person, String email) {
-        return contacts(java.util.List.of(contactRecord(person, email)));
+    /** @param known Zoho has this contact already (Sluice wrote it): no stand-in for a missing mandatory field */
+    ApiRequest contact(Map<String, Object> person, String email, boolean known) {
+        return contacts(java.util.List.of(contactRecord(person, email, known)));
     }
 
     ApiRequest contacts(java.util.List<ObjectNode> records) {
         return upsert("contact.upsert", "Contacts", "Email", records);
     }
 
-    ObjectNode contactRecord(Map<String, Object> person, String email) {
+    ObjectNode contactRecord(Map<String, Object> person, String email, boolean known) {
         ObjectNode record = fields(person, Set.of(CrmFieldSchema.PERSON_KEY));
         record.put("Email", email);
-        if (!record.hasNonNull("Last_Name")) {
-            // mandatory in Zoho: a person known only by email gets it as the last name
+        if (!known && !record.hasNonNull("Last_Name")) {
+            // mandatory when Zoho creates the contact: a person known only by email gets it as the last name; an
+            // update never sends a stand-in, which would overwrite the real last name
             record.put("Last_Name", record.hasNonNull("First_Name") ? record.get("First_Name").asText() : email);
         }
         return record;
     }
 
+    /** @param fallbackDate the closing date a new deal needs (mandatory in Zoho); null for a deal Zoho has */
     ApiRequest deal(Map<String, Object> opportunity, String membershipId, String contactId, Instant fallbackDate) {
         return deals(java.util.List.of(dealRecord(opportunity, membershipId, contactId, fallbackDate)));
     }
@@ -70,7 +73,9 @@ final class ZohoRequests {
         ObjectNode record = fields(opportunity, Set.of(CrmFieldSchema.OPPORTUNITY_KEY, "Closing_Date"));
         record.put(membershipIdField, membershipId);
         Object closing = opportunity.get("Closing_Date");
-        record.put("Closing_Date", closing instanceof Instant i ? DATE.format(i) : closing != null ? closing.toString() : DATE.format(fallbackDate));
+        if (closing != null || fallbackDate != null) {
+            record.put("Closing_Date", closing instanceof Instant i ? DATE.format(i) : closing != null ? closing.toString() : DATE.format(fallbackDate));
+        }
         if (contactId != null) {
             record.putObject("Contact_Name").put("id", contactId);
         }
