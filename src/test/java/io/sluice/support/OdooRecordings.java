@@ -10,7 +10,6 @@ import com.github.tomakehurst.wiremock.http.ResponseDefinition;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Map;
@@ -27,27 +26,17 @@ import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 public final class OdooRecordings {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final RecordedExchanges RECORDED = new RecordedExchanges("odoo-19");
 
     private OdooRecordings() {
     }
 
     public static JsonNode exchange(String name) {
-        try (InputStream in = OdooRecordings.class.getResourceAsStream("/fixtures/odoo-19/" + name + ".json")) {
-            if (in == null) {
-                throw new IllegalArgumentException("no recorded Odoo exchange " + name);
-            }
-            return JSON.readTree(in);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return RECORDED.exchange(name);
     }
 
     public static ResponseDefinitionBuilder answer(String name) {
-        JsonNode response = exchange(name).path("response");
-        ResponseDefinitionBuilder answer = aResponse().withStatus(response.path("status").asInt());
-        response.path("headers").fields().forEachRemaining(h -> answer.withHeader(h.getKey(), h.getValue().asText()));
-        JsonNode body = response.path("body");
-        return answer.withBody(body.isTextual() ? body.asText() : body.toString());
+        return RECORDED.answer(name);
     }
 
     /** A {@code fields_get} answer naming these fields (Odoo answers a dict of field name to attributes). */

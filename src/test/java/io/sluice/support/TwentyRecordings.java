@@ -10,7 +10,6 @@ import com.github.tomakehurst.wiremock.http.ResponseDefinition;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -29,34 +28,18 @@ import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 public final class TwentyRecordings {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** Headers the HTTP layer sets itself; replaying them would contradict the body WireMock sends. */
-    private static final Set<String> TRANSPORT_HEADERS = Set.of("content-length", "transfer-encoding", "connection", "keep-alive", "date");
+    private static final RecordedExchanges RECORDED = new RecordedExchanges("twenty-2.21");
 
     private TwentyRecordings() {
     }
 
     public static JsonNode exchange(String name) {
-        try (InputStream in = TwentyRecordings.class.getResourceAsStream("/fixtures/twenty-2.21/" + name + ".json")) {
-            if (in == null) {
-                throw new IllegalArgumentException("no recorded Twenty exchange " + name);
-            }
-            return JSON.readTree(in);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return RECORDED.exchange(name);
     }
 
     /** The recorded answer of exchange {@code name}. */
     public static ResponseDefinitionBuilder answer(String name) {
-        JsonNode response = exchange(name).path("response");
-        ResponseDefinitionBuilder answer = aResponse().withStatus(response.path("status").asInt());
-        response.path("headers").fields().forEachRemaining(h -> {
-            if (!TRANSPORT_HEADERS.contains(h.getKey().toLowerCase())) {
-                answer.withHeader(h.getKey(), h.getValue().asText());
-            }
-        });
-        JsonNode body = response.path("body");
-        return answer.withBody(body.isTextual() ? body.asText() : body.toString());
+        return RECORDED.answer(name);
     }
 
     /** The id of the first person in a recorded people batch answer. */
