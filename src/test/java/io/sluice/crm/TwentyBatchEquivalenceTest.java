@@ -92,6 +92,7 @@ import static org.awaitility.Awaitility.await;
  * text), and every other sent field replaces the stored value.
  *
  * <p>Each run prints its seeds; {@code -Dtwenty.equivalence.seed=<seed>} runs that one case again,
+ * {@code -Dtwenty.equivalence.base=<n>} draws another set of cases,
  * {@code -Dtwenty.equivalence.trials=<n>} runs another number of trials (about two seconds each; the default is 16).
  */
 @TestPropertySource(properties = {"sluice.crm.provider=twenty", "sluice.crm.twenty.api-key=" + TwentyBatchEquivalenceTest.KEY,
@@ -137,7 +138,8 @@ class TwentyBatchEquivalenceTest extends WhopSyncTestBase {
     void oneBackfillBatchLeavesTwentyAsTheSameChangesSentOneByOneInSourceTimeOrder() {
         Long fixed = Long.getLong("twenty.equivalence.seed");
         int trials = fixed != null ? 1 : Integer.getInteger("twenty.equivalence.trials", 16);
-        long base = new Random().nextLong();
+        // a fixed base by default, so a run can be repeated; -Dtwenty.equivalence.base=<n> explores other cases
+        long base = Long.getLong("twenty.equivalence.base", 20261201L);
         Random seeds = new Random(base);
         System.out.println("TwentyBatchEquivalenceTest: " + (fixed != null ? "seed " + fixed : "base seed " + base + ", " + trials + " trials"));
         for (int trial = 0; trial < trials; trial++) {
