@@ -200,7 +200,7 @@ public record SluiceProperties(
             @DefaultValue("local") @NotNull String provider,
             @DefaultValue @Valid Breaker breaker,
             @DefaultValue("120s") @NotNull Duration maxRetryAfter,
-            @DefaultValue("5m") @NotNull Duration checkInterval,
+            @DefaultValue("5m") @NotNull @org.hibernate.validator.constraints.time.DurationMin(seconds = 10) Duration checkInterval,
             @DefaultValue("true") boolean checkHoldsEvents,
             @DefaultValue("10s") @NotNull Duration refusalRecheckGap,
             @DefaultValue @Valid Twenty twenty,

@@ -32,6 +32,11 @@ public record CrmCheck(Status status, String reason, List<String> warnings, Inst
         return new CrmCheck(Status.PENDING, "the first check of the CRM has not finished", List.of(), null);
     }
 
+    /** The same result, dated when its check started (what a refusal's re-check is compared with). */
+    public CrmCheck startedAt(Instant started) {
+        return status == Status.NOT_CHECKED ? this : new CrmCheck(status, reason, warnings, started);
+    }
+
     /** Writes would fail for a reason only the operator can fix, or the first check is still running. */
     public boolean holdsEvents() {
         return status == Status.PROBLEM || status == Status.PENDING;

@@ -77,11 +77,12 @@ public class CrmPreflight implements AutoCloseable {
     public synchronized CrmCheck runNow() {
         CrmCheck previous = last;
         Mapping current = mapping.current();
+        Instant started = Instant.now();
         CrmCheck result;
         try {
-            result = crm.check(CrmRequirements.of(current));
+            result = crm.check(CrmRequirements.of(current)).startedAt(started);
         } catch (RuntimeException e) {
-            result = CrmCheck.unreachable(crm.provider() + " check failed: " + e.getMessage(), Instant.now());
+            result = CrmCheck.unreachable(crm.provider() + " check failed: " + e.getMessage(), started);
         }
         last = result;
         lastRun = Instant.now();
@@ -96,9 +97,21 @@ public class CrmPreflight implements AutoCloseable {
         return result;
     }
 
-    /** The CRM refused a write: check again (at most every {@code sluice.crm.refusal-recheck-gap}), so a revoked key or a removed field holds events. */
-    public CrmCheck recheckAfterRefusal() {
-        if (last.status() == CrmCheck.Status.NOT_CHECKED || Instant.now().isBefore(lastRefusalRecheck.plus(refusalRecheckGap))) {
+    /**
+     * The CRM refused a write at {@code refusedAt}: decide on a check that started after the refusal, so a key
+     * revoked or a field removed since the last check holds the event. Checks run one at a time; a refusal that
+     * waited for a running check uses its result when it started after the refusal. A refused credential always
+     * gets such a check; a refused record (one bad value) re-runs it at most every
+     * {@code sluice.crm.refusal-recheck-gap}, so a run of bad records does not spend the CRM's budget on checks.
+     */
+    public synchronized CrmCheck recheckAfterRefusal(Instant refusedAt, boolean credential) {
+        if (last.status() == CrmCheck.Status.NOT_CHECKED) {
+            return last;
+        }
+        if (last.checkedAt() != null && !last.checkedAt().isBefore(refusedAt)) {
+            return last; // a check that started after this refusal has answered
+        }
+        if (!credential && Instant.now().isBefore(lastRefusalRecheck.plus(refusalRecheckGap))) {
             return last;
         }
         lastRefusalRecheck = Instant.now();

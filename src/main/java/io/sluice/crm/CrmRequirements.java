@@ -13,6 +13,9 @@ import java.util.TreeSet;
  */
 public record CrmRequirements(Set<String> personFields, Set<String> opportunityFields, Set<String> noteFields, Set<String> stageValues) {
 
+    /** The opportunity field holding the pipeline stage: Twenty and Odoo {@code stage}, HubSpot {@code dealstage}, Zoho {@code Stage}. */
+    private static final Set<String> STAGE_FIELDS = Set.of("stage", "dealstage", "Stage");
+
     public static CrmRequirements of(Mapping mapping) {
         Set<String> person = new TreeSet<>();
         Set<String> opportunity = new TreeSet<>();
@@ -23,8 +26,8 @@ public record CrmRequirements(Set<String> personFields, Set<String> opportunityF
             opportunity.addAll(group.opportunity().keySet());
             note.addAll(group.note().keySet());
             group.opportunity().forEach((name, stage) -> {
-                if (!name.toLowerCase(java.util.Locale.ROOT).endsWith("stage")) {
-                    return; // stage (Twenty, Odoo), dealstage (HubSpot), Stage (Zoho)
+                if (!STAGE_FIELDS.contains(name)) {
+                    return;
                 }
                 if (stage.valueMap() != null) {
                     stages.addAll(mapping.valueMaps().getOrDefault(stage.valueMap(), Map.of()).values());

@@ -12,4 +12,9 @@ public interface ApiFailures {
     RuntimeException retryable(String message, Duration retryAfter, Throwable cause);
 
     RuntimeException rejected(String message);
+
+    /** The server refused the credential itself (401/403). */
+    default RuntimeException credentialRejected(String message) {
+        return rejected(message);
+    }
 }

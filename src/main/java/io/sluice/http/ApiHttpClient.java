@@ -123,7 +123,7 @@ public class ApiHttpClient {
             return failures.retryable(what, retryAfter(response), null);
         }
         if (status == 401 || status == 403) {
-            return failures.rejected(provider + " rejected the credential (HTTP " + status + ") on " + request.operation()
+            return failures.credentialRejected(provider + " rejected the credential (HTTP " + status + ") on " + request.operation()
                     + ": check " + credentialHint + excerpt(response));
         }
         return failures.rejected(provider + " refused " + request.operation() + " (HTTP " + status + ")" + excerpt(response));

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.github.resilience4j.ratelimiter.RateLimiterConfig;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.sluice.crm.CrmCredentialRejectedException;
 import io.sluice.crm.CrmException;
 import io.sluice.crm.CrmRejectedException;
 import org.apache.camel.ProducerTemplate;
@@ -30,6 +31,11 @@ public class ApiHttpClients {
         @Override
         public RuntimeException rejected(String message) {
             return new CrmRejectedException(message);
+        }
+
+        @Override
+        public RuntimeException credentialRejected(String message) {
+            return new CrmCredentialRejectedException(message);
         }
     };
 

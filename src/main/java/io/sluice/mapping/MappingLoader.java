@@ -219,6 +219,9 @@ public final class MappingLoader {
         if (clear && required) {
             problem(map, "field '" + name + "' cannot be both required and clear");
         }
+        if (clear && Set.of(CrmFieldSchema.PERSON_KEY, CrmFieldSchema.OPPORTUNITY_KEY, CrmFieldSchema.NOTE_KEY).contains(name)) {
+            problem(map, "field '" + name + "' is the key its record is written under and cannot be cleared");
+        }
         return new FieldSpec(paths, constant, template, transforms, valueMap, required, defaultValue, clear, line);
     }
 

@@ -1,5 +1,6 @@
 package io.sluice.processing;
 
+import io.sluice.crm.CrmCredentialRejectedException;
 import io.sluice.crm.CrmPreflight;
 import io.sluice.crm.CrmRejectedException;
 import io.sluice.event.EventStatus;
@@ -33,8 +34,9 @@ public class CrmRefusalTriage {
     /** Body in: the original message, the event id. */
     @Handler
     public void triage(Exchange exchange) {
-        boolean crmRefused = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class) instanceof CrmRejectedException;
-        boolean held = crmRefused && preflight.holdingEnabled() && preflight.recheckAfterRefusal().holdsEvents();
+        Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        boolean held = cause instanceof CrmRejectedException && preflight.holdingEnabled()
+                && preflight.recheckAfterRefusal(java.time.Instant.now(), cause instanceof CrmCredentialRejectedException).holdsEvents();
         exchange.getMessage().setHeader(HELD, held);
         if (held) {
             String id = exchange.getMessage().getBody(String.class);

@@ -191,7 +191,7 @@ class HubSpotConnectorTest extends SluiceTestBase {
     }
 
     @Test
-    void aStageThePipelineLacksDeadLettersNamingTheStagesThereAre() {
+    void aStageThePipelineLacksMakesTheEventWaitWithTheStagesThereAre() {
         HUBSPOT.stubFor(authorized(get(urlPathEqualTo("/crm/v3/pipelines/deals"))).atPriority(1).willReturn(okJson(
                 "{\"results\":[{\"id\":\"default\",\"label\":\"Sales Pipeline\",\"stages\":[{\"id\":\"1234\",\"label\":\"Custom\"}]}]}")));
         admin("PUT", "/api/pauses/crm", ADMIN_TOKEN); // accept the webhook now, write it after the cache expired
@@ -199,11 +199,17 @@ class HubSpotConnectorTest extends SluiceTestBase {
         clock.advance(Duration.ofMinutes(11)); // past sluice.crm.hubspot.pipeline-cache-ttl: the stages are read again
         admin("DELETE", "/api/pauses/crm", ADMIN_TOKEN);
 
-        awaitStatus(id, "DEAD");
-
-        assertThat(adminJson("GET", "/api/dead-letters").path("items").get(0).path("error").asText())
-                .contains("has no stage 'closedwon'").contains("1234 (Custom)");
+        // the refusal re-runs the check, which finds the pipeline changed: the event waits instead of dead-lettering
+        await().atMost(Duration.ofSeconds(10)).until(() -> preflight.last().status() == CrmCheck.Status.PROBLEM);
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5)).until(() -> "RECEIVED".equals(eventStatus(id)));
+        assertThat(preflight.last().reason()).contains("deal stages").contains("closedwon").contains("1234 (Custom)");
+        assertThat(count("SELECT COUNT(*) FROM dead_letter")).isZero();
         HUBSPOT.verify(exactly(0), postRequestedFor(urlPathEqualTo("/crm/v3/objects/deals/batch/upsert")));
+
+        HUBSPOT.resetAll(); // the stages are back in the pipeline
+        stubHealthy();
+        preflight.runNow();
+        awaitStatus(id, "DONE");
     }
 
     @Test
@@ -213,7 +219,8 @@ class HubSpotConnectorTest extends SluiceTestBase {
 
         awaitStatus(Crms.sendMembership(port, "msg_hs_401", 1, "active", false, T), "DEAD");
 
-        HUBSPOT.verify(exactly(1), anyRequestedFor(anyUrl()));
+        // refused once; the check it re-ran still passed (only the upsert refuses this token), so a dead letter
+        HUBSPOT.verify(exactly(1), postRequestedFor(urlPathEqualTo("/crm/v3/objects/contacts/batch/upsert")));
         assertThat(adminJson("GET", "/api/dead-letters").path("items").get(0).path("error").asText())
                 .contains("HTTP 401").contains("HUBSPOT_ACCESS_TOKEN").doesNotContain(TOKEN);
     }

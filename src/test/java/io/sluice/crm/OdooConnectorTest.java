@@ -146,13 +146,20 @@ class OdooConnectorTest extends SluiceTestBase {
     }
 
     @Test
-    void aRejectedKeyDeadLettersAtOnce() {
-        // a key that expired after the start-up check passed
+    void aKeyThatExpiresAfterTheCheckMakesEventsWaitNamingTheKey() {
         ODOO.stubFor(post(urlPathEqualTo("/json/2/res.partner/search_read")).atPriority(1).willReturn(OdooRecordings.answer("json2-error-wrong-api-key-401")));
-        awaitStatus(Crms.sendMembership(port, "msg_od_401", 1, "active", false, T), "DEAD");
-        ODOO.verify(exactly(1), postRequestedFor(anyUrl()));
-        assertThat(jdbc.queryForObject("SELECT error FROM dead_letter WHERE event_id = 'msg_od_401'", String.class))
-                .contains("Unauthorized").contains("Invalid apikey").contains("ODOO_API_KEY").doesNotContain(KEY).doesNotContain("Traceback");
+
+        String id = Crms.sendMembership(port, "msg_od_401", 1, "active", false, T);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> preflight.last().status() == CrmCheck.Status.PROBLEM);
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5)).until(() -> "RECEIVED".equals(eventStatus(id)));
+        assertThat(count("SELECT COUNT(*) FROM dead_letter")).isZero();
+        assertThat(preflight.last().reason()).contains("Unauthorized").contains("Invalid apikey").contains("ODOO_API_KEY")
+                .doesNotContain(KEY).doesNotContain("Traceback");
+        ODOO.resetAll(); // a new key
+        stubHealthy();
+        preflight.runNow();
+        awaitStatus(id, "DONE");
     }
 
     @Test

@@ -51,7 +51,6 @@ import static org.awaitility.Awaitility.await;
         "sluice.crm.twenty.max-requests=1000", "sluice.crm.twenty.per=1s",
         "sluice.crm.breaker.minimum-number-of-calls=4", "sluice.crm.breaker.sliding-window-size=4",
         "sluice.crm.breaker.wait-in-open-state=2s", "sluice.crm.twenty.rate-limit-wait=2s",
-        "sluice.crm.refusal-recheck-gap=0s",
         "camel.component.http.response-timeout=1000", "camel.component.http.so-timeout=1000"})
 class TwentyConnectorTest extends SluiceTestBase {
 
@@ -321,6 +320,7 @@ class TwentyConnectorTest extends SluiceTestBase {
         // the person is hard-deleted in Twenty: a noteTarget to the remembered id is a foreign-key violation
         TWENTY.stubFor(upsert("noteTargets").atPriority(1).withRequestBody(containing(PERSON_ID))
                 .willReturn(TwentyRecordings.answer("error-fk-batch-noteTargets-hard-deleted-person")));
+        TWENTY.stubFor(get(urlPathEqualTo("/rest/people/" + PERSON_ID)).willReturn(TwentyRecordings.answer("people-get-one-after-hard-delete")));
         String revived = TwentyRecordings.personId("batch-people-upsert-after-soft-delete");
         TWENTY.stubFor(upsert("people").atPriority(1).willReturn(TwentyRecordings.answer("batch-people-upsert-after-soft-delete")));
 

@@ -243,4 +243,21 @@ class ZohoConnectorTest extends SluiceTestBase {
         // Zoho knows the contact now: no stand-in for the mandatory last name, and none for the deal's closing date
         assertThat(contacts.get(1).getBodyAsString()).contains("\"First_Name\":\"Dana\"").doesNotContain("Last_Name");
     }
+
+    @Test
+    void aNewContactWithoutANameGetsTheStandInLastNameOnlyAfterZohoAsksForIt() {
+        ZOHO.stubFor(post(urlPathEqualTo(API + "/Contacts/upsert")).atPriority(1)
+                .withRequestBody(com.github.tomakehurst.wiremock.client.WireMock.notContaining("Last_Name"))
+                .willReturn(aResponse().withStatus(400).withHeader("Content-Type", "application/json").withBody(
+                        "{\"data\":[{\"code\":\"MANDATORY_NOT_FOUND\",\"details\":{\"api_name\":\"Last_Name\",\"json_path\":\"$.data[0].Last_Name\"},"
+                                + "\"message\":\"required field not found\",\"status\":\"error\"}]}")));
+
+        awaitStatus(Crms.sendPayment(port, "msg_zo_new_p", 8, 8, "payment.succeeded", "succeeded", T), "DONE");
+
+        List<com.github.tomakehurst.wiremock.verification.LoggedRequest> contacts =
+                ZOHO.findAll(postRequestedFor(urlPathEqualTo(API + "/Contacts/upsert")));
+        assertThat(contacts).hasSize(2);
+        assertThat(contacts.get(0).getBodyAsString()).doesNotContain("Last_Name");
+        assertThat(contacts.get(1).getBodyAsString()).contains("\"Last_Name\":\"person8@example.com\"");
+    }
 }

@@ -37,6 +37,10 @@ import static org.awaitility.Awaitility.await;
         "sluice.processing.max-redelivery-delay=100",
         "sluice.inbox.poll-interval=50",
         "sluice.routes.reload=false",
+        // the CRM check runs when a test asks (CrmPreflight.runNow), never by the clock in the middle of one; every
+        // refusal re-runs it, so a test's outcome never depends on another test's refusal a few seconds earlier
+        "sluice.crm.check-interval=1h",
+        "sluice.crm.refusal-recheck-gap=0s",
         // tests that count events or notes do not want lead-scoring events beside them; AiEnrichmentTest turns it on
         "sluice.ai.enrich-on="})
 @Import(TestInfrastructure.class)

@@ -187,7 +187,7 @@ public class HubSpotConnector implements CrmConnector {
      * has. Only the email is sent when this change's person fields are older than what HubSpot last got.
      */
     private String refindContact(CrmChange change, String email, LockedChange locked) {
-        log.warn("HubSpot no longer has the contact remembered for {}; finding it again by email", email);
+        log.warn("HubSpot no longer has the contact remembered for event {}; finding it again by email", change.eventId());
         String id = upsertedId(http.send(requests.contact(locked.personNewer() ? change.person() : Map.of(), email)), "contact.upsert");
         versions.rememberRemoteId(locked.person(), id);
         refound.increment();

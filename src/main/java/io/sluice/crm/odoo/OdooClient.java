@@ -109,7 +109,7 @@ final class OdooClient {
         ArrayNode args = json.createArrayNode().add(odoo.db()).add(odoo.username()).add(odoo.apiKey()).add(json.createObjectNode());
         JsonNode result = rpc("authenticate", "common", "authenticate", args);
         if (!result.isNumber()) {
-            throw new CrmRejectedException("Odoo refused the login: check ODOO_USERNAME, ODOO_API_KEY and ODOO_DB");
+            throw new io.sluice.crm.CrmCredentialRejectedException("Odoo refused the login: check ODOO_USERNAME, ODOO_API_KEY and ODOO_DB");
         }
         uid = result.asLong();
         return uid;

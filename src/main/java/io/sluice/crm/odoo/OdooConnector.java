@@ -202,7 +202,7 @@ public class OdooConnector implements CrmConnector {
                 if (known == null) {
                     throw deleted;
                 }
-                log.warn("Odoo no longer has partner {} (remembered for {}); finding it again by email", id, email);
+                log.warn("Odoo no longer has partner {}; finding it again by email", id);
                 versions.forgetRemoteId(row);
                 refound.increment();
                 return writePartner(person, email, null, row);
@@ -305,7 +305,7 @@ public class OdooConnector implements CrmConnector {
      */
     private Long findPartner(String email) {
         ArrayNode domain = json.createArrayNode();
-        domain.addArray().add("email").add("=ilike").add(email.replace("\\", "\\\\").replace("_", "\\_").replace("%", "\\%"));
+        domain.addArray().add("email").add("=ilike").add(likeLiteral(email));
         JsonNode found = odoo.searchRead("res.partner", domain, List.of("id", "email"), 20);
         if (found == null || !found.isArray()) {
             return null;
@@ -316,6 +316,11 @@ public class OdooConnector implements CrmConnector {
             }
         }
         return null;
+    }
+
+    /** The value as a literal of Odoo's {@code =ilike} pattern: its {@code \\}, {@code _} and {@code %} escaped. */
+    private static String likeLiteral(String value) {
+        return value.replace("\\", "\\\\").replace("_", "\\_").replace("%", "\\%");
     }
 
     private Long find(String model, String field, String operator, String value) {
@@ -352,7 +357,7 @@ public class OdooConnector implements CrmConnector {
         String email = ChangeKeys.email(change);
         if (email != null) {
             ArrayNode domain = json.createArrayNode();
-            domain.addArray().add("email").add("=ilike").add(email.replace("_", "\\_").replace("%", "\\%"));
+            domain.addArray().add("email").add("=ilike").add(likeLiteral(email));
             ObjectNode search = json.createObjectNode();
             search.set("domain", domain);
             preview.add(odoo.json2Request("res.partner.search_read", "res.partner", "search_read", search).describe());

@@ -1,6 +1,7 @@
 package io.sluice.crm.odoo;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.sluice.crm.CrmCredentialRejectedException;
 import io.sluice.crm.CrmException;
 import io.sluice.crm.CrmRecordGoneException;
 import io.sluice.crm.CrmRejectedException;
@@ -53,7 +54,7 @@ final class OdooErrors {
             return new CrmRecordGoneException(what);
         }
         if ("werkzeug.exceptions.Unauthorized".equals(name) || "odoo.exceptions.AccessDenied".equals(name)) {
-            return new CrmRejectedException(what + ": check ODOO_API_KEY (keys made in Odoo's UI last 1 day unless set longer; "
+            return new CrmCredentialRejectedException(what + ": check ODOO_API_KEY (keys made in Odoo's UI last 1 day unless set longer; "
                     + "90 days at most for non-admin users) and ODOO_USERNAME");
         }
         if ("builtins.ValueError".equals(name) && message.startsWith("Invalid field")) {

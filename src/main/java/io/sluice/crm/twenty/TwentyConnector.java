@@ -93,6 +93,9 @@ public class TwentyConnector implements CrmConnector {
                     + (asked == null ? "; Twenty names no wait, so Sluice waits out its window" : "") + ")"
                     + ApiHttpClient.excerpt(response), true, wait);
         }
+        if (response.status() == 404 && request.operation().equals("person.read")) {
+            return new CrmRecordGoneException("twenty has no person " + request.path().substring(request.path().lastIndexOf('/') + 1));
+        }
         if (response.status() != 400) {
             return null;
         }
@@ -214,6 +217,15 @@ public class TwentyConnector implements CrmConnector {
         pendingLinks.linked(PROVIDER, waiting);
     }
 
+    private boolean personExists(String id) {
+        try {
+            http.send(new ApiRequest("person.read", "GET", "/rest/people/" + id, null, null));
+            return true;
+        } catch (CrmRecordGoneException gone) {
+            return false;
+        }
+    }
+
     private String upsertPerson(Map<String, Object> fields, String email) {
         ApiResponse response = http.send(requests.person(fields, email));
         JsonNode id = TwentyAnswers.records(response, "people").path(0).path("id");
@@ -249,10 +261,11 @@ public class TwentyConnector implements CrmConnector {
             try {
                 http.send(first);
             } catch (CrmRecordGoneException e) {
-                if (healed || id == null || email == null) {
+                // Twenty's foreign-key error names no column: ask whether the person is the record that is gone
+                if (healed || id == null || email == null || personExists(id)) {
                     throw e;
                 }
-                log.warn("Twenty no longer has person {} (remembered for {}); writing it again by email", id, change.eventId());
+                log.warn("Twenty no longer has person {} (remembered for event {}); writing it again by email", id, change.eventId());
                 // Twenty holds nothing of this person now: write what this change knows; when that is older than
                 // what Sluice wrote before, forget the source time, so the person's next change writes it fully
                 id = upsertPerson(change.person(), email);

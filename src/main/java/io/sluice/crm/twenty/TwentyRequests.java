@@ -88,6 +88,11 @@ final class TwentyRequests {
         Object closeDate = opportunity.get("closeDate");
         if (closeDate != null) {
             record.put("closeDate", closeDate instanceof Instant i ? i.toString() : closeDate.toString());
+        } else if (opportunity.containsKey("closeDate")) {
+            record.putNull("closeDate"); // the mapping clears it
+        }
+        if (amount == null && opportunity.containsKey("amount")) {
+            record.putNull("amount");
         }
         if (personId != null) {
             record.put("pointOfContactId", personId);
@@ -104,9 +109,12 @@ final class TwentyRequests {
         ObjectNode record = json.createObjectNode();
         record.put("id", noteId(externalId));
         putIfPresent(record, "title", note.get("title"));
+        if (note.containsKey("title") && note.get("title") == null) {
+            record.putNull("title"); // the mapping clears it
+        }
         Object body = note.get("body");
-        if (body != null) {
-            record.putObject("bodyV2").put("markdown", body.toString());
+        if (body != null || note.containsKey("body")) {
+            record.putObject("bodyV2").put("markdown", body == null ? "" : body.toString());
         }
         passThrough(record, note, NOTE_COMPOSED);
         return record;

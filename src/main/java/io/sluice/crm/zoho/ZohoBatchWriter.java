@@ -76,7 +76,7 @@ final class ZohoBatchWriter {
         if (!contactWriter.isEmpty()) {
             List<ObjectNode> records = new ArrayList<>();
             contactWriter.forEach((email, i) -> records.add(requests.contactRecord(contactChanges.fields(email, CrmChange::person), email,
-                    contacts.get(email).remoteId() != null)));
+                    false))); // no stand-ins: a new record Zoho refuses for a mandatory field is retried alone, with them
             List<String> ids = perRecord(http.send(requests.contacts(records)), records.size(), "contact.upsert", failures, changes,
                     contactWriter, ChangeKeys::email);
             int n = 0;
@@ -93,7 +93,7 @@ final class ZohoBatchWriter {
         if (!dealWriter.isEmpty()) {
             List<ObjectNode> records = new ArrayList<>();
             dealWriter.forEach((membershipId, i) -> records.add(requests.dealRecord(dealChanges.fields(membershipId, CrmChange::opportunity), membershipId,
-                    contactIds.get(ChangeKeys.email(changes.get(i))), deals.get(membershipId).remoteId() == null ? changes.get(i).sourceUpdatedAt() : null)));
+                    contactIds.get(ChangeKeys.email(changes.get(i))), null)));
             List<String> ids = perRecord(http.send(requests.deals(records)), records.size(), "deal.upsert", failures, changes,
                     dealWriter, ChangeKeys::membershipId);
             int n = 0;

@@ -141,13 +141,14 @@ public class ZohoConnector implements CrmConnector {
         boolean noteNewer = locked.noteNewer();
         String contactId = contact == null ? null : contact.remoteId();
         if (locked.personNewer()) {
-            contactId = recordId(http.send(requests.contact(change.person(), email, contactId != null)), "contact.upsert");
+            contactId = upsert(() -> requests.contact(change.person(), email, false), () -> requests.contact(change.person(), email, true),
+                    "contact.upsert");
             versions.written(contact, contactId, change.sourceUpdatedAt(), change.eventId());
         }
         if (dealNewer) {
-            String dealId = recordId(http.send(requests.deal(change.opportunity(), membershipId, contactId,
-                            deal.remoteId() == null ? change.sourceUpdatedAt() : null)),
-                    "deal.upsert");
+            String linkedContact = contactId;
+            String dealId = upsert(() -> requests.deal(change.opportunity(), membershipId, linkedContact, null),
+                    () -> requests.deal(change.opportunity(), membershipId, linkedContact, change.sourceUpdatedAt()), "deal.upsert");
             versions.written(deal, dealId, change.sourceUpdatedAt(), change.eventId());
         }
         if (noteNewer) {
@@ -172,6 +173,25 @@ public class ZohoConnector implements CrmConnector {
     }
 
     /** The record id of Zoho's per-record answer; a per-record error refuses the record with Zoho's words. */
+    /**
+     * Upserts without stand-ins for Zoho's mandatory fields first: on an update they would overwrite real values
+     * (a last name, a closing date). Only when Zoho answers that the record is new and lacks one
+     * ({@code MANDATORY_NOT_FOUND}) is it sent again with them.
+     */
+    private String upsert(java.util.function.Supplier<ApiRequest> plain, java.util.function.Supplier<ApiRequest> withStandIns,
+                          String operation) {
+        ApiRequest first = plain.get();
+        ApiRequest second = withStandIns.get();
+        try {
+            return recordId(http.send(first), operation);
+        } catch (CrmRejectedException e) {
+            if (!e.getMessage().contains("MANDATORY_NOT_FOUND") || second.body().equals(first.body())) {
+                throw e;
+            }
+            return recordId(http.send(second), operation);
+        }
+    }
+
     private static String recordId(ApiResponse response, String operation) {
         JsonNode record = response.json() == null ? null : response.json().path("data").path(0);
         if (record == null || record.isMissingNode()) {
@@ -193,12 +213,12 @@ public class ZohoConnector implements CrmConnector {
         List<Map<String, Object>> preview = new ArrayList<>();
         String email = ChangeKeys.email(change);
         if (email != null) {
-            preview.add(requests.contact(change.person(), email, versions.remoteId(PROVIDER, "person", email).isPresent()).describe());
+            preview.add(requests.contact(change.person(), email, false).describe());
         }
         String membershipId = ChangeKeys.membershipId(change);
         if (membershipId != null) {
             preview.add(requests.deal(change.opportunity(), membershipId, email == null ? null : "<contact id>",
-                    versions.remoteId(PROVIDER, "opportunity", membershipId).isPresent() ? null : change.sourceUpdatedAt()).describe());
+                    null).describe());
         }
         if (ChangeKeys.noteKey(change) != null) {
             preview.add(requests.createNote(change.note(), ChangeKeys.field(change.note(), "membershipId") != null ? "Deals" : "Contacts",

@@ -40,27 +40,27 @@ final class ZohoRequests {
         this.runWorkflows = runWorkflows;
     }
 
-    /** @param known Zoho has this contact already (Sluice wrote it): no stand-in for a missing mandatory field */
-    ApiRequest contact(Map<String, Object> person, String email, boolean known) {
-        return contacts(java.util.List.of(contactRecord(person, email, known)));
+    /** @param standIn fill Zoho's mandatory last name when the change has none (only for a contact Zoho must create) */
+    ApiRequest contact(Map<String, Object> person, String email, boolean standIn) {
+        return contacts(java.util.List.of(contactRecord(person, email, standIn)));
     }
 
     ApiRequest contacts(java.util.List<ObjectNode> records) {
         return upsert("contact.upsert", "Contacts", "Email", records);
     }
 
-    ObjectNode contactRecord(Map<String, Object> person, String email, boolean known) {
+    ObjectNode contactRecord(Map<String, Object> person, String email, boolean standIn) {
         ObjectNode record = fields(person, Set.of(CrmFieldSchema.PERSON_KEY));
         record.put("Email", email);
-        if (!known && !record.hasNonNull("Last_Name")) {
-            // mandatory when Zoho creates the contact: a person known only by email gets it as the last name; an
-            // update never sends a stand-in, which would overwrite the real last name
+        if (standIn && !record.hasNonNull("Last_Name")) {
+            // mandatory when Zoho creates the contact: a person known only by email gets it as the last name; it is
+            // sent only after Zoho said the contact is new, since on an update it would overwrite the real last name
             record.put("Last_Name", record.hasNonNull("First_Name") ? record.get("First_Name").asText() : email);
         }
         return record;
     }
 
-    /** @param fallbackDate the closing date a new deal needs (mandatory in Zoho); null for a deal Zoho has */
+    /** @param fallbackDate the closing date a new deal needs (mandatory in Zoho) when the change has none; null: none */
     ApiRequest deal(Map<String, Object> opportunity, String membershipId, String contactId, Instant fallbackDate) {
         return deals(java.util.List.of(dealRecord(opportunity, membershipId, contactId, fallbackDate)));
     }
@@ -73,7 +73,9 @@ final class ZohoRequests {
         ObjectNode record = fields(opportunity, Set.of(CrmFieldSchema.OPPORTUNITY_KEY, "Closing_Date"));
         record.put(membershipIdField, membershipId);
         Object closing = opportunity.get("Closing_Date");
-        if (closing != null || fallbackDate != null) {
+        if (closing == null && opportunity.containsKey("Closing_Date")) {
+            record.putNull("Closing_Date"); // the mapping clears it (Zoho refuses that where the field is mandatory)
+        } else if (closing != null || fallbackDate != null) {
             record.put("Closing_Date", closing instanceof Instant i ? DATE.format(i) : closing != null ? closing.toString() : DATE.format(fallbackDate));
         }
         if (contactId != null) {

@@ -65,7 +65,7 @@ final class ZohoTokens {
         JsonNode json = accounts.send(refreshRequest(zoho)).json();
         if (json == null || json.has("error") || !json.path("access_token").isTextual()) {
             String error = json == null ? "no answer" : json.path("error").asText("no access_token");
-            throw new CrmRejectedException("Zoho refused to refresh the access token (" + error + "): check ZOHO_REFRESH_TOKEN, "
+            throw new io.sluice.crm.CrmCredentialRejectedException("Zoho refused to refresh the access token (" + error + "): check ZOHO_REFRESH_TOKEN, "
                     + "ZOHO_CLIENT_ID, ZOHO_CLIENT_SECRET and that ZOHO_ACCOUNTS_URL is your data centre's accounts server");
         }
         accessToken = json.path("access_token").asText();
