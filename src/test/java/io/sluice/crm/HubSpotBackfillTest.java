@@ -86,6 +86,29 @@ class HubSpotBackfillTest extends WhopSyncTestBase {
     }
 
     @Test
+    void aMembershipAndALaterPaymentOfOnePersonInOneBatchKeepTheMembershipsName() throws Exception {
+        whop.pages("members", List.of(), 2);
+        whop.pages("memberships", WhopApiStub.list(2, i -> membership(i, "active", false, "2026-01-20T00:00:00.000Z")), 2);
+        // the payments are newer and carry no name in the mapping: the batch still sends the membership's name
+        whop.pages("payments", WhopApiStub.list(2, i -> payment(i, i, "succeeded", "2026-01-21T00:00:00.000Z")), 2);
+        admin("PUT", "/api/pauses/crm", ADMIN_TOKEN);
+        awaitSync(startSync("full"), "COMPLETED");
+        admin("DELETE", "/api/pauses/crm", ADMIN_TOKEN);
+        awaitInboxDrained();
+
+        var contacts = HUBSPOT.findAll(com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor(
+                com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo("/crm/v3/objects/contacts/batch/upsert")));
+        var batch = json.readTree(contacts.get(0).getBodyAsString());
+        var records = batch.has("inputs") ? batch.path("inputs") : batch.path("data");
+        assertThat(records).hasSize(2);
+        for (var record : records) {
+            var fields = record.has("properties") ? record.path("properties") : record;
+            assertThat(fields.path("firstname").asText()).as(record.toString()).isEqualTo("Person");
+            assertThat(fields.path("lastname").asText()).as(record.toString()).startsWith("Number");
+        }
+    }
+
+    @Test
     void aBackfillWritesInBatchesAndARefusedRecordDeadLettersAlone() {
         whop.pages("members", WhopApiStub.list(3, i -> member(i, T)), 2);
         whop.pages("memberships", WhopApiStub.list(4, i -> membership(i, "active", false, T)), 2);

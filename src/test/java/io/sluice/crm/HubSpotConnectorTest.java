@@ -337,4 +337,18 @@ class HubSpotConnectorTest extends SluiceTestBase {
         // HubSpot would clear the last name on "lastname": "": a value Whop does not carry is not sent
         assertThat(contacts.get(1).getBodyAsString()).contains("\"firstname\":\"Dana\"").doesNotContain("lastname");
     }
+
+    @Test
+    void aPaymentProcessedBeforeItsMembershipIsAssociatedWithTheDealOnceItIsWritten() {
+        awaitStatus(Crms.sendPayment(port, "msg_hs_early_p", 7, 1, "payment.succeeded", "succeeded", T), "DONE");
+        assertThat(count("SELECT COUNT(*) FROM crm_pending_note_link")).isEqualTo(1);
+        HUBSPOT.stubFor(authorized(put(urlPathEqualTo("/crm/v4/objects/notes/9001/associations/default/deals/" + DEAL)))
+                .willReturn(okJson("{\"fromObjectTypeId\":\"0-46\",\"fromObjectId\":9001,\"toObjectTypeId\":\"0-3\",\"toObjectId\":" + DEAL
+                        + ",\"labels\":[]}")));
+
+        awaitStatus(Crms.sendMembership(port, "msg_hs_late_m", 1, "active", false, T), "DONE");
+
+        HUBSPOT.verify(putRequestedFor(urlPathEqualTo("/crm/v4/objects/notes/9001/associations/default/deals/" + DEAL)));
+        assertThat(count("SELECT COUNT(*) FROM crm_pending_note_link")).isZero();
+    }
 }

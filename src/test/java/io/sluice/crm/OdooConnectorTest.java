@@ -312,6 +312,21 @@ class OdooConnectorTest extends SluiceTestBase {
         assertThat(writes.get(0).getBodyAsString()).doesNotContain("\"\"");
     }
 
+    @Test
+    void everyRecordedRefusalDeadLettersAtOnceWithOdoosNameAndMessageOnly() {
+        // rights missing (403 AccessError), and a model the server does not have (404 NotFound, JSON)
+        ODOO.stubFor(call("crm.lead", "create").atPriority(1).willReturn(OdooRecordings.answer("json2-error-access-error-403")));
+        awaitStatus(Crms.sendMembership(port, "msg_od_403", 1, "active", false, T), "DEAD");
+        ODOO.stubFor(call("crm.lead", "create").atPriority(1).willReturn(OdooRecordings.answer("json2-error-unknown-model-404")));
+        awaitStatus(Crms.sendMembership(port, "msg_od_model", 2, "active", false, T), "DEAD");
+
+        ODOO.verify(exactly(2), postRequestedFor(urlPathEqualTo("/json/2/crm.lead/create")));
+        assertThat(jdbc.queryForObject("SELECT error FROM dead_letter WHERE event_id = 'msg_od_403'", String.class))
+                .contains("odoo.exceptions.AccessError").contains("not allowed to access").doesNotContain("Traceback");
+        assertThat(jdbc.queryForObject("SELECT error FROM dead_letter WHERE event_id = 'msg_od_model'", String.class))
+                .contains("werkzeug.exceptions.NotFound").contains("does not exist").doesNotContain("Traceback");
+    }
+
     private void sendMembership(String id, String membershipId, String email, String name) {
         sendMembership(id, membershipId, email, name, T);
     }

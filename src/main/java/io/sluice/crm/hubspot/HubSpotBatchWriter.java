@@ -45,7 +45,8 @@ final class HubSpotBatchWriter {
     /** Runs inside the caller's transaction. */
     List<BatchOutcome> write(List<CrmChange> changes) {
         Map<String, CrmWriteVersions.Written> contacts = versions.lockAll(HubSpotConnector.PROVIDER, "person", keys(changes, ChangeKeys::email));
-        Map<String, CrmWriteVersions.Written> deals = versions.lockAll(HubSpotConnector.PROVIDER, "opportunity", keys(changes, ChangeKeys::membershipId));
+        Map<String, CrmWriteVersions.Written> deals = versions.lockAll(HubSpotConnector.PROVIDER, "opportunity",
+                java.util.stream.Stream.concat(keys(changes, ChangeKeys::membershipId).stream(), keys(changes, ChangeKeys::noteMembershipId).stream()).toList());
         Map<String, CrmWriteVersions.Written> notes = versions.lockAll(HubSpotConnector.PROVIDER, "note", keys(changes, ChangeKeys::noteKey));
         RuntimeException[] failures = new RuntimeException[changes.size()];
         boolean[] stale = new boolean[changes.size()];
@@ -77,6 +78,7 @@ final class HubSpotBatchWriter {
         Map<String, String> contactIds = upsertContacts(changes, contactWriter, contactChanges, contacts, failures);
         Map<String, String> dealIds = upsertDeals(changes, dealWriter, dealChanges, deals, failures);
         associate(changes, dealWriter, contactIds, dealIds, contacts);
+        dealIds.forEach(connector::linkWaitingNotes);
 
         for (int i = 0; i < changes.size(); i++) {
             CrmChange change = changes.get(i);

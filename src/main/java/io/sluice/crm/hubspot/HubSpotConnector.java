@@ -57,13 +57,14 @@ public class HubSpotConnector implements CrmConnector {
     private final TransactionTemplate transaction;
     private final HubSpotBatchWriter batches;
     private final HubSpotSchemaCheck schemaCheck;
+    private final io.sluice.store.PendingNoteLinks pendingLinks;
     private final io.micrometer.core.instrument.Counter refound;
     /** HubSpot's rolling window: a ten-secondly 429 without Retry-After waits this long. */
     private final Duration rollingLimitWait;
 
     public HubSpotConnector(SluiceProperties properties, ApiHttpClients clients, CrmWriteVersions versions,
                             TransactionTemplate transaction, ObjectMapper objectMapper, Clock clock,
-                            io.micrometer.core.instrument.MeterRegistry registry) {
+                            io.micrometer.core.instrument.MeterRegistry registry, io.sluice.store.PendingNoteLinks pendingLinks) {
         SluiceProperties.HubSpot hubspot = properties.crm().hubspot();
         if (hubspot.accessToken() == null || hubspot.accessToken().isBlank()) {
             throw new IllegalArgumentException("sluice.crm.hubspot.access-token (HUBSPOT_ACCESS_TOKEN) is required with CRM_PROVIDER=hubspot");
@@ -81,6 +82,7 @@ public class HubSpotConnector implements CrmConnector {
         this.batches = new HubSpotBatchWriter(http, requests, pipelines, versions, this);
         this.schemaCheck = new HubSpotSchemaCheck(http, pipelines, hubspot.membershipIdProperty(), noteIdProperty);
         this.refound = CrmMetrics.refound(registry, PROVIDER);
+        this.pendingLinks = pendingLinks;
     }
 
     @Override
@@ -172,9 +174,10 @@ public class HubSpotConnector implements CrmConnector {
                 }
             }
             versions.written(deal, dealId, change.sourceUpdatedAt(), change.eventId());
+            linkWaitingNotes(membershipId, dealId);
         }
         if (noteNewer) {
-            String noteMembership = ChangeKeys.field(change.note(), "membershipId");
+            String noteMembership = ChangeKeys.noteMembershipId(change);
             String dealId = noteMembership == null ? null : versions.remoteId(PROVIDER, "opportunity", noteMembership).orElse(null);
             versions.written(note, writeNote(change, noteKey, note.remoteId(), contactId, dealId), change.sourceUpdatedAt(),
                     change.eventId());
@@ -194,7 +197,37 @@ public class HubSpotConnector implements CrmConnector {
         return id;
     }
 
+    /**
+     * Associates with this deal the notes written before it existed (a payment processed before its membership);
+     * a note deleted in HubSpot meanwhile is skipped. Call with the deal's {@code crm_write_version} row locked.
+     */
+    void linkWaitingNotes(String membershipId, String dealId) {
+        List<String> waiting = pendingLinks.notesOf(PROVIDER, membershipId);
+        for (String noteKey : waiting) {
+            String noteId = versions.remoteId(PROVIDER, "note", noteKey).orElse(null);
+            if (noteId == null) {
+                continue;
+            }
+            try {
+                http.send(requests.associateNote(noteId, "deals", dealId));
+            } catch (CrmRecordGoneException noteGone) {
+                log.warn("HubSpot no longer has note {} waiting for membership {}'s deal; its link is dropped", noteId, membershipId);
+            }
+        }
+        pendingLinks.linked(PROVIDER, waiting);
+    }
+
+    /** Writes the note; one whose membership has no deal yet is remembered, to be associated when the deal is written. */
     String writeNote(CrmChange change, String noteKey, String knownId, String contactId, String dealId) {
+        String noteId = writeNoteOnly(change, noteKey, knownId, contactId, dealId);
+        String noteMembership = ChangeKeys.noteMembershipId(change);
+        if (noteMembership != null && dealId == null) {
+            pendingLinks.remember(PROVIDER, noteKey, noteMembership);
+        }
+        return noteId;
+    }
+
+    private String writeNoteOnly(CrmChange change, String noteKey, String knownId, String contactId, String dealId) {
         if (knownId != null && !requests.upsertsNotes()) {
             try {
                 http.send(requests.updateNote(change.note(), knownId, change.sourceUpdatedAt()));
