@@ -201,6 +201,7 @@ public record SluiceProperties(
             @DefaultValue @Valid Breaker breaker,
             @DefaultValue("120s") @NotNull Duration maxRetryAfter,
             @DefaultValue("5m") @NotNull @org.hibernate.validator.constraints.time.DurationMin(seconds = 10) Duration checkInterval,
+            @DefaultValue("30s") @NotNull @org.hibernate.validator.constraints.time.DurationMin(seconds = 1) Duration checkIntervalWhileBroken,
             @DefaultValue("true") boolean checkHoldsEvents,
             @DefaultValue("10s") @NotNull Duration refusalRecheckGap,
             @DefaultValue @Valid Twenty twenty,

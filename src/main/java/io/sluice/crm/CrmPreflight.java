@@ -16,8 +16,9 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Checks the CRM once Sluice is up and then every {@code sluice.crm.check-interval} (every 30 s while a problem
- * lasts, and at once when the mapping changes or the CRM refuses a write): the credential, and the fields and
+ * Checks the CRM once Sluice is up and then every {@code sluice.crm.check-interval} (every
+ * {@code sluice.crm.check-interval-while-broken} while a problem lasts, and at once when the mapping changes or the
+ * CRM refuses a write): the credential, and the fields and
  * options the active mapping writes. Until the first check has answered, and while it finds a problem, the inbox
  * holds events ({@code sluice.crm.check-holds-events}), so a wrong key or a missing field makes events wait instead
  * of dead-lettering; the reason shows in {@code crm} health. An unreachable CRM holds nothing: writes wait and retry
@@ -27,11 +28,12 @@ import java.util.concurrent.TimeUnit;
 public class CrmPreflight implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(CrmPreflight.class);
-    private static final Duration TICK = Duration.ofSeconds(30);
 
     private final CrmConnector crm;
     private final ActiveMapping mapping;
     private final Duration interval;
+    /** How often the check runs while it finds a problem, and how often the schedule looks whether one is due. */
+    private final Duration whileBroken;
     private final boolean holdEvents;
     /** A burst of refusals re-runs the check once, not once per event. */
     private final Duration refusalRecheckGap;
@@ -45,6 +47,7 @@ public class CrmPreflight implements AutoCloseable {
         this.crm = crm;
         this.mapping = mapping;
         this.interval = properties.crm().checkInterval();
+        this.whileBroken = properties.crm().checkIntervalWhileBroken();
         this.holdEvents = properties.crm().checkHoldsEvents();
         this.refusalRecheckGap = properties.crm().refusalRecheckGap();
     }
@@ -120,7 +123,7 @@ public class CrmPreflight implements AutoCloseable {
 
     private void tick() {
         try {
-            boolean due = Instant.now().isAfter(lastRun.plus(last.healthy() ? interval : TICK.minusSeconds(1)));
+            boolean due = !Instant.now().isBefore(lastRun.plus(last.healthy() ? interval : whileBroken));
             boolean mappingChanged = checkedMapping != mapping.current();
             if (last.status() != CrmCheck.Status.NOT_CHECKED && (due || mappingChanged)) {
                 runNow();
@@ -129,7 +132,7 @@ public class CrmPreflight implements AutoCloseable {
             log.error("CRM check failed to run: {}", e.toString());
         } finally {
             if (!scheduler.isShutdown()) {
-                scheduler.schedule(this::tick, Math.min(TICK.toMillis(), interval.toMillis()), TimeUnit.MILLISECONDS);
+                scheduler.schedule(this::tick, Math.min(whileBroken.toMillis(), interval.toMillis()), TimeUnit.MILLISECONDS);
             }
         }
     }

@@ -14,7 +14,6 @@ import java.io.IOException;
 import java.net.URI;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -202,7 +201,7 @@ public final class ConformantZoho implements ResponseDefinitionTransformerV2 {
         ObjectNode success = JSON.createObjectNode();
         success.put("code", "SUCCESS");
         ObjectNode details = success.putObject("details");
-        String now = OffsetDateTime.now(ZoneOffset.ofHours(1)).truncatedTo(ChronoUnit.SECONDS).toString();
+        String now = OffsetDateTime.now(ZoneOffset.ofHours(1)).format(java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ssXXX")); // seconds even when :00, as Zoho writes them
         details.put("Modified_Time", now);
         details.putObject("Modified_By").put("name", "Sluice Integration").put("id", "111111000000054001");
         details.put("Created_Time", now);

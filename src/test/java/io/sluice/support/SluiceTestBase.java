@@ -40,6 +40,7 @@ import static org.awaitility.Awaitility.await;
         // the CRM check runs when a test asks (CrmPreflight.runNow), never by the clock in the middle of one; every
         // refusal re-runs it, so a test's outcome never depends on another test's refusal a few seconds earlier
         "sluice.crm.check-interval=1h",
+        "sluice.crm.check-interval-while-broken=1h",
         "sluice.crm.refusal-recheck-gap=0s",
         // tests that count events or notes do not want lead-scoring events beside them; AiEnrichmentTest turns it on
         "sluice.ai.enrich-on="})
@@ -66,8 +67,13 @@ public abstract class SluiceTestBase {
     @Autowired
     protected ObjectMapper json;
 
+    @Autowired
+    private io.sluice.crm.CrmPreflight preflight;
+
     @BeforeEach
     void cleanSlate() {
+        // the check Sluice runs once it is up must be over before a test stubs the CRM it talks to
+        await().atMost(Duration.ofSeconds(60)).until(() -> preflight.last().status() != io.sluice.crm.CrmCheck.Status.PENDING);
         crm.heal();
         ((SwitchableDataSource) dataSource).setDown(false);
         await().atMost(Duration.ofSeconds(15)).until(() ->
