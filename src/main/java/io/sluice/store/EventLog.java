@@ -218,7 +218,8 @@ public class EventLog {
         return changed;
     }
 
-    void history(String id, EventStatus status, String detail) {
+    /** Adds a line to an event's history without changing its status (the reason an event was stored IGNORED, say). */
+    public void history(String id, EventStatus status, String detail) {
         jdbc.update("INSERT INTO event_history (event_id, at, status, detail) VALUES (?, ?, ?, ?)",
                 id, SqlTime.of(clock.instant()), status.name(), truncate(detail));
     }

@@ -34,7 +34,7 @@ public class InboxWriter {
             metrics.event(event.type(), event.status());
             log.info("Event {} {} -> {}", event.id(), event.type(), event.status());
             if (event.status() == EventStatus.IGNORED && "whop".equals(event.source())) {
-                eventLog.markStatus(event.id(), EventStatus.IGNORED, "ignored: " + IgnoredWhopTypes.reason(event.type()));
+                eventLog.history(event.id(), EventStatus.IGNORED, "ignored: " + IgnoredWhopTypes.reason(event.type())); // stored IGNORED already
             }
         }
         return new IngressReceipt(event.id(), !stored, event.status() == EventStatus.IGNORED);

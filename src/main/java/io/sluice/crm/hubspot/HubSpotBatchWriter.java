@@ -89,7 +89,7 @@ final class HubSpotBatchWriter {
             try {
                 String email = ChangeKeys.email(change);
                 String contactId = email == null ? null : contactIds.getOrDefault(email, contacts.get(email).remoteId());
-                String noteMembership = ChangeKeys.field(change.note(), "membershipId");
+                String noteMembership = ChangeKeys.noteMembershipId(change);
                 String dealId = noteMembership == null ? null
                         : dealIds.getOrDefault(noteMembership, versions.remoteId(HubSpotConnector.PROVIDER, "opportunity", noteMembership).orElse(null));
                 CrmWriteVersions.Written note = notes.get(noteKey);

@@ -290,7 +290,7 @@ public class HubSpotConnector implements CrmConnector {
         String noteKey = ChangeKeys.noteKey(change);
         if (noteKey != null) {
             preview.add(requests.createNote(change.note(), noteKey, change.sourceUpdatedAt(), email == null ? null : "<contact id>",
-                    ChangeKeys.field(change.note(), "membershipId") == null ? null : "<deal id>").describe());
+                    ChangeKeys.noteMembershipId(change) == null ? null : "<deal id>").describe());
         }
         return preview;
     }

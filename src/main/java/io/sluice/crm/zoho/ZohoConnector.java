@@ -162,7 +162,7 @@ public class ZohoConnector implements CrmConnector {
             recordId(http.send(requests.updateNote(change.note(), knownId)), "note.update");
             return knownId;
         }
-        String noteMembership = ChangeKeys.field(change.note(), "membershipId");
+        String noteMembership = ChangeKeys.noteMembershipId(change);
         String dealId = noteMembership == null ? null : versions.remoteId(PROVIDER, "opportunity", noteMembership).orElse(null);
         if (dealId == null && contactId == null) {
             throw new CrmRejectedException("zoho note " + ChangeKeys.noteKey(change)
@@ -221,7 +221,7 @@ public class ZohoConnector implements CrmConnector {
                     null).describe());
         }
         if (ChangeKeys.noteKey(change) != null) {
-            preview.add(requests.createNote(change.note(), ChangeKeys.field(change.note(), "membershipId") != null ? "Deals" : "Contacts",
+            preview.add(requests.createNote(change.note(), ChangeKeys.noteMembershipId(change) != null ? "Deals" : "Contacts",
                     "<parent id>").describe());
         }
         return preview;
