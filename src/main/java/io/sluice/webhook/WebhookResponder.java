@@ -71,6 +71,11 @@ public class WebhookResponder {
             message.setHeader("Retry-After", "1");
             respond(exchange, 429, error("ingress rate limit exceeded (sluice.webhook.max-rps); retry later", id));
             metrics.webhookRequest(source(exchange), "rate_limited");
+        } else if (isDataIntegrityFailure(cause)) {
+            // a value the parser let through does not fit its column: the body's fault, and retrying cannot help
+            respond(exchange, 400, error("a value in the body does not fit what Sluice stores (too long or out of range)", id));
+            metrics.webhookRequest(source(exchange), "invalid");
+            log.warn("Webhook {}from {} refused with 400: a value does not fit its column", id == null ? "" : id + " ", source(exchange));
         } else if (isStorageFailure(cause)) {
             message.setHeader("Retry-After", Integer.toString(retryAfterSeconds));
             respond(exchange, 503, error("cannot store the event right now; it was not accepted, retry later", id));
@@ -81,6 +86,15 @@ public class WebhookResponder {
             metrics.webhookRequest(source(exchange), "error");
             log.error("Webhook {}from {} failed", id == null ? "" : id + " ", source(exchange), cause);
         }
+    }
+
+    private static boolean isDataIntegrityFailure(Throwable cause) {
+        for (Throwable t = cause; t != null; t = t.getCause()) {
+            if (t instanceof org.springframework.dao.DataIntegrityViolationException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean isStorageFailure(Throwable cause) {

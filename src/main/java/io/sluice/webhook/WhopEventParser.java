@@ -46,14 +46,21 @@ public class WhopEventParser {
         if (eventType.length() > 160) {
             throw new InvalidWebhookPayloadException(deliveryId, "'type' is longer than 160 characters");
         }
+        for (var field : java.util.Map.of("data.updated_at", data.path("updated_at"), "timestamp", root.path("timestamp")).entrySet()) {
+            if (Timestamps.outOfRange(field.getValue())) {
+                throw new InvalidWebhookPayloadException(deliveryId, "'" + field.getKey()
+                        + "' is not a time between the years 1 and 9999 (ISO-8601, or Unix seconds)");
+            }
+        }
         Instant occurredAt = Timestamps.firstOf(data.path("updated_at"), root.path("timestamp"));
         if (occurredAt == null) {
             occurredAt = Instant.ofEpochSecond(Long.parseLong(
                     exchange.getMessage().getHeader("webhook-timestamp", String.class).trim()));
         }
         String subjectKey = data.path("id").isValueNode() ? data.path("id").asText() : null;
-        if (subjectKey != null && subjectKey.length() > 255) {
-            throw new InvalidWebhookPayloadException(deliveryId, "'data.id' is longer than 255 characters");
+        // the change key (whop:<id>:<updated_at>) must fit its column: 200 characters leave room for the time
+        if (subjectKey != null && subjectKey.length() > 200) {
+            throw new InvalidWebhookPayloadException(deliveryId, "'data.id' is longer than 200 characters");
         }
         EventStatus status = catalog.handles(eventType) ? EventStatus.RECEIVED : EventStatus.IGNORED;
         String changeKey = CanonicalEvent.whopChangeKey(subjectKey, Timestamps.parse(data.path("updated_at")));

@@ -51,6 +51,10 @@ public class PulledRecordEvents {
             throw new UnusableRecordException("a " + resource.singular() + " record has no usable string 'id'");
         }
         String id = idNode.asText();
+        if (Timestamps.outOfRange(record.path("updated_at")) || Timestamps.outOfRange(record.path("created_at"))) {
+            throw new UnusableRecordException("the " + resource.singular() + " record " + id
+                    + " has an 'updated_at' or 'created_at' that is not a time between the years 1 and 9999");
+        }
         Instant updatedAt = Timestamps.parse(record.path("updated_at"));
         Instant occurredAt = updatedAt != null ? updatedAt : Timestamps.firstOf(record.path("created_at"));
         String version = updatedAt != null ? updatedAt.toString() : "sha256-" + digest(record);

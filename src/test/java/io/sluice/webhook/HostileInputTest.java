@@ -75,7 +75,18 @@ class HostileInputTest extends SluiceTestBase {
         cases.put("data not an object", "{\"type\":\"membership.activated\",\"data\":\"x\"}".getBytes(StandardCharsets.UTF_8));
         cases.put("type not a string", "{\"type\":{\"$ne\":1},\"data\":{}}".getBytes(StandardCharsets.UTF_8));
         cases.put("type longer than 160", ("{\"type\":\"" + "t".repeat(161) + "\",\"data\":{}}").getBytes(StandardCharsets.UTF_8));
-        cases.put("data.id longer than 255", ("{\"type\":\"membership.activated\",\"data\":{\"id\":\"" + "m".repeat(300) + "\"}}")
+        cases.put("data.id longer than 200", ("{\"type\":\"membership.activated\",\"data\":{\"id\":\"" + "m".repeat(201) + "\"}}")
+                .getBytes(StandardCharsets.UTF_8));
+        // times no database holds: each was a 500 (Instant.ofEpochSecond) or a 503 on every retry (the column)
+        cases.put("data.updated_at a huge number", "{\"type\":\"membership.activated\",\"data\":{\"id\":\"mem_t\",\"updated_at\":1e30}}"
+                .getBytes(StandardCharsets.UTF_8));
+        cases.put("data.updated_at a huge negative number", ("{\"type\":\"membership.activated\",\"data\":{\"id\":\"mem_t\","
+                + "\"updated_at\":-99999999999999}}").getBytes(StandardCharsets.UTF_8));
+        cases.put("data.updated_at in milliseconds as text", ("{\"type\":\"membership.activated\",\"data\":{\"id\":\"mem_t\","
+                + "\"updated_at\":\"99999999999999999\"}}").getBytes(StandardCharsets.UTF_8));
+        cases.put("data.updated_at in the year 99999", ("{\"type\":\"membership.activated\",\"data\":{\"id\":\"mem_t\","
+                + "\"updated_at\":\"+99999-12-31T23:59:59Z\"}}").getBytes(StandardCharsets.UTF_8));
+        cases.put("timestamp a huge number", "{\"type\":\"membership.activated\",\"timestamp\":1e300,\"data\":{\"id\":\"mem_t\"}}"
                 .getBytes(StandardCharsets.UTF_8));
         int i = 0;
         for (var c : cases.entrySet()) {
@@ -83,6 +94,9 @@ class HostileInputTest extends SluiceTestBase {
             HttpResponse<String> response = Webhooks.sendSigned(port, id, Instant.now().getEpochSecond(), c.getValue());
             assertThat(response.statusCode()).as(c.getKey() + ": " + response.body()).isEqualTo(400);
             assertClean(c.getKey(), response.body());
+            if (c.getKey().contains("updated_at") || c.getKey().startsWith("timestamp")) {
+                assertThat(jsonOf(response).path("error").asText()).as(c.getKey()).contains("is not a time between the years 1 and 9999");
+            }
             assertThat(eventStatus(id)).as(c.getKey() + " is never stored as an event to apply").isNull();
         }
         assertThat(count("SELECT COUNT(*) FROM event_log WHERE status <> 'REJECTED'")).isZero();
@@ -127,7 +141,7 @@ class HostileInputTest extends SluiceTestBase {
         String membership = "mem_<img src=x onerror=alert(1)>'--";
         String body = "{\"id\":\"x\",\"type\":\"membership.activated\",\"timestamp\":\"2026-01-01T00:00:00Z\",\"data\":{\"id\":"
                 + quote(membership) + ",\"status\":" + quote(INJECTION) + ",\"cancel_at_period_end\":false,"
-                + "\"updated_at\":\"99999-12-31T23:59:59Z\",\"currency\":" + quote(INJECTION)
+                + "\"updated_at\":\"2026-02-01T00:00:00Z\",\"currency\":" + quote(INJECTION)
                 + ",\"plan\":{\"renewal_price\":1e400,\"initial_price\":-1e400},\"renewal_period_end\":\"-999999999-01-01T00:00:00Z\","
                 + "\"product\":{\"id\":" + quote(INJECTION) + ",\"title\":" + quote(INJECTION) + "},"
                 + "\"user\":{\"id\":" + quote(INJECTION) + ",\"email\":" + quote("x'@example.com\"; DROP TABLE event_log") + ",\"name\":"

@@ -34,4 +34,20 @@ class WhopIngressRateLimitTest extends SluiceTestBase {
         assertThat(jsonOf(limited.get(0)).path("error").asText()).contains("rate limit");
         assertThat(count("SELECT COUNT(*) FROM event_log")).isEqualTo(accepted);
     }
+
+    @Test
+    void aFloodOfUnsignedRequestsDoesNotSpendTheBudgetOfWhopsOwnDeliveries() throws InterruptedException {
+        Thread.sleep(1100); // a fresh second of budget
+        long now = clock.instant().getEpochSecond();
+        byte[] body = Webhooks.membershipBody("msg_genuine", "mem_genuine", "genuine@example.com", "G", "active", false,
+                "2026-01-01T00:00:00.000Z").getBytes(StandardCharsets.UTF_8);
+        for (int i = 0; i < 20; i++) {
+            HttpResponse<String> forged = Webhooks.send(port, java.util.Map.of("webhook-id", "msg_forged" + i,
+                    "webhook-timestamp", Long.toString(now), "webhook-signature", "v1,Zm9yZ2VkZm9yZ2VkZm9yZ2VkZm9yZ2VkZm9yZ2VkZm8="), body, false);
+            assertThat(forged.statusCode()).as("an unsigned request").isEqualTo(401);
+        }
+
+        assertThat(Webhooks.sendSigned(port, "msg_genuine", now, body).statusCode()).as("Whop's own delivery").isEqualTo(202);
+        assertThat(count("SELECT COUNT(*) FROM event_log")).isEqualTo(1);
+    }
 }
