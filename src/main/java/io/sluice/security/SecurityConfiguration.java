@@ -12,7 +12,8 @@ import org.springframework.security.web.access.intercept.AuthorizationFilter;
 
 /**
  * Who may call what: webhooks and health/metrics are open (webhooks carry their own signatures); the admin API,
- * Hawtio and Jolokia need the admin token, as Bearer or as HTTP Basic password of user {@code admin}.
+ * Hawtio and Jolokia need the admin token, as Bearer or as HTTP Basic password of user {@code admin}, and refuse
+ * requests a browser makes for a page of another origin ({@link CrossOriginGuard}).
  */
 @Configuration(proxyBeanMethods = false)
 class SecurityConfiguration {
@@ -23,6 +24,8 @@ class SecurityConfiguration {
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .requestCache(cache -> cache.disable())
                 .addFilterBefore(new AdminCredentialsFilter(adminToken), AuthorizationFilter.class)
+                // pages of another site may not drive the admin surface with the browser's cached credentials
+                .addFilterBefore(new CrossOriginGuard(), AdminCredentialsFilter.class)
                 .authorizeHttpRequests(auth -> auth
                         .requestMatchers("/actuator/health", "/actuator/health/**",
                                 "/actuator/prometheus", "/actuator/info", "/error").permitAll()

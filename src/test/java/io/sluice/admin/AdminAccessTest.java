@@ -73,6 +73,43 @@ class AdminAccessTest extends SluiceTestBase {
         assertThat(metrics.body()).contains("sluice_inbox_pending").contains("sluice_dead_letters");
     }
 
+    @Test
+    void aPageOfAnotherSiteCannotDriveTheAdminSurfaceWithTheBrowsersCredentials() {
+        jdbc.update("INSERT INTO dead_letter (event_id, event_type, error, attempts, payload, created_at) "
+                + "VALUES ('msg_x', 'membership.activated', 'e', 1, X'7B7D', CURRENT_TIMESTAMP)");
+        String credentials = basic("admin", ADMIN_TOKEN);
+        // a cross-site form post (text/plain needs no preflight) carrying the browser's cached Basic credentials
+        HttpResponse<String> replay = sendFrom("POST", "/api/dead-letters/replay", credentials, "https://evil.example", "text/plain");
+        assertThat(replay.statusCode()).isEqualTo(403);
+        assertThat(replay.body()).contains("cross-origin");
+        assertThat(count("SELECT COUNT(*) FROM dead_letter WHERE replayed_at IS NULL")).isEqualTo(1);
+        // Jolokia does not echo another origin, let alone with credentials
+        HttpResponse<String> jolokia = sendFrom("GET", "/actuator/jolokia/version", credentials, "https://evil.example", null);
+        assertThat(jolokia.statusCode()).isEqualTo(403);
+        assertThat(jolokia.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
+        assertThat(sendFrom("POST", "/api/dead-letters/replay", credentials, "null", "application/json").statusCode()).isEqualTo(403);
+
+        // Hawtio, served from Sluice's own origin, and clients that are no browser, keep working
+        String self = "http://localhost:" + port;
+        assertThat(sendFrom("GET", "/actuator/jolokia/version", credentials, self, null).statusCode()).isEqualTo(200);
+        assertThat(sendFrom("POST", "/api/dead-letters/replay", credentials, self, "application/json").statusCode()).isEqualTo(202);
+    }
+
+    private HttpResponse<String> sendFrom(String method, String path, String authorization, String origin, String contentType) {
+        try {
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                    .method(method, method.equals("GET") ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString("{}"))
+                    .header("Authorization", authorization)
+                    .header("Origin", origin);
+            if (contentType != null) {
+                request.header("content-type", contentType);
+            }
+            return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private static String basic(String user, String password) {
         return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
     }
