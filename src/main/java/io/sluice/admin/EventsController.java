@@ -43,6 +43,9 @@ class EventsController {
     Map<String, Object> one(@PathVariable String id) {
         StoredEvent event = eventLog.find(id).orElseThrow(() -> new NoSuchElementException("no event with id " + id));
         Map<String, Object> body = summary(event);
+        EventLog.Retries retries = eventLog.retries(id);
+        body.put("failingSince", retries.failingSince());
+        body.put("nextAttemptAt", event.status() == io.sluice.event.EventStatus.WAITING ? retries.nextAttemptAt() : null);
         body.put("payload", payload(event.payload()));
         body.put("history", eventLog.history(id));
         return body;

@@ -36,6 +36,7 @@ class StatusController {
     private final io.sluice.ai.AiService ai;
     private final io.sluice.esign.ESignProperties esign;
     private final io.sluice.store.ContractStore contracts;
+    private final io.sluice.http.ProviderLimits limits;
     private final String version;
     private final String database;
 
@@ -45,7 +46,8 @@ class StatusController {
                      io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry breakers,
                      io.sluice.whop.WhopCredentials whopCredentials, io.sluice.whop.oauth.WhopOAuthTokens whopOAuth,
                      io.sluice.store.SyncRunStore syncRuns, io.sluice.ai.AiService ai, io.sluice.esign.ESignProperties esign,
-                     io.sluice.store.ContractStore contracts) {
+                     io.sluice.store.ContractStore contracts, io.sluice.http.ProviderLimits limits) {
+        this.limits = limits;
         this.ai = ai;
         this.esign = esign;
         this.contracts = contracts;
@@ -77,8 +79,21 @@ class StatusController {
         body.put("pauses", pauses.list());
         Map<String, Object> queue = new LinkedHashMap<>();
         queue.put("pending", eventLog.countByStatus(EventStatus.RECEIVED));
+        queue.put("waiting", eventLog.countByStatus(EventStatus.WAITING));
         queue.put("processing", eventLog.countByStatus(EventStatus.PROCESSING));
+        java.time.Instant oldest = eventLog.oldestUnfinishedReceivedAt();
+        queue.put("oldestReceivedAt", oldest);
+        queue.put("oldestWaitSeconds", oldest == null ? 0 : Math.max(0, java.time.Duration.between(oldest, java.time.Instant.now()).toSeconds()));
+        queue.put("nextWaitingAttemptAt", eventLog.nextWaitingAttempt());
         body.put("queue", queue);
+        body.put("rateLimits", limits.all().stream().map(l -> {
+            Map<String, Object> limit = new LinkedHashMap<>();
+            limit.put("name", l.name());
+            limit.put("budget", l.limit());
+            limit.put("window", l.window().toString());
+            limit.put("heldForMillis", l.heldFor().toMillis());
+            return limit;
+        }).toList());
         body.put("deadLetters", deadLetters.countOpen());
         if ("local".equals(crm.provider())) {
             body.put("localCrm", localCrm.counts());

@@ -28,6 +28,7 @@ public record SluiceProperties(
         @DefaultValue @Valid Mappings mappings,
         @DefaultValue @Valid Crm crm,
         @DefaultValue @Valid Inbox inbox,
+        @DefaultValue @Valid Processing processing,
         String encryptionKey,
         @DefaultValue @Valid Ai ai) {
 
@@ -204,6 +205,8 @@ public record SluiceProperties(
             @DefaultValue("30s") @NotNull @org.hibernate.validator.constraints.time.DurationMin(seconds = 1) Duration checkIntervalWhileBroken,
             @DefaultValue("true") boolean checkHoldsEvents,
             @DefaultValue("10s") @NotNull Duration refusalRecheckGap,
+            @DefaultValue("30s") @NotNull Duration writeLockWait,
+            @DefaultValue("10m") @NotNull @org.hibernate.validator.constraints.time.DurationMin(seconds = 10) Duration writeLease,
             @DefaultValue @Valid Twenty twenty,
             @DefaultValue @Valid HubSpot hubspot,
             @DefaultValue @Valid Zoho zoho,
@@ -299,6 +302,28 @@ public record SluiceProperties(
             @DefaultValue("20") @Min(1) int minimumNumberOfCalls,
             @DefaultValue("50") @Min(1) int slidingWindowSize,
             @DefaultValue("30s") @NotNull Duration waitInOpenState) {
+    }
+
+    /**
+     * How long a failure that waiting can heal (the CRM down, slow or rate-limiting) is retried: after the route's
+     * quick redeliveries ({@code max-redeliveries}, {@code redelivery-delay}), the event waits in the inbox for the
+     * next step of {@code retrySchedule} (its last step repeats), until {@code retryHorizon} has passed since it first
+     * failed; only then is it a dead letter. docs/reliability.md shows the schedule.
+     */
+    public record Processing(
+            @DefaultValue({"30s", "2m", "5m", "15m", "30m", "1h", "2h", "4h"}) @jakarta.validation.constraints.NotEmpty List<Duration> retrySchedule,
+            @DefaultValue("24h") @NotNull @org.hibernate.validator.constraints.time.DurationMin(seconds = 1) Duration retryHorizon) {
+
+        public Processing {
+            if (retrySchedule.stream().anyMatch(step -> step.isNegative() || step.isZero())) {
+                throw new IllegalArgumentException("sluice.processing.retry-schedule: every step must be a positive duration, got " + retrySchedule);
+            }
+        }
+
+        /** The wait before the next try of an event that waited {@code waits} times already. */
+        public Duration step(int waits) {
+            return retrySchedule.get(Math.min(Math.max(waits, 0), retrySchedule.size() - 1));
+        }
     }
 
     /**

@@ -3,11 +3,11 @@ package io.sluice.crm;
 import io.sluice.store.CrmWriteVersions;
 
 /**
- * A change with the rows of its person, opportunity and note locked in {@code crm_write_version} (in that order for
+ * A change with the rows of its person, opportunity and note leased in {@code crm_write_version} (in that order for
  * every event: no deadlocks between events), and which of them it is new enough to write. A note that names a
  * membership also locks that membership's opportunity row (in the opportunity's place in the order): the note and
  * a concurrent write of that opportunity then see each other, so the note is linked to it whichever came first.
- * Call inside the transaction that spans the CRM write.
+ * Call inside {@link io.sluice.store.CrmWriteLeases#run}, which spans the CRM write.
  */
 public record LockedChange(CrmWriteVersions.Written person, CrmWriteVersions.Written opportunity, CrmWriteVersions.Written note,
                            boolean personNewer, boolean opportunityNewer, boolean noteNewer) {
@@ -34,10 +34,11 @@ public record LockedChange(CrmWriteVersions.Written person, CrmWriteVersions.Wri
             }
         }
         CrmWriteVersions.Written note = noteKey == null ? null : versions.lock(provider, "note", noteKey);
+        boolean unordered = change.enrichment(); // its fields are its own: no Whop change is newer than them
         return new LockedChange(person, opportunity, note,
-                person != null && person.acceptsChangeAt(change.sourceUpdatedAt()),
+                person != null && (unordered || person.acceptsChangeAt(change.sourceUpdatedAt())),
                 opportunity != null && opportunity.acceptsChangeAt(change.sourceUpdatedAt()),
-                note != null && note.acceptsChangeAt(change.sourceUpdatedAt()));
+                note != null && (unordered || note.acceptsChangeAt(change.sourceUpdatedAt())));
     }
 
     /** The change has an opportunity or a note and the CRM already holds newer changes of both: write nothing. */

@@ -35,13 +35,25 @@ public class ContractSendRule {
     }
 
     public void requestIfDue(Exchange exchange) throws IOException {
-        if (properties.rules().isEmpty() || exchange.getMessage().getHeader(EventProcessor.OUTCOME) != EventStatus.DONE) {
-            return; // nothing to send, or the change was stale: a newer state of the membership decides
+        if (exchange.getMessage().getHeader(EventProcessor.OUTCOME) != EventStatus.DONE) {
+            return; // the change was stale: a newer state of the membership decides
         }
-        StoredEvent event = exchange.getProperty(EventProcessor.STORED, StoredEvent.class);
+        requestIfDue(exchange.getProperty(EventProcessor.STORED, StoredEvent.class));
+    }
+
+    /**
+     * After {@code event} was applied (by whichever path: a webhook alone, or a pulled record in a batch): asks for the
+     * contracts it is due. A pulled membership ({@code membership.synced}) is its current state, so it counts for a
+     * rule on any membership event type: applied before the webhook, it must not leave the webhook a duplicate that
+     * asks for nothing.
+     */
+    public void requestIfDue(StoredEvent event) throws IOException {
+        if (properties.rules().isEmpty()) {
+            return;
+        }
         JsonNode data = null;
         for (ESignProperties.SendRule rule : properties.rules()) {
-            if (!rule.on().contains(event.type())) {
+            if (!appliesTo(rule, event.type())) {
                 continue;
             }
             if (data == null) {
@@ -71,6 +83,14 @@ public class ContractSendRule {
                         membershipId, productTitle);
             }
         }
+    }
+
+    private static boolean appliesTo(ESignProperties.SendRule rule, String type) {
+        if (rule.on().contains(type)) {
+            return true;
+        }
+        return io.sluice.whop.WhopResource.MEMBERSHIPS.eventType().equals(type)
+                && rule.on().stream().anyMatch(on -> on.startsWith("membership."));
     }
 
     /** {@code {product}} and {@code {name}} in a rule's subject or message. */

@@ -4,6 +4,11 @@ package io.sluice.event;
 public enum EventStatus {
     /** Stored durably, waiting to be processed. */
     RECEIVED,
+    /**
+     * Its last try failed in a way that waiting can heal (the CRM down, slow or rate-limiting): it is claimed again at
+     * its next attempt time, until the retry horizon has passed.
+     */
+    WAITING,
     /** Claimed by a processor. */
     PROCESSING,
     /** Applied to the CRM (or found already applied). */

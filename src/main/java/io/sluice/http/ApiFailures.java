@@ -13,6 +13,16 @@ public interface ApiFailures {
 
     RuntimeException rejected(String message);
 
+    /** The provider asked to slow down (429), or the budget has no permit soon enough: waiting heals it. */
+    default RuntimeException rateLimited(String message, Duration retryAfter) {
+        return retryable(message, retryAfter, null);
+    }
+
+    /** Sluice's own budget for the provider (or the hold after its 429) had no permit soon enough: nothing was sent. */
+    default RuntimeException notSent(String message, Duration availableIn) {
+        return rateLimited(message, availableIn);
+    }
+
     /** The server refused the credential itself (401/403). */
     default RuntimeException credentialRejected(String message) {
         return rejected(message);

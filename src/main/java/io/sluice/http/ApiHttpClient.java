@@ -3,8 +3,6 @@ package io.sluice.http;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.github.resilience4j.ratelimiter.RateLimiter;
-import io.github.resilience4j.ratelimiter.RequestNotPermitted;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -22,7 +20,7 @@ import java.util.function.Supplier;
 
 /**
  * Sends {@link ApiRequest}s to one provider (a CRM, an e-sign service) through Camel's HTTP component: the provider's
- * rate limit first (per process), then the call, then the answer turned into an {@link ApiResponse} or an exception
+ * rate limit first (at most its budget in any window, per process), then the call, then the answer turned into an {@link ApiResponse} or an exception
  * (from {@link ApiFailures}) that says whether retrying can help and how long the provider asked to wait. Counts
  * {@code <system>_requests_total} and times {@code <system>_request_seconds} ({@code crm}, {@code esign}). Retrying
  * itself is the route's redelivery policy, not this class's.
@@ -37,7 +35,7 @@ public class ApiHttpClient {
     private final Supplier<String> baseUrl;
     private final Supplier<Map<String, String>> authHeaders;
     private final String credentialHint;
-    private final RateLimiter limiter;
+    private final RollingWindowLimiter limiter;
     private final ApiErrorClassifier classifier;
     private final ProducerTemplate producer;
     private final ObjectMapper objectMapper;
@@ -45,7 +43,7 @@ public class ApiHttpClient {
     private final Clock clock;
 
     ApiHttpClient(String system, ApiFailures failures, String provider, Supplier<String> baseUrl, Supplier<Map<String, String>> authHeaders, String credentialHint,
-                  RateLimiter limiter, ApiErrorClassifier classifier, ProducerTemplate producer, ObjectMapper objectMapper,
+                  RollingWindowLimiter limiter, ApiErrorClassifier classifier, ProducerTemplate producer, ObjectMapper objectMapper,
                   MeterRegistry registry, Clock clock) {
         this.system = system;
         this.failures = failures;
@@ -63,10 +61,10 @@ public class ApiHttpClient {
 
     public ApiResponse send(ApiRequest request) {
         try {
-            RateLimiter.waitForPermission(limiter);
-        } catch (RequestNotPermitted e) {
+            limiter.acquire();
+        } catch (RollingWindowLimiter.PermitUnavailableException e) {
             count(request, "throttled");
-            throw failures.retryable(provider + " throttle: no request permit within the wait limit for " + request.operation(), null, null);
+            throw failures.notSent(provider + " " + request.operation() + " not sent: " + e.getMessage(), e.availableIn());
         }
         String body = serialise(request);
         Map<String, String> auth = authHeaders.get();
@@ -107,7 +105,14 @@ public class ApiHttpClient {
             return response;
         }
         RuntimeException specific = classifier == null ? null : classifier.classify(request, response);
-        throw specific != null ? specific : classify(request, response);
+        RuntimeException failure = specific != null ? specific : classify(request, response);
+        if (response.status() == 429) {
+            // every caller of this provider waits now, not only the one that was told
+            Duration asked = failure instanceof io.sluice.crm.CrmException crm ? crm.retryAfter()
+                    : failure instanceof io.sluice.esign.ESignException esign ? esign.retryAfter() : null;
+            limiter.holdFor(asked != null ? asked : limiter.window());
+        }
+        throw failure;
     }
 
     /** A body is meant as JSON unless its content type says otherwise (a PDF download, say). */
@@ -119,7 +124,10 @@ public class ApiHttpClient {
     private RuntimeException classify(ApiRequest request, ApiResponse response) {
         int status = response.status();
         String what = provider + " answered HTTP " + status + " to " + request.operation() + excerpt(response);
-        if (status == 429 || status == 408 || status >= 500) {
+        if (status == 429) {
+            return failures.rateLimited(what, retryAfter(response) != null ? retryAfter(response) : limiter.window());
+        }
+        if (status == 408 || status >= 500) {
             return failures.retryable(what, retryAfter(response), null);
         }
         if (status == 401 || status == 403) {

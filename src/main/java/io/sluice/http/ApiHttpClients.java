@@ -1,8 +1,6 @@
 package io.sluice.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.github.resilience4j.ratelimiter.RateLimiter;
-import io.github.resilience4j.ratelimiter.RateLimiterConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.sluice.crm.CrmCredentialRejectedException;
 import io.sluice.crm.CrmException;
@@ -15,11 +13,14 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.function.Supplier;
 
-/** Builds the {@link ApiHttpClient} of a provider, with its rate limit: {@code maxRequests} per {@code period}. */
+/** Builds the {@link ApiHttpClient} of a provider, with its rate limit: at most {@code maxRequests} in any {@code period}. */
 @Component
 public class ApiHttpClients {
 
-    /** How long a call may wait for a permit before it fails (and is retried by the route). */
+    /**
+     * How long a call may wait for a permit of its budget before it fails, and its event waits in the inbox. At the
+     * budget's ceiling a permit comes within one window; a longer wait means other work holds the budget.
+     */
     private static final Duration PERMIT_WAIT = Duration.ofSeconds(60);
 
     private static final ApiFailures CRM_FAILURES = new ApiFailures() {
@@ -34,6 +35,16 @@ public class ApiHttpClients {
         }
 
         @Override
+        public RuntimeException rateLimited(String message, Duration retryAfter) {
+            return new io.sluice.crm.CrmRateLimitedException(message, retryAfter);
+        }
+
+        @Override
+        public RuntimeException notSent(String message, Duration availableIn) {
+            return new io.sluice.crm.CrmRateLimitedException(message, availableIn, false);
+        }
+
+        @Override
         public RuntimeException credentialRejected(String message) {
             return new CrmCredentialRejectedException(message);
         }
@@ -43,8 +54,10 @@ public class ApiHttpClients {
     private final ObjectMapper objectMapper;
     private final MeterRegistry registry;
     private final Clock clock;
+    private final ProviderLimits limits;
 
-    public ApiHttpClients(ProducerTemplate producer, ObjectMapper objectMapper, MeterRegistry registry, Clock clock) {
+    public ApiHttpClients(ProducerTemplate producer, ObjectMapper objectMapper, MeterRegistry registry, Clock clock, ProviderLimits limits) {
+        this.limits = limits;
         this.producer = producer;
         this.objectMapper = objectMapper;
         this.registry = registry;
@@ -65,11 +78,7 @@ public class ApiHttpClients {
     public ApiHttpClient create(String system, ApiFailures failures, String provider, Supplier<String> baseUrl,
                                 Supplier<Map<String, String>> authHeaders, String credentialHint, int maxRequests, Duration period,
                                 ApiErrorClassifier classifier) {
-        RateLimiter limiter = RateLimiter.of(system + "-" + provider, RateLimiterConfig.custom()
-                .limitForPeriod(maxRequests)
-                .limitRefreshPeriod(period)
-                .timeoutDuration(PERMIT_WAIT)
-                .build());
+        RollingWindowLimiter limiter = limits.limiter(system, provider, maxRequests, period, PERMIT_WAIT);
         return new ApiHttpClient(system, failures, provider, baseUrl, authHeaders, credentialHint, limiter, classifier, producer, objectMapper,
                 registry, clock);
     }

@@ -28,6 +28,16 @@ public class SluiceMetrics {
         Gauge.builder("sluice.inbox.pending", () -> safeCount(() -> eventLog.countByStatus(EventStatus.RECEIVED)))
                 .description("Events stored and waiting to be processed")
                 .register(registry);
+        Gauge.builder("sluice.inbox.waiting", () -> safeCount(() -> eventLog.countByStatus(EventStatus.WAITING)))
+                .description("Events whose last try failed in a way waiting heals, waiting for their next try")
+                .register(registry);
+        Gauge.builder("sluice.inbox.oldest.age", () -> safeCount(() -> {
+                    java.time.Instant oldest = eventLog.oldestUnfinishedReceivedAt();
+                    return oldest == null ? 0 : Math.max(0, java.time.Duration.between(oldest, java.time.Instant.now()).toSeconds());
+                }))
+                .description("How long the oldest event not yet applied (received, waiting or processing) has been in the inbox")
+                .baseUnit("seconds")
+                .register(registry);
         Gauge.builder("sluice.dead.letters", () -> safeCount(deadLetters::countOpen))
                 .description("Dead letters not yet replayed")
                 .register(registry);

@@ -34,7 +34,8 @@ public class DeadLetterRecorder {
     public void record(Exchange exchange) {
         String id = exchange.getMessage().getBody(String.class);
         Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-        String error = FailedAttemptRecorder.describe(cause);
+        String gaveUp = exchange.getProperty(EventRetries.GAVE_UP, String.class);
+        String error = (gaveUp == null ? "" : gaveUp) + FailedAttemptRecorder.describe(cause);
         StoredEvent event = eventLog.find(id).orElseThrow(() ->
                 new IllegalStateException("dead letter for event " + id + " which is not in the event log"));
         long deadLetterId = deadLetters.record(event.id(), event.type(), error, Math.max(event.attempts(), 1), event.payload());

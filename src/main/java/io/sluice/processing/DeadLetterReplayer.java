@@ -51,6 +51,7 @@ public class DeadLetterReplayer {
                 return Optional.of(true);
             }
         }
+        eventLog.resetRetries(deadLetter.get().eventId()); // a replay starts the retry horizon again
         eventLog.markStatus(deadLetter.get().eventId(), EventStatus.RECEIVED, "replayed from dead letter " + id);
         log.info("Event {} replayed from dead letter {}", deadLetter.get().eventId(), id);
         return Optional.of(true);

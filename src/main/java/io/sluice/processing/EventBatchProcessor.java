@@ -42,13 +42,18 @@ public class EventBatchProcessor {
     private final CircuitBreaker breaker;
     private final ProducerTemplate producer;
     private final SluiceMetrics metrics;
+    private final io.sluice.esign.ContractSendRule sendRule;
+    private final io.sluice.ai.AiEnrichment enrichment;
     private final int batchSize;
 
     /** @param configuredBatchSize {@code sluice.crm.batch-size}: at most this many records a batch; 0 for the CRM's maximum */
     public EventBatchProcessor(EventLog eventLog, ActiveMapping mapping, EventProcessor single, CrmConnector crm,
                                @Qualifier("processedEvents") IdempotentRepository processed, CircuitBreaker crmCircuitBreaker,
-                               ProducerTemplate producer, SluiceMetrics metrics,
+                               ProducerTemplate producer, SluiceMetrics metrics, io.sluice.esign.ContractSendRule sendRule,
+                               io.sluice.ai.AiEnrichment enrichment,
                                @org.springframework.beans.factory.annotation.Value("${sluice.crm.batch-size:0}") int configuredBatchSize) {
+        this.sendRule = sendRule;
+        this.enrichment = enrichment;
         int maximum = Math.max(1, crm.batchSize());
         this.batchSize = configuredBatchSize > 0 ? Math.min(configuredBatchSize, maximum) : maximum;
         this.eventLog = eventLog;
@@ -119,11 +124,31 @@ public class EventBatchProcessor {
                 alone(event.id());
                 continue;
             }
-            processed.add(event.idempotencyKey());
-            complete(event, outcome.result() == CrmWriteResult.STALE ? EventStatus.STALE : EventStatus.DONE,
-                    outcome.result() == CrmWriteResult.STALE ? "the CRM holds a newer change"
-                            : "applied to " + crm.provider() + " in a batch of " + changes.size());
+            boolean applied = outcome.result() != CrmWriteResult.STALE;
+            if (applied) {
+                followUps(event); // before the key is remembered: a failure here leaves the event to be done again
+            }
+            EventStatus status = applied ? EventStatus.DONE : EventStatus.STALE;
+            String detail = applied ? "applied to " + crm.provider() + " in a batch of " + changes.size() : "the CRM holds a newer change";
+            // the change is remembered in the transaction that marks it done: a crash between the two cannot apply it twice
+            eventLog.markCompletedRemembering(event.id(), status, detail, EventProcessor.PROCESSOR_NAME, event.idempotencyKey());
+            metrics.event(event.type(), status);
+            log.info("Event {} {} -> {} ({})", event.id(), event.type(), status, detail);
         }
+    }
+
+    /**
+     * What the single path does after a change is applied (a lead score to request, a contract a send rule asks for):
+     * the same here, or a pulled record applied first would leave its webhook a duplicate that does nothing. Both
+     * store requests under once-keys, so running them again on a redelivery asks for nothing twice.
+     */
+    private void followUps(StoredEvent event) {
+        try {
+            sendRule.requestIfDue(event);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("event " + event.id() + " payload is not JSON", e);
+        }
+        enrichment.requestIfWanted(event);
     }
 
     private void complete(StoredEvent event, EventStatus status, String detail) {

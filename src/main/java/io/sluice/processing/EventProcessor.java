@@ -32,6 +32,8 @@ public class EventProcessor {
     /** The change the event describes (else its id): what the idempotent consumer remembers. */
     public static final String IDEMPOTENCY_KEY = "SluiceIdempotencyKey";
     private static final String STARTED = "SluiceStartedNanos";
+    /** The idempotent consumer's name in {@code camel_messageprocessed} (ProcessingConfiguration). */
+    public static final String PROCESSOR_NAME = "process-event";
     /** The event being processed, as stored. */
     public static final String STORED = "SluiceStoredEvent";
 
@@ -113,7 +115,12 @@ public class EventProcessor {
         if (status == EventStatus.DONE && stored != null) {
             enrichment.requestIfWanted(stored); // stored before the event is marked done: a failure here retries the event
         }
-        eventLog.markCompleted(id, status, detail);
+        String key = exchange.getMessage().getHeader(IDEMPOTENCY_KEY, String.class);
+        if ((status == EventStatus.DONE || status == EventStatus.STALE) && key != null) {
+            eventLog.markCompletedRemembering(id, status, detail, PROCESSOR_NAME, key);
+        } else {
+            eventLog.markCompleted(id, status, detail);
+        }
         metrics.event(type, status);
         Long started = exchange.getProperty(STARTED, Long.class);
         if (started != null) {

@@ -43,7 +43,7 @@ public class FailedAttemptRecorder implements Processor {
         log.warn("Event {} attempt failed: {}", id, error);
         if (id != null) {
             try {
-                eventLog.recordFailedAttempt(id, error);
+                eventLog.recordFailedAttempt(id, error, !TransientFailures.noCallMade(cause));
             } catch (RuntimeException e) {
                 log.warn("Event {}: could not record the failed attempt ({})", id, e.getMessage());
             }

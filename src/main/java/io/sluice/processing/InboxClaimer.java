@@ -15,7 +15,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
-/** Camel step: claims waiting events from the JDBC inbox, unless the {@code crm} target is paused. */
+/**
+ * Camel step: claims stored events (and waiting ones whose next try is due) from the JDBC inbox, unless the
+ * {@code crm} target is paused, the CRM check fails, the CRM's breaker is open or its 429 hold is on.
+ */
 @Component("inboxClaimer")
 public class InboxClaimer {
 
@@ -33,10 +36,15 @@ public class InboxClaimer {
     private Instant nextStuckCheck = Instant.MIN;
 
     private final CrmConnector crm;
+    private final io.github.resilience4j.circuitbreaker.CircuitBreaker breaker;
+    private final io.sluice.http.ProviderLimits limits;
 
     public InboxClaimer(EventLog eventLog, PauseStore pauses, SluiceProperties properties, Clock clock,
-                        CrmConnector crm, CrmPreflight preflight) {
+                        CrmConnector crm, CrmPreflight preflight,
+                        io.github.resilience4j.circuitbreaker.CircuitBreaker crmCircuitBreaker, io.sluice.http.ProviderLimits limits) {
         this.crm = crm;
+        this.breaker = crmCircuitBreaker;
+        this.limits = limits;
         this.preflight = preflight;
         this.eventLog = eventLog;
         this.pauses = pauses;
@@ -56,6 +64,15 @@ public class InboxClaimer {
         if (paused.contains("crm") || preflight.holdsEvents()) {
             return List.of(); // paused work, and work for a CRM that refuses it (crm health says why), stays in the inbox
         }
+        var state = breaker.getState();
+        if (state == io.github.resilience4j.circuitbreaker.CircuitBreaker.State.OPEN
+                || state == io.github.resilience4j.circuitbreaker.CircuitBreaker.State.FORCED_OPEN
+                || limits.heldFor("crm", crm.provider()).compareTo(java.time.Duration.ZERO) > 0) {
+            return List.of(); // the CRM is down or asked to slow down: work waits in the inbox, not on failing calls
+        }
+        // a half-open breaker lets a few probe calls through: claim no more than those
+        int limit = state == io.github.resilience4j.circuitbreaker.CircuitBreaker.State.HALF_OPEN
+                ? Math.min(batchSize, breaker.getCircuitBreakerConfig().getPermittedNumberOfCallsInHalfOpenState()) : batchSize;
         boolean crmBatches = crm.batchSize() > 1;
         // the ai and esign kill switches hold their work in the inbox; everything else goes on
         java.util.List<String> held = new java.util.ArrayList<>(5);
@@ -65,7 +82,7 @@ public class InboxClaimer {
         if (paused.contains("esign")) {
             held.addAll(ESIGN_SOURCES);
         }
-        return eventLog.claimReceived(batchSize, held).stream()
+        return eventLog.claimReceived(limit, held).stream()
                 .map(c -> new Claim(c.id(), crmBatches && io.sluice.whop.PulledRecordEvents.SOURCE.equals(c.source())))
                 .toList();
     }

@@ -13,6 +13,6 @@ class ProcessingConfiguration {
     /** The idempotent consumer's memory of applied event ids, shared by every replica through the database. */
     @Bean
     ProcessedEventRepository processedEvents(DataSource dataSource) {
-        return new ProcessedEventRepository(dataSource, "process-event");
+        return new ProcessedEventRepository(dataSource, EventProcessor.PROCESSOR_NAME);
     }
 }

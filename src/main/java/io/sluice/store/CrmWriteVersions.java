@@ -5,12 +5,15 @@ import org.springframework.stereotype.Repository;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /**
- * What Sluice last wrote to a remote CRM per object (table {@code crm_write_version}). Call {@link #lock} inside the
- * transaction that spans the CRM write: the row stays locked until it commits, so concurrent changes of one object
- * are written one after the other and an older one is recognised as stale.
+ * What Sluice last wrote to a remote CRM per object (table {@code crm_write_version}). Call {@link #lock} inside
+ * {@link CrmWriteLeases#run}: it takes a lease on the object's row for that write (waiting while another write holds
+ * it), so concurrent changes of one object are written one after the other and an older one is recognised as stale.
+ * A lease is a row value, not a database lock: no transaction stays open while the CRM answers, and the lease of a
+ * process that died lapses after {@code sluice.crm.write-lease}.
  */
 @Repository
 public class CrmWriteVersions {
@@ -24,26 +27,111 @@ public class CrmWriteVersions {
         }
     }
 
-    private final JdbcTemplate jdbc;
-    private final Clock clock;
-
-    public CrmWriteVersions(JdbcTemplate jdbc, Clock clock) {
-        this.jdbc = jdbc;
-        this.clock = clock;
+    /** The leases one write holds. */
+    static final class Holder {
+        final String owner = "w-" + java.util.UUID.randomUUID();
+        final java.util.Set<java.util.List<String>> held = new java.util.LinkedHashSet<>();
     }
 
-    /** Locks the object's row (creating it) until the current transaction ends. */
+    private static final ThreadLocal<Holder> CURRENT = new ThreadLocal<>();
+
+    private final JdbcTemplate jdbc;
+    private final Clock clock;
+    private final java.time.Duration lease;
+    private final java.time.Duration wait;
+
+    public CrmWriteVersions(JdbcTemplate jdbc, Clock clock, io.sluice.config.SluiceProperties properties) {
+        this.jdbc = jdbc;
+        this.clock = clock;
+        this.lease = properties.crm().writeLease();
+        this.wait = properties.crm().writeLockWait();
+    }
+
+    Holder begin() {
+        if (CURRENT.get() != null) {
+            throw new IllegalStateException("a CRM write is already running on this thread");
+        }
+        Holder holder = new Holder();
+        CURRENT.set(holder);
+        return holder;
+    }
+
+    void end(Holder holder) {
+        CURRENT.remove();
+        if (holder.held.isEmpty()) {
+            return;
+        }
+        List<List<String>> keys = new java.util.ArrayList<>(holder.held);
+        try {
+            jdbc.batchUpdate("UPDATE crm_write_version SET locked_by = NULL, locked_until = NULL "
+                    + "WHERE provider = ? AND object_type = ? AND object_key = ? AND locked_by = ?", keys, keys.size(), (ps, key) -> {
+                ps.setString(1, key.get(0));
+                ps.setString(2, key.get(1));
+                ps.setString(3, key.get(2));
+                ps.setString(4, holder.owner);
+            });
+        } catch (org.springframework.dao.DataAccessException e) {
+            // the database is away: these leases lapse by themselves after sluice.crm.write-lease
+            org.slf4j.LoggerFactory.getLogger(CrmWriteVersions.class).warn("Could not give back {} CRM write leases ({}); they lapse in {}",
+                    keys.size(), e.getMessage(), lease);
+        }
+    }
+
+    /**
+     * Takes the lease on the object's row (creating the row) for the current write, waiting up to
+     * {@code sluice.crm.write-lock-wait} while another write holds it, and reads what was last written.
+     */
     public Written lock(String provider, String objectType, String key) {
+        Holder holder = current();
         jdbc.update("INSERT INTO crm_write_version (provider, object_type, object_key, updated_at) VALUES (?, ?, ?, ?) "
                 + "ON CONFLICT DO NOTHING", provider, objectType, key, SqlTime.of(clock.instant()));
+        acquire(holder, provider, objectType, key);
         return jdbc.queryForObject("SELECT remote_id, source_updated_at FROM crm_write_version "
-                        + "WHERE provider = ? AND object_type = ? AND object_key = ? FOR UPDATE",
+                        + "WHERE provider = ? AND object_type = ? AND object_key = ?",
                 (rs, n) -> new Written(provider, objectType, key, rs.getString("remote_id"), SqlTime.read(rs, "source_updated_at")),
                 provider, objectType, key);
     }
 
+    private void acquire(Holder holder, String provider, String objectType, String key) {
+        List<String> id = List.of(provider, objectType, key);
+        if (holder.held.contains(id)) {
+            return;
+        }
+        long deadline = System.nanoTime() + wait.toNanos();
+        long pause = 5;
+        while (true) {
+            Instant now = clock.instant();
+            int taken = jdbc.update("UPDATE crm_write_version SET locked_by = ?, locked_until = ? WHERE provider = ? AND object_type = ? "
+                            + "AND object_key = ? AND (locked_by IS NULL OR locked_until < ?)",
+                    holder.owner, SqlTime.of(now.plus(lease)), provider, objectType, key, SqlTime.of(now));
+            if (taken == 1) {
+                holder.held.add(id);
+                return;
+            }
+            if (System.nanoTime() - deadline > 0) {
+                throw new io.sluice.crm.CrmException("the " + objectType + " " + key + " of " + provider + " is being written by another "
+                        + "event for longer than sluice.crm.write-lock-wait (" + wait.toSeconds() + " s); tried again later", true, null);
+            }
+            try {
+                Thread.sleep(pause);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new io.sluice.crm.CrmException("interrupted while waiting to write the " + objectType + " " + key, true, null);
+            }
+            pause = Math.min(pause * 2, 100);
+        }
+    }
+
+    private static Holder current() {
+        Holder holder = CURRENT.get();
+        if (holder == null) {
+            throw new IllegalStateException("CrmWriteVersions.lock outside CrmWriteLeases.run");
+        }
+        return holder;
+    }
+
     /**
-     * Locks the rows of several objects of one type, in sorted key order: every writer takes locks in the same order,
+     * Takes the leases of several objects of one type, in sorted key order: every writer takes them in the same order,
      * so two batches (or a batch and a single write) never wait for each other in a cycle.
      */
     public java.util.Map<String, Written> lockAll(String provider, String objectType, java.util.Collection<String> keys) {
@@ -60,7 +148,7 @@ public class CrmWriteVersions {
                 + "AND remote_id IS NOT NULL", String.class, provider, objectType, key).stream().findFirst();
     }
 
-    /** Remembers a write; keeps the newest source time. */
+    /** Remembers a write; keeps the newest source time (an enrichment's, never newer than its trigger, moves nothing). */
     public void written(Written object, String remoteId, Instant sourceUpdatedAt, String eventId) {
         Instant newest = object.sourceUpdatedAt() != null && sourceUpdatedAt != null && sourceUpdatedAt.isBefore(object.sourceUpdatedAt())
                 ? object.sourceUpdatedAt() : sourceUpdatedAt;

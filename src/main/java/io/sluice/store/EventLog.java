@@ -96,8 +96,11 @@ public class EventLog {
     /** As {@link #claimReceived(int)}, leaving events of the {@code heldSources} (paused kinds of work) in the inbox. */
     @Transactional
     public List<Claimed> claimReceived(int limit, java.util.Collection<String> heldSources) {
-        StringBuilder sql = new StringBuilder("SELECT id, source FROM event_log WHERE status = 'RECEIVED'");
+        var now = SqlTime.of(clock.instant());
+        StringBuilder sql = new StringBuilder("SELECT id, source FROM event_log "
+                + "WHERE (status = 'RECEIVED' OR (status = 'WAITING' AND next_attempt_at <= ?))");
         List<Object> args = new ArrayList<>();
+        args.add(now);
         if (!heldSources.isEmpty()) {
             sql.append(" AND source NOT IN (").append(String.join(", ", java.util.Collections.nCopies(heldSources.size(), "?"))).append(")");
             args.addAll(heldSources);
@@ -109,11 +112,12 @@ public class EventLog {
         if (candidates.isEmpty()) {
             return List.of();
         }
-        var now = SqlTime.of(clock.instant());
-        int[][] counts = jdbc.batchUpdate("UPDATE event_log SET status = 'PROCESSING', updated_at = ? WHERE id = ? AND status = 'RECEIVED'",
+        int[][] counts = jdbc.batchUpdate("UPDATE event_log SET status = 'PROCESSING', updated_at = ? WHERE id = ? "
+                        + "AND (status = 'RECEIVED' OR (status = 'WAITING' AND next_attempt_at <= ?))",
                 candidates, candidates.size(), (ps, id) -> {
                     ps.setObject(1, now);
                     ps.setString(2, id);
+                    ps.setObject(3, now);
                 });
         boolean[] changed = rowsChanged(counts, candidates.size());
         List<Claimed> claimed = new ArrayList<>(candidates.size());
@@ -146,11 +150,61 @@ public class EventLog {
         history(id, status, detail);
     }
 
+    /**
+     * Where an event is in its retries: when it first failed in a way waiting heals, how often it waited, and when it
+     * is tried next (while it waits).
+     */
+    public record Retries(Instant failingSince, int waits, Instant nextAttemptAt) {
+    }
+
+    public Retries retries(String id) {
+        return jdbc.query("SELECT failing_since, waits, next_attempt_at FROM event_log WHERE id = ?",
+                (rs, n) -> new Retries(SqlTime.read(rs, "failing_since"), rs.getInt("waits"), SqlTime.read(rs, "next_attempt_at")),
+                id).stream().findFirst().orElse(new Retries(null, 0, null));
+    }
+
+    /**
+     * Puts an event back in the inbox to be claimed again at {@code nextAttempt}. {@code countsAsRound}: false when no
+     * call was made (an open breaker, a rate-limit hold), so the wait does not move the event along its schedule.
+     */
+    @Transactional
+    public void markWaiting(String id, Instant nextAttempt, boolean countsAsRound, String detail) {
+        var now = SqlTime.of(clock.instant());
+        jdbc.update("UPDATE event_log SET status = 'WAITING', next_attempt_at = ?, failing_since = COALESCE(failing_since, ?), "
+                        + "waits = waits + ?, updated_at = ? WHERE id = ?",
+                SqlTime.of(nextAttempt), now, countsAsRound ? 1 : 0, now, id);
+        history(id, EventStatus.WAITING, detail);
+    }
+
+    /** Makes every waiting event due now (the CRM answers again): the next claim takes them. */
+    public int makeWaitingDue() {
+        var now = SqlTime.of(clock.instant());
+        return jdbc.update("UPDATE event_log SET next_attempt_at = ? WHERE status = 'WAITING' AND next_attempt_at > ?", now, now);
+    }
+
+    /** Forgets an event's retries (a replayed dead letter starts its horizon again). */
+    public void resetRetries(String id) {
+        jdbc.update("UPDATE event_log SET next_attempt_at = NULL, failing_since = NULL, waits = 0 WHERE id = ?", id);
+    }
+
+    /** When the oldest event still to be applied (received, waiting or being processed) was received; null if none. */
+    public Instant oldestUnfinishedReceivedAt() {
+        return jdbc.queryForObject("SELECT MIN(received_at) AS oldest FROM event_log WHERE status IN ('RECEIVED', 'WAITING', 'PROCESSING')",
+                (rs, n) -> SqlTime.read(rs, "oldest"));
+    }
+
+    /** The earliest next attempt of a waiting event; null if none waits. */
+    public Instant nextWaitingAttempt() {
+        return jdbc.queryForObject("SELECT MIN(next_attempt_at) AS next_at FROM event_log WHERE status = 'WAITING'",
+                (rs, n) -> SqlTime.read(rs, "next_at"));
+    }
+
     /** Counts an attempt that failed and remembers why. */
     @Transactional
-    public void recordFailedAttempt(String id, String error) {
-        jdbc.update("UPDATE event_log SET attempts = attempts + 1, last_error = ?, updated_at = ? WHERE id = ?",
-                truncate(error), SqlTime.of(clock.instant()), id);
+    public void recordFailedAttempt(String id, String error, boolean callMade) {
+        // an open breaker or a spent budget sent nothing: it is no attempt, only the reason the event waits
+        jdbc.update("UPDATE event_log SET attempts = attempts + ?, last_error = ?, updated_at = ? WHERE id = ?",
+                callMade ? 1 : 0, truncate(error), SqlTime.of(clock.instant()), id);
         history(id, EventStatus.PROCESSING, "attempt failed: " + error);
     }
 
@@ -160,6 +214,18 @@ public class EventLog {
         jdbc.update("UPDATE event_log SET status = ?, attempts = attempts + 1, updated_at = ? WHERE id = ?",
                 status.name(), SqlTime.of(clock.instant()), id);
         history(id, status, detail);
+    }
+
+    /**
+     * As {@link #markCompleted}, and remembers {@code changeKey} as applied for the idempotent consumer
+     * {@code processor} in the same transaction: a crash can no longer leave the event done with its change
+     * unremembered, for a webhook or pull of the same change to apply again.
+     */
+    @Transactional
+    public void markCompletedRemembering(String id, EventStatus status, String detail, String processor, String changeKey) {
+        jdbc.update("INSERT INTO camel_messageprocessed (processorname, messageid, createdat) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+                processor, changeKey, java.sql.Timestamp.from(clock.instant()));
+        markCompleted(id, status, detail);
     }
 
     public List<EventHistoryEntry> history(String id) {
@@ -175,7 +241,7 @@ public class EventLog {
     /** A person's events, oldest first (at most {@code limit} of the newest): what Sluice knows of them. */
     public List<StoredEvent> forPerson(String email, int limit) {
         List<StoredEvent> newest = jdbc.query("SELECT " + COLUMNS + " FROM event_log WHERE person_email = ? AND status IN "
-                + "('DONE', 'STALE', 'RECEIVED', 'PROCESSING') ORDER BY received_at DESC, id DESC LIMIT ?", ROW, email, limit);
+                + "('DONE', 'STALE', 'RECEIVED', 'WAITING', 'PROCESSING') ORDER BY received_at DESC, id DESC LIMIT ?", ROW, email, limit);
         List<StoredEvent> oldestFirst = new ArrayList<>(newest);
         java.util.Collections.reverse(oldestFirst);
         return oldestFirst;

@@ -69,6 +69,25 @@ class AiEnrichmentTest extends SluiceTestBase {
         assertThat(jdbc.queryForObject("SELECT lead_score FROM crm_person WHERE email = 'person3@example.com'", Integer.class)).isEqualTo(60);
     }
 
+    @Test
+    void aScoreIsWrittenEvenWhenANewerChangeOfThePersonWasAppliedFirst() {
+        assertThat(admin("PUT", "/api/pauses/ai", ADMIN_TOKEN).statusCode()).isIn(200, 201, 204);
+        String id = send("msg_en_o", "membership.activated", WhopApiStub.membership(4, "active", false, "2026-05-01T00:00:00.000Z"));
+        awaitStatus(id, "DONE");
+        // a newer change of the same person is applied while the score waits
+        String newer = send("msg_en_n", "membership.activated", WhopApiStub.membership(4, "active", false, "2026-05-10T00:00:00.000Z"));
+        awaitStatus(newer, "DONE");
+
+        assertThat(admin("DELETE", "/api/pauses/ai", ADMIN_TOKEN).statusCode()).isIn(200, 204);
+        awaitStatus("ai-score:" + id, "DONE");
+        assertThat(jdbc.queryForObject("SELECT lead_score FROM crm_person WHERE email = 'person4@example.com'", Integer.class))
+                .as("the score the note announces is on the person").isNotNull();
+        assertThat(jdbc.queryForObject("SELECT text FROM crm_note WHERE external_id = ?", String.class, "ai-score-" + id)).startsWith("Lead score");
+        // and the person's own order is untouched: an older Whop change is still refused
+        assertThat(jdbc.queryForObject("SELECT source_updated_at FROM crm_person WHERE email = 'person4@example.com'", java.time.OffsetDateTime.class)
+                .toInstant()).isEqualTo(Instant.parse("2026-05-10T00:00:00Z"));
+    }
+
     private String send(String id, String type, ObjectNode data) {
         String body = "{\"id\":\"" + id + "\",\"api_version\":\"v1\",\"timestamp\":\"" + NOW + "\",\"type\":\"" + type
                 + "\",\"data\":" + data + "}";

@@ -36,7 +36,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * A Whop backfill into HubSpot uses batch upserts (one call for many contacts, one for many deals, one association
  * call), and a record HubSpot refuses in a batch dead-letters alone while the rest completes.
  */
-@TestPropertySource(properties = {"sluice.crm.provider=hubspot", "sluice.crm.hubspot.access-token=pat-backfill-token",
+@TestPropertySource(properties = {"sluice.crm.provider=hubspot", "sluice.crm.hubspot.note-id-property=", "sluice.crm.hubspot.access-token=pat-backfill-token",
         "sluice.crm.hubspot.max-requests=1000", "sluice.crm.hubspot.per=1s"})
 class HubSpotBackfillTest extends WhopSyncTestBase {
 

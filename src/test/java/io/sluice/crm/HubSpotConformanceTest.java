@@ -27,7 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * then updated, a rejected contact) and a backfill (batch upserts, the batch association, a deal refused in a
  * batch). Notes upserted by a note property are covered by {@link HubSpotNoteUpsertConformanceTest}.
  */
-@TestPropertySource(properties = {"sluice.crm.provider=hubspot", "sluice.crm.hubspot.access-token=" + HubSpotConformanceTest.TOKEN,
+@TestPropertySource(properties = {"sluice.crm.provider=hubspot", "sluice.crm.hubspot.note-id-property=", "sluice.crm.hubspot.access-token=" + HubSpotConformanceTest.TOKEN,
         "sluice.crm.hubspot.max-requests=1000", "sluice.crm.hubspot.per=1s"})
 class HubSpotConformanceTest extends WhopSyncTestBase {
 

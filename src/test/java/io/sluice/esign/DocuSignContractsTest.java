@@ -398,6 +398,31 @@ class DocuSignContractsTest extends SluiceTestBase {
         assertThat(count("SELECT COUNT(*) FROM contract WHERE membership_id = 'mem_t11'")).isZero();
     }
 
+    @Test
+    void aPulledMembershipAppliedBeforeItsWebhookStillAsksForTheContract() {
+        clock.reset();
+        stubEnvelopeCreated("env-rule-pulled");
+        assertThat(admin("PUT", "/api/pauses/esign", ADMIN_TOKEN).statusCode()).isEqualTo(200);
+        // the scheduled pull stores the active membership first (membership.synced), then Whop's webhook arrives
+        var record = io.sluice.support.WhopApiStub.membership(12, "active", false, T);
+        var pulled = pulledEvents.toEvent(io.sluice.whop.WhopResource.MEMBERSHIPS, record, clock.instant());
+        assertThat(eventLog.insertIfAbsent(pulled)).isTrue();
+        awaitStatus(pulled.id(), "DONE");
+        String webhook = Crms.sendMembership(port, "msg_rule_pulled", 12, "active", false, T);
+        awaitStatus(webhook, "DONE");
+        assertThat(adminJson("GET", "/api/events/" + webhook).path("history").toString()).contains("already applied");
+
+        assertThat(count("SELECT COUNT(*) FROM contract WHERE once_key = 'rule:onboarding:mem_t12'")).isEqualTo(1);
+        assertThat(admin("DELETE", "/api/pauses/esign", ADMIN_TOKEN).statusCode()).isEqualTo(200);
+        String id = jdbc.queryForObject("SELECT id FROM contract WHERE once_key = 'rule:onboarding:mem_t12'", String.class);
+        awaitContract(id, "SENT");
+    }
+
+    @org.springframework.beans.factory.annotation.Autowired
+    private io.sluice.whop.PulledRecordEvents pulledEvents;
+    @org.springframework.beans.factory.annotation.Autowired
+    private io.sluice.store.EventLog eventLog;
+
     // --- helpers
 
     private String sentContract(String membershipId, String envelopeId) {

@@ -107,7 +107,7 @@ abstract class EventProcessingContract extends SluiceTestBase {
         assertThat(crm.failures()).isEqualTo(3); // the first try and two redeliveries (sluice.processing.max-redeliveries=2)
         JsonNode deadLetter = adminJson("GET", "/api/dead-letters").path("items").get(0);
         assertThat(deadLetter.path("eventId").asText()).isEqualTo("msg_fails");
-        assertThat(deadLetter.path("error").asText()).contains("local CRM store unavailable");
+        assertThat(deadLetter.path("error").asText()).contains("local CRM connector broken");
         assertThat(deadLetter.path("attempts").asInt()).isEqualTo(3);
         assertThat(count("SELECT COUNT(*) FROM crm_opportunity")).isZero();
         byte[] kept = jdbc.queryForObject("SELECT payload FROM dead_letter WHERE event_id = 'msg_fails'", byte[].class);
@@ -122,6 +122,71 @@ abstract class EventProcessingContract extends SluiceTestBase {
         JsonNode history = adminJson("GET", "/api/events/msg_fails").path("history");
         assertThat(history.findValuesAsText("status")).containsSubsequence("PROCESSING", "DEAD", "RECEIVED", "DONE");
         assertThat(admin("POST", "/api/dead-letters/" + deadLetter.path("id").asLong() + "/replay", ADMIN_TOKEN).statusCode()).isEqualTo(409);
+    }
+
+    @Test
+    void aCrmThatIsDownMakesTheEventWaitUntilTheRetryHorizonThenItIsADeadLetterThatAReplayCompletes() {
+        crm.unavailableFor("msg_down");
+        byte[] body = Webhooks.membershipBody("msg_down", "mem_down", "down@example.com", "Dow N", "active", false,
+                "2026-01-01T00:00:00.000Z").getBytes(StandardCharsets.UTF_8);
+        assertThat(Webhooks.sendSigned(port, "msg_down", clock.instant().getEpochSecond(), body).statusCode()).isEqualTo(202);
+
+        // waiting can heal it: it waits in the inbox, tried again and again on the schedule, never a dead letter by count
+        awaitStatus("msg_down", "WAITING");
+        await().atMost(Duration.ofSeconds(15)).until(() -> crm.failures() >= 6); // two rounds of three tries
+        assertThat(count("SELECT COUNT(*) FROM dead_letter")).isZero();
+        JsonNode waiting = adminJson("GET", "/api/events/msg_down");
+        assertThat(waiting.path("failingSince").asText()).isNotEmpty();
+        assertThat(waiting.path("history").findValuesAsText("status")).contains("WAITING");
+
+        // 24 hours later (sluice.processing.retry-horizon) it still fails: now it is a dead letter that says so
+        clock.advance(Duration.ofHours(25));
+        awaitStatus("msg_down", "DEAD");
+        JsonNode deadLetter = adminJson("GET", "/api/dead-letters").path("items").get(0);
+        assertThat(deadLetter.path("error").asText()).startsWith("still failing after").contains("retry-horizon")
+                .contains("local CRM store unavailable");
+
+        crm.heal();
+        assertThat(admin("POST", "/api/dead-letters/" + deadLetter.path("id").asLong() + "/replay", ADMIN_TOKEN).statusCode()).isEqualTo(202);
+        awaitStatus("msg_down", "DONE");
+        assertThat(count("SELECT COUNT(*) FROM crm_opportunity WHERE membership_id = 'mem_down'")).isEqualTo(1);
+    }
+
+    @Test
+    void aFailedEventNeverForgetsAChangeThatItsSiblingApplied() {
+        // a webhook of a change fails while the pull of the same change (same change key) is applied meanwhile
+        String changeKey = "whop:mem_sib:2026-01-01T00:00:00Z";
+        crm.failFor("msg_sib");
+        crm.whenWriting("msg_sib", () -> jdbc.update("INSERT INTO camel_messageprocessed (processorname, messageid) VALUES (?, ?)",
+                "process-event", changeKey));
+        byte[] body = Webhooks.membershipBody("msg_sib", "mem_sib", "sib@example.com", "Sib Ling", "active", false,
+                "2026-01-01T00:00:00.000Z").getBytes(StandardCharsets.UTF_8);
+        assertThat(Webhooks.sendSigned(port, "msg_sib", clock.instant().getEpochSecond(), body).statusCode()).isEqualTo(202);
+        awaitStatus("msg_sib", "DEAD");
+
+        assertThat(count("SELECT COUNT(*) FROM camel_messageprocessed WHERE messageid = ?", changeKey))
+                .as("the sibling's memory of the change survives this event's failure").isEqualTo(1);
+        // and an applied event's change is remembered with its DONE, not after it
+        crm.heal();
+        assertThat(Webhooks.sendSigned(port, "msg_sib2", clock.instant().getEpochSecond(), Webhooks.membershipBody("msg_sib2", "mem_sib2",
+                "sib2@example.com", "Sib Two", "active", false, "2026-01-02T00:00:00.000Z").getBytes(StandardCharsets.UTF_8)).statusCode()).isEqualTo(202);
+        awaitStatus("msg_sib2", "DONE");
+        assertThat(count("SELECT COUNT(*) FROM camel_messageprocessed WHERE messageid = 'whop:mem_sib2:2026-01-02T00:00:00Z'")).isEqualTo(1);
+    }
+
+    @Test
+    void aCrmThatComesBackAppliesTheWaitingEventByItself() {
+        crm.unavailableFor("msg_back");
+        byte[] body = Webhooks.membershipBody("msg_back", "mem_back", "back@example.com", "Bac K", "active", false,
+                "2026-01-01T00:00:00.000Z").getBytes(StandardCharsets.UTF_8);
+        assertThat(Webhooks.sendSigned(port, "msg_back", clock.instant().getEpochSecond(), body).statusCode()).isEqualTo(202);
+        awaitStatus("msg_back", "WAITING");
+
+        crm.heal();
+
+        awaitStatus("msg_back", "DONE");
+        assertThat(count("SELECT COUNT(*) FROM dead_letter")).isZero();
+        assertThat(count("SELECT COUNT(*) FROM crm_opportunity WHERE membership_id = 'mem_back'")).isEqualTo(1);
     }
 
     @Test

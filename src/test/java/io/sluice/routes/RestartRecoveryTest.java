@@ -52,6 +52,35 @@ class RestartRecoveryTest {
         }
     }
 
+    @Test
+    void aRetryStillPendingWhenAStopRunsOutOfTimeStaysInTheInboxNotInTheDeadLetters() throws Exception {
+        int closedPort;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            closedPort = socket.getLocalPort(); // nothing listens here once it is closed: every CRM call fails to connect
+        }
+        String[] settings = {"server.port=0", "sluice.data-dir=" + dir, "sluice.whop.webhook-secrets=" + Webhooks.SECRET,
+                "sluice.admin.token=restart-test-token", "sluice.routes.reload=false", "sluice.inbox.poll-interval=50",
+                "sluice.ai.enrich-on=", "sluice.crm.provider=twenty", "sluice.crm.twenty.api-key=k",
+                "sluice.crm.twenty.base-url=http://127.0.0.1:" + closedPort, "sluice.crm.check-holds-events=false",
+                // the next quick retry is far off when the stop comes, and the stop may wait only a second for it
+                "sluice.processing.max-redeliveries=3", "sluice.processing.redelivery-delay=60000", "camel.main.shutdown-timeout=1"};
+        JdbcTemplate jdbc;
+        try (ConfigurableApplicationContext sluice = start(settings)) {
+            jdbc = new JdbcTemplate(sluice.getBean(javax.sql.DataSource.class));
+            byte[] body = Webhooks.membershipBody("msg_stop", "mem_stop", "stop@example.com", "S", "active", false,
+                    "2026-01-01T00:00:00.000Z").getBytes(StandardCharsets.UTF_8);
+            assertThat(Webhooks.sendSigned(port(sluice), "msg_stop", Instant.now().getEpochSecond(), body).statusCode()).isEqualTo(202);
+            JdbcTemplate live = jdbc;
+            await().atMost(Duration.ofSeconds(15)).until(() ->
+                    live.queryForObject("SELECT attempts FROM event_log WHERE id = 'msg_stop'", Integer.class) >= 1);
+        }
+        try (ConfigurableApplicationContext again = start(settings, "sluice.inbox.auto-start=false")) {
+            JdbcTemplate after = again.getBean(JdbcTemplate.class);
+            assertThat(after.queryForObject("SELECT COUNT(*) FROM dead_letter", Long.class)).as("dead letters").isZero();
+            assertThat(after.queryForObject("SELECT status FROM event_log WHERE id = 'msg_stop'", String.class)).isEqualTo("RECEIVED");
+        }
+    }
+
     private ConfigurableApplicationContext start(String[] common, String... extra) {
         // command-line arguments, so they win over application.yaml as an operator's would
         return new SpringApplicationBuilder(SluiceApplication.class).run(java.util.stream.Stream.concat(

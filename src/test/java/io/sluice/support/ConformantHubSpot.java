@@ -74,6 +74,12 @@ public final class ConformantHubSpot implements ResponseDefinitionTransformerV2 
     private final Map<String, AtomicLong> nextIds = new ConcurrentHashMap<>();
     private final Set<String> refused = ConcurrentHashMap.newKeySet();
     private final Set<String> rejected = ConcurrentHashMap.newKeySet();
+    /** HubSpot's rolling window, when {@link #enforceRollingWindow} set one: arrival times (nanos) of the requests. */
+    private final java.util.ArrayDeque<Long> arrivals = new java.util.ArrayDeque<>();
+    private volatile int windowLimit;
+    private volatile long windowNanos;
+    private int busiestWindow;
+    private final java.util.concurrent.atomic.AtomicInteger rateLimited = new java.util.concurrent.atomic.AtomicInteger();
 
     /** A started HubSpot on a free port that answers only requests with this bearer token. */
     public ConformantHubSpot(String token) {
@@ -90,13 +96,56 @@ public final class ConformantHubSpot implements ResponseDefinitionTransformerV2 
         return server.baseUrl();
     }
 
+    /**
+     * Answers as HubSpot does past its limit: more than {@code limit} requests in any {@code window} (rolling, not
+     * refilled at fixed times) get 429 with policy {@code TEN_SECONDLY_ROLLING}, and count towards the window too.
+     */
+    public synchronized void enforceRollingWindow(int limit, java.time.Duration window) {
+        this.windowLimit = limit;
+        this.windowNanos = window.toNanos();
+        arrivals.clear();
+        busiestWindow = 0;
+        rateLimited.set(0);
+    }
+
+    /** The most requests that arrived in one window (any placement), since {@link #enforceRollingWindow}. */
+    public synchronized int busiestWindow() {
+        return busiestWindow;
+    }
+
+    /** How many requests were answered 429. */
+    public int rateLimitedAnswers() {
+        return rateLimited.get();
+    }
+
+    /** True when the request is one too many for the rolling window (it is counted either way). */
+    private synchronized boolean overTheWindow() {
+        if (windowLimit == 0) {
+            return false;
+        }
+        long now = System.nanoTime();
+        while (!arrivals.isEmpty() && now - arrivals.peekFirst() >= windowNanos) {
+            arrivals.pollFirst();
+        }
+        arrivals.addLast(now);
+        busiestWindow = Math.max(busiestWindow, arrivals.size());
+        return arrivals.size() > windowLimit;
+    }
+
     /** Forgets every request, id and refusal, and stubs the endpoints again. */
     public void reset() {
+        synchronized (this) {
+            windowLimit = 0;
+            arrivals.clear();
+            busiestWindow = 0;
+        }
+        rateLimited.set(0);
         server.resetAll();
         ids.clear();
         nextIds.clear();
         refused.clear();
         rejected.clear();
+        lostAnswers.clear();
         server.stubFor(authorized(post(urlPathMatching(BATCH_UPSERT.pattern()))).willReturn(answered()));
         server.stubFor(authorized(post(urlPathEqualTo("/crm/v4/associations/deals/contacts/batch/associate/default"))).willReturn(answered()));
         server.stubFor(authorized(put(urlPathMatching(DEFAULT_ASSOCIATION.pattern()))).willReturn(answered()));
@@ -167,11 +216,51 @@ public final class ConformantHubSpot implements ResponseDefinitionTransformerV2 
         return false;
     }
 
+    /** How many notes HubSpot holds (each id once), however often they were written. */
+    public int notesHeld() {
+        return (int) (nextIds.containsKey("notes") ? nextIds.get("notes").get() - FIRST_IDS.get("notes") : 0);
+    }
+
+    /**
+     * The next write to a path starting with {@code pathPrefix} is done, but its answer comes only after
+     * {@code delay}: longer than Sluice waits, as when a network drops HubSpot's answer.
+     */
+    public void loseNextAnswer(String pathPrefix, java.time.Duration delay) {
+        lostAnswers.put(pathPrefix, delay);
+    }
+
+    private final Map<String, java.time.Duration> lostAnswers = new ConcurrentHashMap<>();
+
     @Override
     public ResponseDefinition transform(ServeEvent event) {
+        ResponseDefinition answer = answer(event);
+        String path = URI.create(event.getRequest().getUrl()).getPath();
+        for (String prefix : lostAnswers.keySet()) {
+            if (path.startsWith(prefix) && answer.getStatus() < 300) {
+                java.time.Duration delay = lostAnswers.remove(prefix);
+                if (delay != null) {
+                    return ResponseDefinitionBuilder.like(answer).withFixedDelay((int) delay.toMillis()).build();
+                }
+            }
+        }
+        return answer;
+    }
+
+    private ResponseDefinition answer(ServeEvent event) {
         String path = URI.create(event.getRequest().getUrl()).getPath();
         String method = event.getRequest().getMethod().value();
         JsonNode body = body(event.getRequest().getBodyAsString());
+        if (overTheWindow()) {
+            rateLimited.incrementAndGet();
+            ObjectNode limit = JSON.createObjectNode();
+            limit.put("status", "error");
+            limit.put("message", "You have reached your ten_secondly_rolling limit.");
+            limit.put("errorType", "RATE_LIMIT");
+            limit.put("correlationId", UUID.randomUUID().toString());
+            limit.put("policyName", "TEN_SECONDLY_ROLLING");
+            limit.put("groupName", "publicapi:private-app:1");
+            return json(429, limit);
+        }
         Matcher m;
         if ((m = BATCH_UPSERT.matcher(path)).matches()) {
             return batchUpsert(m.group(1), body);

@@ -35,6 +35,7 @@ public final class Crms {
 
     /** The statuses that end processing. */
     public static boolean isFinal(String status) {
-        return status != null && !status.equals(EventStatus.RECEIVED.name()) && !status.equals(EventStatus.PROCESSING.name());
+        return status != null && !status.equals(EventStatus.RECEIVED.name()) && !status.equals(EventStatus.PROCESSING.name())
+                && !status.equals(EventStatus.WAITING.name());
     }
 }

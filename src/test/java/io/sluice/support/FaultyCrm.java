@@ -9,11 +9,17 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** The real local CRM connector, made to fail for chosen event ids, as a broken CRM store would. */
+/**
+ * The real local CRM connector, made to fail for chosen event ids: {@link #failFor} as a defect would (waiting cannot
+ * fix it), {@link #unavailableFor} as a CRM that is down would (a retryable failure).
+ */
 public class FaultyCrm implements CrmConnector {
 
     private final CrmConnector delegate;
     private final Set<String> failing = ConcurrentHashMap.newKeySet();
+    private final Set<String> unavailable = ConcurrentHashMap.newKeySet();
+    private volatile boolean down;
+    private final java.util.Map<String, Runnable> beforeWrite = new ConcurrentHashMap<>();
     private final AtomicInteger failures = new AtomicInteger();
 
     public FaultyCrm(CrmConnector delegate) {
@@ -24,8 +30,27 @@ public class FaultyCrm implements CrmConnector {
         failing.add(eventId);
     }
 
+    public void unavailableFor(String eventId) {
+        unavailable.add(eventId);
+    }
+
+    /** Runs {@code action} when the write of {@code eventId} starts (say, a sibling event finishing meanwhile). */
+    public void whenWriting(String eventId, Runnable action) {
+        beforeWrite.put(eventId, action);
+    }
+
+    /** Every write fails as a CRM that is down would, until {@link #heal}. */
+    public void goDown() {
+        down = true;
+    }
+
+    /** Heals every fault and starts counting failures again. */
     public void heal() {
+        failures.set(0);
+        down = false;
         failing.clear();
+        unavailable.clear();
+        beforeWrite.clear();
     }
 
     public int failures() {
@@ -59,10 +84,14 @@ public class FaultyCrm implements CrmConnector {
 
     @Override
     public java.util.List<io.sluice.crm.BatchOutcome> applyBatch(java.util.List<CrmChange> changes) {
-        java.util.List<CrmChange> healthy = changes.stream().filter(c -> !failing.contains(c.eventId())).toList();
+        if (down) {
+            failures.addAndGet(changes.size());
+            throw new io.sluice.crm.CrmException("local CRM store unavailable", true, null);
+        }
+        java.util.List<CrmChange> healthy = changes.stream().filter(c -> !failing.contains(c.eventId()) && !unavailable.contains(c.eventId())).toList();
         java.util.Iterator<io.sluice.crm.BatchOutcome> written = delegate.applyBatch(healthy).iterator();
         return changes.stream().map(c -> {
-            if (failing.contains(c.eventId())) {
+            if (failing.contains(c.eventId()) || unavailable.contains(c.eventId())) {
                 failures.incrementAndGet();
                 return io.sluice.crm.BatchOutcome.failed(new IllegalStateException("CRM store unavailable for " + c.eventId()));
             }
@@ -72,9 +101,17 @@ public class FaultyCrm implements CrmConnector {
 
     @Override
     public CrmWriteResult apply(CrmChange change) {
+        Runnable action = beforeWrite.remove(change.eventId());
+        if (action != null) {
+            action.run();
+        }
+        if (down || unavailable.contains(change.eventId())) {
+            failures.incrementAndGet();
+            throw new io.sluice.crm.CrmException("local CRM store unavailable for " + change.eventId(), true, null);
+        }
         if (failing.contains(change.eventId())) {
             failures.incrementAndGet();
-            throw new IllegalStateException("local CRM store unavailable for " + change.eventId());
+            throw new IllegalStateException("local CRM connector broken for " + change.eventId());
         }
         return delegate.apply(change);
     }

@@ -35,6 +35,8 @@ import static org.awaitility.Awaitility.await;
         "sluice.processing.max-redeliveries=2",
         "sluice.processing.redelivery-delay=20",
         "sluice.processing.max-redelivery-delay=100",
+        // a failure that waiting heals is tried again soon, as often as a test needs, never dead-lettered by time
+        "sluice.processing.retry-schedule=200ms",
         "sluice.inbox.poll-interval=50",
         "sluice.routes.reload=false",
         // the CRM check runs when a test asks (CrmPreflight.runNow), never by the clock in the middle of one; every
@@ -69,6 +71,10 @@ public abstract class SluiceTestBase {
 
     @Autowired
     private io.sluice.crm.CrmPreflight preflight;
+    @Autowired
+    private io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry breakers;
+    @Autowired
+    private io.sluice.http.ProviderLimits limits;
 
     @BeforeEach
     void cleanSlate() {
@@ -76,6 +82,10 @@ public abstract class SluiceTestBase {
         await().atMost(Duration.ofSeconds(60)).until(() -> preflight.last().status() != io.sluice.crm.CrmCheck.Status.PENDING);
         crm.heal();
         ((SwitchableDataSource) dataSource).setDown(false);
+        // what an earlier test left waiting, an open breaker or a 429 hold must not hold this test's events
+        jdbc.update("UPDATE event_log SET status = 'IGNORED' WHERE status = 'WAITING'");
+        breakers.getAllCircuitBreakers().forEach(io.github.resilience4j.circuitbreaker.CircuitBreaker::reset);
+        limits.releaseHolds();
         await().atMost(Duration.ofSeconds(15)).until(() ->
                 count("SELECT COUNT(*) FROM event_log WHERE status IN ('RECEIVED', 'PROCESSING')") == 0);
         clock.reset();

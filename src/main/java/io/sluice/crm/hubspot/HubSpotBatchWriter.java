@@ -42,7 +42,7 @@ final class HubSpotBatchWriter {
         this.connector = connector;
     }
 
-    /** Runs inside the caller's transaction. */
+    /** Runs inside the caller's {@link io.sluice.store.CrmWriteLeases#run}. */
     List<BatchOutcome> write(List<CrmChange> changes) {
         Map<String, CrmWriteVersions.Written> contacts = versions.lockAll(HubSpotConnector.PROVIDER, "person", keys(changes, ChangeKeys::email));
         Map<String, CrmWriteVersions.Written> deals = versions.lockAll(HubSpotConnector.PROVIDER, "opportunity",

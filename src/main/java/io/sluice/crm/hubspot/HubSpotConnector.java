@@ -23,7 +23,6 @@ import io.sluice.mapping.CrmFieldSchema;
 import io.sluice.store.CrmWriteVersions;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.support.TransactionTemplate;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -54,7 +53,7 @@ public class HubSpotConnector implements CrmConnector {
     private final HubSpotRequests requests;
     private final HubSpotPipelines pipelines;
     private final CrmWriteVersions versions;
-    private final TransactionTemplate transaction;
+    private final io.sluice.store.CrmWriteLeases leases;
     private final HubSpotBatchWriter batches;
     private final HubSpotSchemaCheck schemaCheck;
     private final io.sluice.store.PendingNoteLinks pendingLinks;
@@ -63,7 +62,7 @@ public class HubSpotConnector implements CrmConnector {
     private final Duration rollingLimitWait;
 
     public HubSpotConnector(SluiceProperties properties, ApiHttpClients clients, CrmWriteVersions versions,
-                            TransactionTemplate transaction, ObjectMapper objectMapper, Clock clock,
+                            io.sluice.store.CrmWriteLeases leases, ObjectMapper objectMapper, Clock clock,
                             io.micrometer.core.instrument.MeterRegistry registry, io.sluice.store.PendingNoteLinks pendingLinks) {
         SluiceProperties.HubSpot hubspot = properties.crm().hubspot();
         if (hubspot.accessToken() == null || hubspot.accessToken().isBlank()) {
@@ -78,7 +77,7 @@ public class HubSpotConnector implements CrmConnector {
         this.requests = new HubSpotRequests(objectMapper, hubspot.membershipIdProperty(), noteIdProperty);
         this.pipelines = new HubSpotPipelines(http, hubspot.pipeline(), hubspot.pipelineCacheTtl(), clock);
         this.versions = versions;
-        this.transaction = transaction;
+        this.leases = leases;
         this.batches = new HubSpotBatchWriter(http, requests, pipelines, versions, this);
         this.schemaCheck = new HubSpotSchemaCheck(http, pipelines, hubspot.membershipIdProperty(), noteIdProperty);
         this.refound = CrmMetrics.refound(registry, PROVIDER);
@@ -98,7 +97,7 @@ public class HubSpotConnector implements CrmConnector {
 
     @Override
     public List<io.sluice.crm.BatchOutcome> applyBatch(List<CrmChange> changes) {
-        return transaction.execute(tx -> batches.write(changes));
+        return leases.run(() -> batches.write(changes));
     }
 
     /** HubSpot's 429 names its policy: DAILY cannot heal before midnight (account time), TEN_SECONDLY_ROLLING soon. */
@@ -124,8 +123,8 @@ public class HubSpotConnector implements CrmConnector {
                 // keep the rolling window
             }
         }
-        return new CrmException("hubspot answered HTTP 429 (" + (policy.isEmpty() ? "rate limit" : policy) + ") to "
-                + request.operation(), true, wait);
+        return new io.sluice.crm.CrmRateLimitedException("hubspot answered HTTP 429 (" + (policy.isEmpty() ? "rate limit" : policy)
+                + ") to " + request.operation(), wait);
     }
 
     @Override
@@ -140,7 +139,7 @@ public class HubSpotConnector implements CrmConnector {
 
     @Override
     public CrmWriteResult apply(CrmChange change) {
-        return transaction.execute(tx -> applyLocked(change));
+        return leases.run(() -> applyLocked(change));
     }
 
     private CrmWriteResult applyLocked(CrmChange change) {

@@ -108,9 +108,15 @@ public class LocalCrmConnector implements CrmConnector {
         // the mapping engine falls back to the event time, so every change carries one
         OffsetDateTime sourceTime = change.sourceUpdatedAt().atOffset(ZoneOffset.UTC);
         boolean tracksEvent = !"crm_person".equals(table);
+        // an enrichment (a lead score) is written whatever Whop changed since, and leaves the row's source time alone
+        boolean ordered = !change.enrichment();
 
-        List<String> insertColumns = new ArrayList<>(List.of(keyColumn, "source_updated_at", "created_at", "updated_at"));
-        List<Object> insertArgs = new ArrayList<>(List.of(key, sourceTime, now, now));
+        List<String> insertColumns = new ArrayList<>(List.of(keyColumn, "created_at", "updated_at"));
+        List<Object> insertArgs = new ArrayList<>(List.of(key, now, now));
+        if (ordered) {
+            insertColumns.add("source_updated_at");
+            insertArgs.add(sourceTime);
+        }
         if (tracksEvent) {
             insertColumns.add("last_event_id");
             insertArgs.add(change.eventId());
@@ -135,8 +141,10 @@ public class LocalCrmConnector implements CrmConnector {
         if (inserted == 1) {
             return true;
         }
-        setClauses.add("source_updated_at = ?");
-        updateArgs.add(sourceTime);
+        if (ordered) {
+            setClauses.add("source_updated_at = ?");
+            updateArgs.add(sourceTime);
+        }
         setClauses.add("updated_at = ?");
         updateArgs.add(now);
         if (tracksEvent) {
@@ -144,6 +152,10 @@ public class LocalCrmConnector implements CrmConnector {
             updateArgs.add(change.eventId());
         }
         updateArgs.add(key);
+        if (!ordered) {
+            return jdbc.update("UPDATE " + table + " SET " + String.join(", ", setClauses) + " WHERE " + keyColumn + " = ?",
+                    updateArgs.toArray()) == 1;
+        }
         updateArgs.add(sourceTime);
         return jdbc.update("UPDATE " + table + " SET " + String.join(", ", setClauses) + " WHERE " + keyColumn
                 + " = ? AND (source_updated_at IS NULL OR source_updated_at <= ?)", updateArgs.toArray()) == 1;

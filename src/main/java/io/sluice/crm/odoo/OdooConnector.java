@@ -26,7 +26,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.support.TransactionTemplate;
 
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -61,14 +60,14 @@ public class OdooConnector implements CrmConnector {
     private final OdooClient odoo;
     private final OdooStages stages;
     private final CrmWriteVersions versions;
-    private final TransactionTemplate transaction;
+    private final io.sluice.store.CrmWriteLeases leases;
     private final ObjectMapper json;
     private final String leadKeyField;
     private final Long lostReasonId;
     private final Counter refound;
 
     public OdooConnector(SluiceProperties properties, ApiHttpClients clients, CrmWriteVersions versions,
-                         TransactionTemplate transaction, ObjectMapper objectMapper, MeterRegistry registry) {
+                         io.sluice.store.CrmWriteLeases leases, ObjectMapper objectMapper, MeterRegistry registry) {
         SluiceProperties.Odoo config = properties.crm().odoo();
         for (String[] required : new String[][]{{config.url(), "ODOO_URL"}, {config.apiKey(), "ODOO_API_KEY"},
                 {config.db(), "ODOO_DB"}}) {
@@ -90,7 +89,7 @@ public class OdooConnector implements CrmConnector {
         this.lostReasonId = config.lostReasonId();
         this.refound = CrmMetrics.refound(registry, PROVIDER);
         this.versions = versions;
-        this.transaction = transaction;
+        this.leases = leases;
         this.json = objectMapper;
         this.leadKeyField = config.leadKeyField();
     }
@@ -158,7 +157,7 @@ public class OdooConnector implements CrmConnector {
 
     @Override
     public CrmWriteResult apply(CrmChange change) {
-        return transaction.execute(tx -> applyLocked(change));
+        return leases.run(() -> applyLocked(change));
     }
 
     private CrmWriteResult applyLocked(CrmChange change) {

@@ -44,7 +44,7 @@ final class TwentyBatchWriter {
         this.pendingLinks = pendingLinks;
     }
 
-    /** Runs inside the caller's transaction. */
+    /** Runs inside the caller's {@link io.sluice.store.CrmWriteLeases#run}. */
     List<BatchOutcome> write(List<CrmChange> changes) {
         Map<String, CrmWriteVersions.Written> people = versions.lockAll(TwentyConnector.PROVIDER, "person", keys(changes, ChangeKeys::email));
         Map<String, CrmWriteVersions.Written> opportunities = versions.lockAll(TwentyConnector.PROVIDER, "opportunity",

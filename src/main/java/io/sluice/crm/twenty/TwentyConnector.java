@@ -27,7 +27,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.support.TransactionTemplate;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -54,14 +53,14 @@ public class TwentyConnector implements CrmConnector {
     private final TwentyRequests requests;
     private final CrmWriteVersions versions;
     private final PendingNoteLinks pendingLinks;
-    private final TransactionTemplate transaction;
+    private final io.sluice.store.CrmWriteLeases leases;
     private final TwentyBatchWriter batches;
     private final TwentySchemaCheck schemaCheck;
     private final Duration rateLimitWait;
     private final Counter healCounter;
 
     public TwentyConnector(SluiceProperties properties, ApiHttpClients clients, CrmWriteVersions versions,
-                           PendingNoteLinks pendingLinks, TransactionTemplate transaction, ObjectMapper objectMapper,
+                           PendingNoteLinks pendingLinks, io.sluice.store.CrmWriteLeases leases, ObjectMapper objectMapper,
                            MeterRegistry registry) {
         SluiceProperties.Twenty twenty = properties.crm().twenty();
         if (twenty.apiKey() == null || twenty.apiKey().isBlank()) {
@@ -75,7 +74,7 @@ public class TwentyConnector implements CrmConnector {
         this.requests = new TwentyRequests(objectMapper, twenty.noteTargetPersonField(), twenty.noteTargetOpportunityField());
         this.versions = versions;
         this.pendingLinks = pendingLinks;
-        this.transaction = transaction;
+        this.leases = leases;
         this.batches = new TwentyBatchWriter(http, requests, versions, pendingLinks);
         this.schemaCheck = new TwentySchemaCheck(http, objectMapper, twenty.noteTargetPersonField(), twenty.noteTargetOpportunityField());
     }
@@ -89,9 +88,10 @@ public class TwentyConnector implements CrmConnector {
         if (response.status() == 429) {
             Duration asked = http.retryAfter(response);
             Duration wait = asked != null ? asked : rateLimitWait;
-            return new CrmException("twenty answered HTTP 429 to " + request.operation() + " (the workspace's request budget is spent"
+            return new io.sluice.crm.CrmRateLimitedException("twenty answered HTTP 429 to " + request.operation()
+                    + " (the workspace's request budget is spent"
                     + (asked == null ? "; Twenty names no wait, so Sluice waits out its window" : "") + ")"
-                    + ApiHttpClient.excerpt(response), true, wait);
+                    + ApiHttpClient.excerpt(response), wait);
         }
         if (response.status() == 404 && request.operation().equals("person.read")) {
             return new CrmRecordGoneException("twenty has no person " + request.path().substring(request.path().lastIndexOf('/') + 1));
@@ -107,9 +107,10 @@ public class TwentyConnector implements CrmConnector {
         if (request.operation().startsWith("person.upsert") && (text.contains("A duplicate entry was detected") || text.contains("Duplicate Emails"))) {
             // a race with another writer of that email resolves itself; a release without REST upsert never does,
             // so the message says what to check once the retries are spent
-            return new CrmException("twenty refused to upsert a person whose email it already holds (" + request.operation()
-                    + "): another client may have created it at the same moment; if this repeats, this Twenty release has no "
-                    + "REST upsert and Sluice needs " + TwentySchemaCheck.MINIMUM_VERSION + ApiHttpClient.excerpt(response), true, null);
+            return new io.sluice.crm.CrmConflictException("twenty refused to upsert a person whose email it already holds ("
+                    + request.operation() + "): another client may have created it at the same moment; if this repeats, this "
+                    + "Twenty release has no REST upsert and Sluice needs " + TwentySchemaCheck.MINIMUM_VERSION
+                    + ApiHttpClient.excerpt(response));
         }
         return null;
     }
@@ -122,7 +123,7 @@ public class TwentyConnector implements CrmConnector {
 
     @Override
     public List<BatchOutcome> applyBatch(List<CrmChange> changes) {
-        return transaction.execute(tx -> batches.write(changes));
+        return leases.run(() -> batches.write(changes));
     }
 
     @Override
@@ -142,7 +143,7 @@ public class TwentyConnector implements CrmConnector {
 
     @Override
     public CrmWriteResult apply(CrmChange change) {
-        return transaction.execute(tx -> applyLocked(change));
+        return leases.run(() -> applyLocked(change));
     }
 
     private CrmWriteResult applyLocked(CrmChange change) {

@@ -21,7 +21,6 @@ import io.sluice.mapping.CrmFieldSchema;
 import io.sluice.store.CrmWriteVersions;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.support.TransactionTemplate;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -45,13 +44,13 @@ public class ZohoConnector implements CrmConnector {
     private final ZohoTokens tokens;
     private final ZohoRequests requests;
     private final CrmWriteVersions versions;
-    private final TransactionTemplate transaction;
+    private final io.sluice.store.CrmWriteLeases leases;
     private final Duration limitWait;
     private final ZohoBatchWriter batches;
     private final ZohoSchemaCheck schemaCheck;
 
     public ZohoConnector(SluiceProperties properties, ApiHttpClients clients, CrmWriteVersions versions,
-                         TransactionTemplate transaction, ObjectMapper objectMapper, Clock clock) {
+                         io.sluice.store.CrmWriteLeases leases, ObjectMapper objectMapper, Clock clock) {
         SluiceProperties.Zoho zoho = properties.crm().zoho();
         for (String[] required : new String[][]{{zoho.clientId(), "ZOHO_CLIENT_ID"}, {zoho.clientSecret(), "ZOHO_CLIENT_SECRET"},
                 {zoho.refreshToken(), "ZOHO_REFRESH_TOKEN"}}) {
@@ -69,7 +68,7 @@ public class ZohoConnector implements CrmConnector {
                 zoho.maxRequests(), zoho.per(), this::classify);
         this.requests = new ZohoRequests(objectMapper, zoho.apiVersion(), zoho.membershipIdField(), zoho.runWorkflows());
         this.versions = versions;
-        this.transaction = transaction;
+        this.leases = leases;
         this.batches = new ZohoBatchWriter(http, requests, versions, this);
         this.schemaCheck = new ZohoSchemaCheck(http, tokens, zoho.apiVersion(), zoho.membershipIdField());
     }
@@ -87,7 +86,7 @@ public class ZohoConnector implements CrmConnector {
 
     @Override
     public List<io.sluice.crm.BatchOutcome> applyBatch(List<CrmChange> changes) {
-        return transaction.execute(tx -> batches.write(changes));
+        return leases.run(() -> batches.write(changes));
     }
 
     /**
@@ -106,8 +105,8 @@ public class ZohoConnector implements CrmConnector {
                 return new CrmQuotaExhaustedException("Zoho's API credits for the rolling 24 hours are spent (" + request.operation()
                         + "); lift the crm pause when the API dashboard shows credits again");
             }
-            return new CrmException("zoho answered HTTP 429 (" + (code.isEmpty() ? "TOO_MANY_REQUESTS" : code) + ") to "
-                    + request.operation(), true, limitWait);
+            return new io.sluice.crm.CrmRateLimitedException("zoho answered HTTP 429 (" + (code.isEmpty() ? "TOO_MANY_REQUESTS" : code)
+                    + ") to " + request.operation(), limitWait);
         }
         return null;
     }
@@ -124,7 +123,7 @@ public class ZohoConnector implements CrmConnector {
 
     @Override
     public CrmWriteResult apply(CrmChange change) {
-        return transaction.execute(tx -> applyLocked(change));
+        return leases.run(() -> applyLocked(change));
     }
 
     private CrmWriteResult applyLocked(CrmChange change) {

@@ -1,0 +1,88 @@
+package io.sluice.processing;
+
+import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
+import io.sluice.ai.AiCallException;
+import io.sluice.ai.AiQuotaException;
+import io.sluice.crm.CrmException;
+import io.sluice.crm.CrmQuotaExhaustedException;
+import io.sluice.crm.CrmRateLimitedException;
+import io.sluice.crm.CrmRejectedException;
+import io.sluice.esign.ESignException;
+import io.sluice.esign.ESignRejectedException;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.RecoverableDataAccessException;
+import org.springframework.dao.TransientDataAccessException;
+
+import java.time.Duration;
+
+/**
+ * Which failures waiting can heal (a provider down, slow, rate-limiting, its breaker open; the database briefly
+ * away), and how long the failure itself asked to wait. Everything else (a refused record or credential, a mapping
+ * error, a data-integrity error, a bug) cannot heal by waiting and becomes a dead letter.
+ */
+final class TransientFailures {
+
+    private TransientFailures() {
+    }
+
+    static boolean healsByWaiting(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof CrmRejectedException || t instanceof CrmQuotaExhaustedException || t instanceof ESignRejectedException
+                    || t instanceof AiQuotaException || t instanceof io.sluice.crm.CrmConflictException) {
+                return false;
+            }
+            if (t instanceof CrmException crm) {
+                return crm.retryable();
+            }
+            if (t instanceof ESignException esign) {
+                return esign.retryable();
+            }
+            if (t instanceof AiCallException ai) {
+                return ai.retryable();
+            }
+            if (t instanceof CallNotPermittedException || t instanceof TransientDataAccessException
+                    || t instanceof RecoverableDataAccessException || t instanceof DataAccessResourceFailureException
+                    || t instanceof java.util.concurrent.RejectedExecutionException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** True when no call reached the provider (its breaker is open, or its budget or hold had no permit). */
+    static boolean noCallMade(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof CallNotPermittedException) {
+                return true;
+            }
+            if (t instanceof CrmRateLimitedException limited && !limited.reachedCrm()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The provider asked to slow down, or Sluice's budget for it had no permit soon enough. */
+    static boolean rateLimited(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof CrmRateLimitedException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The wait the provider asked for anywhere in the cause chain; null when none said. */
+    static Duration askedWait(Throwable failure) {
+        return FailedAttemptRecorder.retryAfter(failure);
+    }
+
+    static boolean breakerOpen(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof CallNotPermittedException) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
