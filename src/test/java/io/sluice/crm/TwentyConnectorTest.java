@@ -223,6 +223,26 @@ class TwentyConnectorTest extends SluiceTestBase {
     }
 
     @Test
+    void twoChangesOfOnePersonWaitForEachOtherWithoutHoldingADatabaseLockThroughTwentysAnswer() {
+        // Twenty takes 0.8 s a call, so one write lasts longer than H2's lock timeout (1 s), which a second write of
+        // the person waiting for a row lock held across the calls ran into
+        TWENTY.stubFor(upsert("people").atPriority(1).willReturn(TwentyRecordings.answer("batch-people-upsert-create").withFixedDelay(800)));
+        TWENTY.stubFor(upsert("opportunities").atPriority(1)
+                .willReturn(TwentyRecordings.answer("batch-opportunities-upsert-create").withFixedDelay(800)));
+        long now = clock.instant().getEpochSecond();
+        for (String id : List.of("msg_tw_same1", "msg_tw_same2")) {
+            byte[] body = io.sluice.support.Webhooks.membershipBody(id, "mem_" + id, "same@example.com", "Sam E", "active", false, T)
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(io.sluice.support.Webhooks.sendSigned(port, id, now, body).statusCode()).isEqualTo(202);
+        }
+        awaitStatus("msg_tw_same1", "DONE");
+        awaitStatus("msg_tw_same2", "DONE");
+        assertThat(count("SELECT COUNT(*) FROM event_history WHERE detail LIKE 'attempt failed%' AND event_id LIKE 'msg_tw_same%'"))
+                .as("attempts that failed for a lock").isZero();
+        assertThat(count("SELECT COUNT(*) FROM crm_write_version WHERE locked_by IS NOT NULL")).as("leases left behind").isZero();
+    }
+
+    @Test
     void aMalformedAnswerIsRetriedNotTakenForSuccess() {
         TWENTY.stubFor(upsert("people").atPriority(1).willReturn(aResponse().withStatus(201).withBody("<html>gateway</html>")));
 
