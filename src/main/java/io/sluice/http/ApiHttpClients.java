@@ -78,7 +78,28 @@ public class ApiHttpClients {
     public ApiHttpClient create(String system, ApiFailures failures, String provider, Supplier<String> baseUrl,
                                 Supplier<Map<String, String>> authHeaders, String credentialHint, int maxRequests, Duration period,
                                 ApiErrorClassifier classifier) {
-        RollingWindowLimiter limiter = limits.limiter(system, provider, maxRequests, period, PERMIT_WAIT);
+        return create(system, failures, provider, provider, baseUrl, authHeaders, credentialHint, maxRequests, period, classifier);
+    }
+
+    /**
+     * A client of a provider's authorisation server (Zoho's accounts server, DocuSign's OAuth host): a host of its own,
+     * so a budget and a 429 hold of its own ({@code <provider>-auth}), with the provider's metrics and failures.
+     */
+    public ApiHttpClient createAuthServer(String system, ApiFailures failures, String provider, Supplier<String> baseUrl,
+                                          Supplier<Map<String, String>> authHeaders, String credentialHint, int maxRequests, Duration period) {
+        return create(system, failures, provider, provider + "-auth", baseUrl, authHeaders, credentialHint, maxRequests, period, null);
+    }
+
+    /** {@link #createAuthServer} for a CRM. */
+    public ApiHttpClient createAuthServer(String provider, Supplier<String> baseUrl, Supplier<Map<String, String>> authHeaders,
+                                          String credentialHint, int maxRequests, Duration period) {
+        return createAuthServer("crm", CRM_FAILURES, provider, baseUrl, authHeaders, credentialHint, maxRequests, period);
+    }
+
+    private ApiHttpClient create(String system, ApiFailures failures, String provider, String budget, Supplier<String> baseUrl,
+                                 Supplier<Map<String, String>> authHeaders, String credentialHint, int maxRequests, Duration period,
+                                 ApiErrorClassifier classifier) {
+        RollingWindowLimiter limiter = limits.limiter(system, budget, maxRequests, period, PERMIT_WAIT);
         return new ApiHttpClient(system, failures, provider, baseUrl, authHeaders, credentialHint, limiter, classifier, producer, objectMapper,
                 registry, clock);
     }

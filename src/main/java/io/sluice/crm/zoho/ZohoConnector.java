@@ -59,8 +59,8 @@ public class ZohoConnector implements CrmConnector {
             }
         }
         this.limitWait = zoho.limitWait();
-        ApiHttpClient accounts = clients.create(PROVIDER, () -> zoho.accountsUrl().toString(), Map::of,
-                "ZOHO_CLIENT_ID, ZOHO_CLIENT_SECRET and ZOHO_ACCOUNTS_URL", zoho.maxRequests(), zoho.per(), null);
+        ApiHttpClient accounts = clients.createAuthServer(PROVIDER, () -> zoho.accountsUrl().toString(), Map::of,
+                "ZOHO_CLIENT_ID, ZOHO_CLIENT_SECRET and ZOHO_ACCOUNTS_URL", zoho.maxRequests(), zoho.per());
         this.tokens = new ZohoTokens(accounts, zoho, clock);
         this.http = clients.create(PROVIDER, tokens::apiBase,
                 () -> Map.of("Authorization", "Zoho-oauthtoken " + tokens.accessToken()),

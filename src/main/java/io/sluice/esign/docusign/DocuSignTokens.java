@@ -46,10 +46,10 @@ final class DocuSignTokens {
 
     DocuSignTokens(ApiHttpClients clients, ESignProperties.DocuSign config, Clock clock) {
         String hint = "DOCUSIGN_INTEGRATION_KEY, DOCUSIGN_USER_ID, DOCUSIGN_PRIVATE_KEY_FILE and DOCUSIGN_OAUTH_BASE_URL";
-        this.oauth = clients.create("esign", ESignFailures.INSTANCE, "docusign", () -> config.oauthBaseUrl().toString(), Map::of,
-                hint, config.maxRequests(), config.per(), null);
-        this.userInfo = clients.create("esign", ESignFailures.INSTANCE, "docusign", () -> config.oauthBaseUrl().toString(),
-                () -> Map.of("Authorization", "Bearer " + accessToken()), hint, config.maxRequests(), config.per(), null);
+        this.oauth = clients.createAuthServer("esign", ESignFailures.INSTANCE, "docusign", () -> config.oauthBaseUrl().toString(), Map::of,
+                hint, config.maxRequests(), config.per());
+        this.userInfo = clients.createAuthServer("esign", ESignFailures.INSTANCE, "docusign", () -> config.oauthBaseUrl().toString(),
+                () -> Map.of("Authorization", "Bearer " + accessToken()), hint, config.maxRequests(), config.per());
         this.config = config;
         this.privateKey = RsaPrivateKeys.read(config.privateKeyFile(), "sluice.esign.docusign.private-key-file (DOCUSIGN_PRIVATE_KEY_FILE)");
         this.clock = clock;
