@@ -37,6 +37,7 @@ class StatusController {
     private final io.sluice.esign.ESignProperties esign;
     private final io.sluice.store.ContractStore contracts;
     private final io.sluice.http.ProviderLimits limits;
+    private final java.time.Clock clock;
     private final String version;
     private final String database;
 
@@ -46,8 +47,9 @@ class StatusController {
                      io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry breakers,
                      io.sluice.whop.WhopCredentials whopCredentials, io.sluice.whop.oauth.WhopOAuthTokens whopOAuth,
                      io.sluice.store.SyncRunStore syncRuns, io.sluice.ai.AiService ai, io.sluice.esign.ESignProperties esign,
-                     io.sluice.store.ContractStore contracts, io.sluice.http.ProviderLimits limits) {
+                     io.sluice.store.ContractStore contracts, io.sluice.http.ProviderLimits limits, java.time.Clock clock) {
         this.limits = limits;
+        this.clock = clock;
         this.ai = ai;
         this.esign = esign;
         this.contracts = contracts;
@@ -83,7 +85,7 @@ class StatusController {
         queue.put("processing", eventLog.countByStatus(EventStatus.PROCESSING));
         java.time.Instant oldest = eventLog.oldestUnfinishedReceivedAt();
         queue.put("oldestReceivedAt", oldest);
-        queue.put("oldestWaitSeconds", oldest == null ? 0 : Math.max(0, java.time.Duration.between(oldest, java.time.Instant.now()).toSeconds()));
+        queue.put("oldestWaitSeconds", oldest == null ? 0 : Math.max(0, java.time.Duration.between(oldest, clock.instant()).toSeconds()));
         queue.put("nextWaitingAttemptAt", eventLog.nextWaitingAttempt());
         body.put("queue", queue);
         body.put("rateLimits", limits.all().stream().map(l -> {

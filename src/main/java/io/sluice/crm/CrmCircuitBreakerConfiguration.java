@@ -29,13 +29,12 @@ class CrmCircuitBreakerConfiguration {
                 .slidingWindowSize(b.slidingWindowSize())
                 .waitDurationInOpenState(b.waitInOpenState())
                 .automaticTransitionFromOpenToHalfOpenEnabled(true)
-                // a record the CRM refuses says nothing about the CRM's health; nor does a spent quota (it pauses),
-                // nor a 429 or Sluice's own pacing: the CRM is up, only asked too fast (the event waits for the hold)
-                .ignoreExceptions(CrmRejectedException.class, CrmQuotaExhaustedException.class, CrmRateLimitedException.class)
-                // only what says the CRM is unwell counts: it failed to answer, answered 5xx or nonsense. A defect in
-                // Sluice (say, an IllegalStateException) must not open the breaker and make every event wait
-                .recordException(failure -> failure instanceof CrmException unwell && unwell.retryable()
-                        && !(failure instanceof CrmConflictException))
+                // only what says the CRM is unwell counts, as a failure: it failed to answer, answered 5xx or
+                // nonsense. Everything else is ignored (neither failure nor success): a record the CRM refuses, a spent
+                // quota (it pauses), a 429 or Sluice's own pacing or a busy record (the CRM is up, only asked too fast),
+                // and a defect in Sluice, which must neither open the breaker nor close it on a half-open probe
+                .ignoreException(failure -> !(failure instanceof CrmException unwell) || !unwell.retryable()
+                        || failure instanceof CrmRateLimitedException || failure instanceof CrmConflictException)
                 .build();
         return registry.circuitBreaker("crm-" + crm.provider(), config);
     }

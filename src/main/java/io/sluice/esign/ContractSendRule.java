@@ -35,17 +35,18 @@ public class ContractSendRule {
     }
 
     public void requestIfDue(Exchange exchange) throws IOException {
-        if (exchange.getMessage().getHeader(EventProcessor.OUTCOME) != EventStatus.DONE) {
+        boolean sibling = Boolean.TRUE.equals(exchange.getProperty(Exchange.DUPLICATE_MESSAGE, Boolean.class));
+        if (!sibling && exchange.getMessage().getHeader(EventProcessor.OUTCOME) != EventStatus.DONE) {
             return; // the change was stale: a newer state of the membership decides
         }
         requestIfDue(exchange.getProperty(EventProcessor.STORED, StoredEvent.class));
     }
 
     /**
-     * After {@code event} was applied (by whichever path: a webhook alone, or a pulled record in a batch): asks for the
-     * contracts it is due. A pulled membership ({@code membership.synced}) is its current state, so it counts for a
-     * rule on any membership event type: applied before the webhook, it must not leave the webhook a duplicate that
-     * asks for nothing.
+     * After {@code event}'s change was applied, by this event or by a sibling with the same change (a pulled record of
+     * the membership applied first makes the webhook a duplicate): asks for the contracts a rule on the event's type
+     * is due. Both paths call it, so whichever applied the change, the webhook's rule still runs; the once-key keeps
+     * it to one contract.
      */
     public void requestIfDue(StoredEvent event) throws IOException {
         if (properties.rules().isEmpty()) {
@@ -53,7 +54,7 @@ public class ContractSendRule {
         }
         JsonNode data = null;
         for (ESignProperties.SendRule rule : properties.rules()) {
-            if (!appliesTo(rule, event.type())) {
+            if (!rule.on().contains(event.type())) {
                 continue;
             }
             if (data == null) {
@@ -83,14 +84,6 @@ public class ContractSendRule {
                         membershipId, productTitle);
             }
         }
-    }
-
-    private static boolean appliesTo(ESignProperties.SendRule rule, String type) {
-        if (rule.on().contains(type)) {
-            return true;
-        }
-        return io.sluice.whop.WhopResource.MEMBERSHIPS.eventType().equals(type)
-                && rule.on().stream().anyMatch(on -> on.startsWith("membership."));
     }
 
     /** {@code {product}} and {@code {name}} in a rule's subject or message. */

@@ -28,6 +28,11 @@ import java.util.function.Supplier;
 public class ApiHttpClient {
 
     private static final int EXCERPT = 500;
+    /**
+     * The longest a 429 holds every call of a provider, whatever it asked: a wait of hours (or a garbled one) must not
+     * stop a provider's work until a restart. After it, the next call asks again, and a provider still limiting says so.
+     */
+    static final Duration MAX_HOLD = Duration.ofMinutes(15);
 
     private final String system;
     private final ApiFailures failures;
@@ -110,7 +115,8 @@ public class ApiHttpClient {
             // every caller of this provider waits now, not only the one that was told
             Duration asked = failure instanceof io.sluice.crm.CrmException crm ? crm.retryAfter()
                     : failure instanceof io.sluice.esign.ESignException esign ? esign.retryAfter() : null;
-            limiter.holdFor(asked != null ? asked : limiter.window());
+            Duration hold = asked != null ? asked : limiter.window();
+            limiter.holdFor(hold.compareTo(MAX_HOLD) > 0 ? MAX_HOLD : hold);
         }
         throw failure;
     }

@@ -90,8 +90,12 @@ public final class RollingWindowLimiter {
                 throw new PermitUnavailableException(Duration.ofNanos(waitNanos), false);
             }
             synchronized (this) {
-                // a thread that woke late sends late: the permit that reuses this slot counts from the real time
                 long woke = System.nanoTime();
+                if (heldUntil - woke > 0) {
+                    // a 429 arrived while this call waited for its permit: it waits out the hold in the inbox too
+                    throw new PermitUnavailableException(Duration.ofNanos(heldUntil - woke), true);
+                }
+                // a thread that woke late sends late: the permit that reuses this slot counts from the real time
                 if (woke - permits[slot] > 0 && permits[slot] == at) {
                     permits[slot] = woke;
                 }
@@ -101,7 +105,8 @@ public final class RollingWindowLimiter {
 
     /** Holds every call for {@code wait} from now (a later hold than the current one wins). */
     public synchronized void holdFor(Duration wait) {
-        long until = System.nanoTime() + wait.toNanos();
+        Duration capped = wait.compareTo(Duration.ofDays(1)) > 0 ? Duration.ofDays(1) : wait; // no overflow, whatever asked
+        long until = System.nanoTime() + capped.toNanos();
         if (until - heldUntil > 0) {
             heldUntil = until;
         }

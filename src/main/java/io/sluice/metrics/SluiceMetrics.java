@@ -19,7 +19,8 @@ public class SluiceMetrics {
     private final MeterRegistry registry;
     private final Timer processing;
 
-    public SluiceMetrics(MeterRegistry registry, EventLog eventLog, DeadLetterStore deadLetters, PendingNoteLinks pendingLinks) {
+    public SluiceMetrics(MeterRegistry registry, EventLog eventLog, DeadLetterStore deadLetters, PendingNoteLinks pendingLinks,
+                         java.time.Clock clock) {
         this.registry = registry;
         this.processing = Timer.builder("sluice.event.processing")
                 .description("Time from claiming an event to its final status")
@@ -33,7 +34,7 @@ public class SluiceMetrics {
                 .register(registry);
         Gauge.builder("sluice.inbox.oldest.age", () -> safeCount(() -> {
                     java.time.Instant oldest = eventLog.oldestUnfinishedReceivedAt();
-                    return oldest == null ? 0 : Math.max(0, java.time.Duration.between(oldest, java.time.Instant.now()).toSeconds());
+                    return oldest == null ? 0 : Math.max(0, java.time.Duration.between(oldest, clock.instant()).toSeconds());
                 }))
                 .description("How long the oldest event not yet applied (received, waiting or processing) has been in the inbox")
                 .baseUnit("seconds")

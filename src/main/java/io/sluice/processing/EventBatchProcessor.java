@@ -94,7 +94,9 @@ public class EventBatchProcessor {
                 continue;
             }
             if (processed.contains(event.idempotencyKey())) {
-                complete(event, EventStatus.DONE, "this change was already applied earlier; nothing written");
+                if (followUps(event)) {
+                    complete(event, EventStatus.DONE, "this change was already applied earlier; nothing written");
+                }
                 continue;
             }
             try {
@@ -125,8 +127,8 @@ public class EventBatchProcessor {
                 continue;
             }
             boolean applied = outcome.result() != CrmWriteResult.STALE;
-            if (applied) {
-                followUps(event); // before the key is remembered: a failure here leaves the event to be done again
+            if (applied && !followUps(event)) {
+                continue; // handed to the single path, which retries or dead-letters it with the reason
             }
             EventStatus status = applied ? EventStatus.DONE : EventStatus.STALE;
             String detail = applied ? "applied to " + crm.provider() + " in a batch of " + changes.size() : "the CRM holds a newer change";
@@ -138,17 +140,21 @@ public class EventBatchProcessor {
     }
 
     /**
-     * What the single path does after a change is applied (a lead score to request, a contract a send rule asks for):
-     * the same here, or a pulled record applied first would leave its webhook a duplicate that does nothing. Both
-     * store requests under once-keys, so running them again on a redelivery asks for nothing twice.
+     * What the single path does after a change is applied (a lead score to request, a contract a send rule on the
+     * event's type asks for): the same here. Both store requests under once-keys, so running them again asks for
+     * nothing twice. False when they failed and the event was handed to the single path.
      */
-    private void followUps(StoredEvent event) {
+    private boolean followUps(StoredEvent event) {
         try {
             sendRule.requestIfDue(event);
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException("event " + event.id() + " payload is not JSON", e);
+            enrichment.requestIfWanted(event);
+            return true;
+        } catch (Exception e) {
+            // one event's follow-up must not strand the rest of the batch: this one goes the single-event way
+            log.warn("Event {}: its follow-ups failed in a batch ({}); retried alone", event.id(), FailedAttemptRecorder.describe(e));
+            alone(event.id());
+            return false;
         }
-        enrichment.requestIfWanted(event);
     }
 
     private void complete(StoredEvent event, EventStatus status, String detail) {

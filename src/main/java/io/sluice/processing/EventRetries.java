@@ -76,13 +76,15 @@ public class EventRetries {
         }
         Instant now = clock.instant();
         EventLog.Retries retries = eventLog.retries(id);
+        // a rate limit, a busy record or an open breaker is no failed try of the event: it keeps its place in the
+        // schedule, and only failed tries count towards the horizon (a backlog drained after a long outage, or paced
+        // by a budget, never turns into dead letters for waiting its turn)
+        boolean round = !TransientFailures.rateLimited(cause) && !TransientFailures.breakerOpen(cause);
         Duration failing = retries.failingSince() == null ? Duration.ZERO : Duration.between(retries.failingSince(), now);
-        if (failing.compareTo(settings.retryHorizon()) >= 0) {
+        if (round && failing.compareTo(settings.retryHorizon()) >= 0) {
             exchange.setProperty(GAVE_UP, "still failing after " + failing.toMinutes() + " min of retries (sluice.processing.retry-horizon): ");
             return;
         }
-        // a rate limit or an open breaker is no failed try of the event: it keeps its place in the schedule
-        boolean round = !TransientFailures.rateLimited(cause) && !TransientFailures.breakerOpen(cause);
         Duration wait = waitAfter(cause, retries.waits(), round);
         Instant next = now.plus(wait).plusMillis(ThreadLocalRandom.current().nextLong(wait.toMillis() / 10 + 1));
         String detail = "waits until " + next + " (" + human(wait) + "): " + FailedAttemptRecorder.describe(cause);

@@ -12,11 +12,12 @@ import java.util.Optional;
  * What Sluice last wrote to a remote CRM per object (table {@code crm_write_version}). Call {@link #lock} inside
  * {@link CrmWriteLeases#run}: it takes a lease on the object's row for that write (waiting while another write holds
  * it), so concurrent changes of one object are written one after the other and an older one is recognised as stale.
- * A lease is a row value, not a database lock: no transaction stays open while the CRM answers, and the lease of a
- * process that died lapses after {@code sluice.crm.write-lease}.
+ * A lease is a row value, not a database lock: no transaction stays open while the CRM answers. A live write renews
+ * its leases every third of {@code sluice.crm.write-lease}; the leases of a process that died lapse after it. What a
+ * write records is fenced by its lease: a write whose lease lapsed and was taken over records nothing.
  */
 @Repository
-public class CrmWriteVersions {
+public class CrmWriteVersions implements org.springframework.beans.factory.DisposableBean {
 
     /** An object's last write: the provider's id for it and the source time of that change (both null if never). */
     public record Written(String provider, String objectType, String key, String remoteId, Instant sourceUpdatedAt) {
@@ -30,21 +31,65 @@ public class CrmWriteVersions {
     /** The leases one write holds. */
     static final class Holder {
         final String owner = "w-" + java.util.UUID.randomUUID();
-        final java.util.Set<java.util.List<String>> held = new java.util.LinkedHashSet<>();
+        final java.util.Set<java.util.List<String>> held = java.util.Collections.synchronizedSet(new java.util.LinkedHashSet<>());
     }
 
     private static final ThreadLocal<Holder> CURRENT = new ThreadLocal<>();
+    /** How soon an event whose record was busy tries again. */
+    private static final java.time.Duration BUSY_RETRY = java.time.Duration.ofSeconds(5);
 
     private final JdbcTemplate jdbc;
     private final Clock clock;
     private final java.time.Duration lease;
     private final java.time.Duration wait;
+    /** The writes running in this process, whose leases the renewer keeps alive. */
+    private final java.util.Set<Holder> running = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final java.util.concurrent.ScheduledExecutorService renewer;
 
     public CrmWriteVersions(JdbcTemplate jdbc, Clock clock, io.sluice.config.SluiceProperties properties) {
         this.jdbc = jdbc;
         this.clock = clock;
         this.lease = properties.crm().writeLease();
         this.wait = properties.crm().writeLockWait();
+        this.renewer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread thread = new Thread(task, "crm-write-lease-renewer");
+            thread.setDaemon(true);
+            return thread;
+        });
+        long every = Math.max(1000, lease.toMillis() / 3);
+        renewer.scheduleWithFixedDelay(this::renew, every, every, java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void destroy() {
+        renewer.shutdownNow();
+    }
+
+    /** Extends the leases of every write still running here (a slow CRM, a long rate-limit pacing). */
+    private void renew() {
+        try {
+            for (Holder holder : running) {
+                List<List<String>> keys;
+                synchronized (holder.held) {
+                    keys = new java.util.ArrayList<>(holder.held);
+                }
+                if (keys.isEmpty()) {
+                    continue;
+                }
+                var until = SqlTime.of(clock.instant().plus(lease));
+                jdbc.batchUpdate("UPDATE crm_write_version SET locked_until = ? "
+                        + "WHERE provider = ? AND object_type = ? AND object_key = ? AND locked_by = ?", keys, keys.size(), (ps, key) -> {
+                    ps.setObject(1, until);
+                    ps.setString(2, key.get(0));
+                    ps.setString(3, key.get(1));
+                    ps.setString(4, key.get(2));
+                    ps.setString(5, holder.owner);
+                });
+            }
+        } catch (RuntimeException e) {
+            org.slf4j.LoggerFactory.getLogger(CrmWriteVersions.class).warn("Could not renew CRM write leases ({}); tried again soon",
+                    e.getMessage());
+        }
     }
 
     Holder begin() {
@@ -53,15 +98,20 @@ public class CrmWriteVersions {
         }
         Holder holder = new Holder();
         CURRENT.set(holder);
+        running.add(holder);
         return holder;
     }
 
     void end(Holder holder) {
         CURRENT.remove();
+        running.remove(holder);
         if (holder.held.isEmpty()) {
             return;
         }
-        List<List<String>> keys = new java.util.ArrayList<>(holder.held);
+        List<List<String>> keys;
+        synchronized (holder.held) {
+            keys = new java.util.ArrayList<>(holder.held);
+        }
         try {
             jdbc.batchUpdate("UPDATE crm_write_version SET locked_by = NULL, locked_until = NULL "
                     + "WHERE provider = ? AND object_type = ? AND object_key = ? AND locked_by = ?", keys, keys.size(), (ps, key) -> {
@@ -109,8 +159,9 @@ public class CrmWriteVersions {
                 return;
             }
             if (System.nanoTime() - deadline > 0) {
-                throw new io.sluice.crm.CrmException("the " + objectType + " " + key + " of " + provider + " is being written by another "
-                        + "event for longer than sluice.crm.write-lock-wait (" + wait.toSeconds() + " s); tried again later", true, null);
+                throw new io.sluice.crm.CrmRecordBusyException("the " + objectType + " " + key + " of " + provider
+                        + " is being written by another event for longer than sluice.crm.write-lock-wait (" + wait.toSeconds()
+                        + " s); nothing was sent", BUSY_RETRY);
             }
             try {
                 Thread.sleep(pause);
@@ -152,15 +203,18 @@ public class CrmWriteVersions {
     public void written(Written object, String remoteId, Instant sourceUpdatedAt, String eventId) {
         Instant newest = object.sourceUpdatedAt() != null && sourceUpdatedAt != null && sourceUpdatedAt.isBefore(object.sourceUpdatedAt())
                 ? object.sourceUpdatedAt() : sourceUpdatedAt;
-        jdbc.update("UPDATE crm_write_version SET remote_id = COALESCE(?, remote_id), source_updated_at = ?, last_event_id = ?, "
-                        + "updated_at = ? WHERE provider = ? AND object_type = ? AND object_key = ?",
-                remoteId, SqlTime.of(newest), eventId, SqlTime.of(clock.instant()), object.provider(), object.objectType(), object.key());
+        fenced(jdbc.update("UPDATE crm_write_version SET remote_id = COALESCE(?, remote_id), source_updated_at = ?, last_event_id = ?, "
+                        + "updated_at = ? WHERE provider = ? AND object_type = ? AND object_key = ? AND locked_by = ?",
+                remoteId, SqlTime.of(newest), eventId, SqlTime.of(clock.instant()), object.provider(), object.objectType(), object.key(),
+                current().owner), object.objectType(), object.key());
     }
 
     /** Remembers the provider's id of an object found again by its natural key, without touching its source time. */
     public void rememberRemoteId(Written object, String remoteId) {
-        jdbc.update("UPDATE crm_write_version SET remote_id = ?, updated_at = ? WHERE provider = ? AND object_type = ? AND object_key = ?",
-                remoteId, SqlTime.of(clock.instant()), object.provider(), object.objectType(), object.key());
+        fenced(jdbc.update("UPDATE crm_write_version SET remote_id = ?, updated_at = ? WHERE provider = ? AND object_type = ? "
+                        + "AND object_key = ? AND locked_by = ?",
+                remoteId, SqlTime.of(clock.instant()), object.provider(), object.objectType(), object.key(), current().owner),
+                object.objectType(), object.key());
     }
 
     /**
@@ -168,9 +222,10 @@ public class CrmWriteVersions {
      * provider holds only what that write sent, so the object's next change, whatever its time, writes it fully.
      */
     public void refound(Written object, String remoteId) {
-        jdbc.update("UPDATE crm_write_version SET remote_id = ?, source_updated_at = NULL, updated_at = ? "
-                        + "WHERE provider = ? AND object_type = ? AND object_key = ?",
-                remoteId, SqlTime.of(clock.instant()), object.provider(), object.objectType(), object.key());
+        fenced(jdbc.update("UPDATE crm_write_version SET remote_id = ?, source_updated_at = NULL, updated_at = ? "
+                        + "WHERE provider = ? AND object_type = ? AND object_key = ? AND locked_by = ?",
+                remoteId, SqlTime.of(clock.instant()), object.provider(), object.objectType(), object.key(), current().owner),
+                object.objectType(), object.key());
     }
 
     /** Forgets the provider's id of an object it no longer has, keeping its source time (the change stays ordered). */
@@ -183,7 +238,16 @@ public class CrmWriteVersions {
      * of it, however old, writes it again. Call with the row locked.
      */
     public void forget(String provider, String objectType, String key) {
-        jdbc.update("UPDATE crm_write_version SET remote_id = NULL, source_updated_at = NULL, updated_at = ? "
-                + "WHERE provider = ? AND object_type = ? AND object_key = ?", SqlTime.of(clock.instant()), provider, objectType, key);
+        fenced(jdbc.update("UPDATE crm_write_version SET remote_id = NULL, source_updated_at = NULL, updated_at = ? "
+                + "WHERE provider = ? AND object_type = ? AND object_key = ? AND locked_by = ?", SqlTime.of(clock.instant()), provider,
+                objectType, key, current().owner), objectType, key);
+    }
+
+    /** A record statement that changed no row: this write's lease lapsed and another write took it over. */
+    private static void fenced(int rows, String objectType, String key) {
+        if (rows != 1) {
+            throw new io.sluice.crm.CrmException("the lease on the " + objectType + " " + key + " lapsed while it was written (a stall "
+                    + "longer than sluice.crm.write-lease); nothing recorded, the event is tried again", true, null);
+        }
     }
 }

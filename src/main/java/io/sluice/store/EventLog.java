@@ -170,9 +170,14 @@ public class EventLog {
     @Transactional
     public void markWaiting(String id, Instant nextAttempt, boolean countsAsRound, String detail) {
         var now = SqlTime.of(clock.instant());
-        jdbc.update("UPDATE event_log SET status = 'WAITING', next_attempt_at = ?, failing_since = COALESCE(failing_since, ?), "
-                        + "waits = waits + ?, updated_at = ? WHERE id = ?",
-                SqlTime.of(nextAttempt), now, countsAsRound ? 1 : 0, now, id);
+        if (countsAsRound) {
+            // only a failed try starts the retry horizon, and moves the event along its schedule
+            jdbc.update("UPDATE event_log SET status = 'WAITING', next_attempt_at = ?, failing_since = COALESCE(failing_since, ?), "
+                    + "waits = waits + 1, updated_at = ? WHERE id = ?", SqlTime.of(nextAttempt), now, now, id);
+        } else {
+            jdbc.update("UPDATE event_log SET status = 'WAITING', next_attempt_at = ?, updated_at = ? WHERE id = ?",
+                    SqlTime.of(nextAttempt), now, id);
+        }
         history(id, EventStatus.WAITING, detail);
     }
 

@@ -88,9 +88,10 @@ public class WebhookResponder {
         }
     }
 
+    /** A value too long or out of range for its column (SQLState class 22, "data exception"): the body's fault. */
     private static boolean isDataIntegrityFailure(Throwable cause) {
         for (Throwable t = cause; t != null; t = t.getCause()) {
-            if (t instanceof org.springframework.dao.DataIntegrityViolationException) {
+            if (t instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("22")) {
                 return true;
             }
         }

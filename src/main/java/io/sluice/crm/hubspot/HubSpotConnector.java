@@ -79,7 +79,7 @@ public class HubSpotConnector implements CrmConnector {
         this.versions = versions;
         this.leases = leases;
         this.batches = new HubSpotBatchWriter(http, requests, pipelines, versions, this);
-        this.schemaCheck = new HubSpotSchemaCheck(http, pipelines, hubspot.membershipIdProperty(), noteIdProperty);
+        this.schemaCheck = new HubSpotSchemaCheck(http, pipelines, hubspot.membershipIdProperty(), requests);
         this.refound = CrmMetrics.refound(registry, PROVIDER);
         this.pendingLinks = pendingLinks;
     }
@@ -227,9 +227,9 @@ public class HubSpotConnector implements CrmConnector {
     }
 
     private String writeNoteOnly(CrmChange change, String noteKey, String knownId, String contactId, String dealId) {
-        if (knownId != null && !requests.upsertsNotes()) {
+        if (knownId != null) {
             try {
-                http.send(requests.updateNote(change.note(), knownId, change.sourceUpdatedAt()));
+                http.send(requests.updateNote(change.note(), noteKey, knownId, change.sourceUpdatedAt()));
                 return knownId;
             } catch (CrmRecordGoneException noteGone) {
                 log.warn("HubSpot no longer has note {} of {}; creating it again", knownId, noteKey);

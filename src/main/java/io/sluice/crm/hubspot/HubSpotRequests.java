@@ -32,6 +32,8 @@ final class HubSpotRequests {
     private final ObjectMapper json;
     private final String membershipIdProperty;
     private final String noteIdProperty;
+    /** Until the CRM check has found the note property, notes are created once (a plain POST), as without one. */
+    private volatile boolean noteIdPropertyFound;
 
     HubSpotRequests(ObjectMapper json, String membershipIdProperty, String noteIdProperty) {
         this.json = json;
@@ -97,10 +99,10 @@ final class HubSpotRequests {
                 + contactId, null, null);
     }
 
-    /** A new note with its associations, or (with a note id property) an upsert of it. */
+    /** A new note with its associations, or (with a note id property HubSpot has) an upsert of it. */
     ApiRequest createNote(Map<String, Object> note, String externalId, Instant fallbackTime, String contactId, String dealId) {
         ObjectNode properties = noteProperties(note, fallbackTime);
-        if (noteIdProperty != null) {
+        if (upsertsNotes()) {
             properties.put(noteIdProperty, externalId);
             return batchUpsert("note.upsert", "notes", noteIdProperty, java.util.List.of(new Input(externalId, properties)));
         }
@@ -116,9 +118,14 @@ final class HubSpotRequests {
         return new ApiRequest("note.create", "POST", "/crm/v3/objects/notes", null, body);
     }
 
-    ApiRequest updateNote(Map<String, Object> note, String noteId, Instant fallbackTime) {
+    /** A change of a note Sluice knows the id of; with upserts on, it gets its key too (a note written before them). */
+    ApiRequest updateNote(Map<String, Object> note, String externalId, String noteId, Instant fallbackTime) {
         ObjectNode body = json.createObjectNode();
-        body.set("properties", noteProperties(note, fallbackTime));
+        ObjectNode properties = noteProperties(note, fallbackTime);
+        if (upsertsNotes()) {
+            properties.put(noteIdProperty, externalId);
+        }
+        body.set("properties", properties);
         return new ApiRequest("note.update", "PATCH", "/crm/v3/objects/notes/" + noteId, null, body);
     }
 
@@ -127,8 +134,18 @@ final class HubSpotRequests {
                 + "/" + toId, null, null);
     }
 
+    /** True when notes are upserted by the configured note property, and HubSpot's check found it unique. */
     boolean upsertsNotes() {
-        return noteIdProperty != null;
+        return noteIdProperty != null && noteIdPropertyFound;
+    }
+
+    /** What the CRM check found of the note property ({@link HubSpotSchemaCheck}). */
+    void noteIdPropertyFound(boolean found) {
+        this.noteIdPropertyFound = found;
+    }
+
+    String noteIdProperty() {
+        return noteIdProperty;
     }
 
     private ObjectNode noteProperties(Map<String, Object> note, Instant fallbackTime) {

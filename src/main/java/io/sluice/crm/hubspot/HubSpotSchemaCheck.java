@@ -27,13 +27,13 @@ final class HubSpotSchemaCheck {
     private final ApiHttpClient http;
     private final HubSpotPipelines pipelines;
     private final String membershipIdProperty;
-    private final String noteIdProperty;
+    private final HubSpotRequests requests;
 
-    HubSpotSchemaCheck(ApiHttpClient http, HubSpotPipelines pipelines, String membershipIdProperty, String noteIdProperty) {
+    HubSpotSchemaCheck(ApiHttpClient http, HubSpotPipelines pipelines, String membershipIdProperty, HubSpotRequests requests) {
         this.http = http;
         this.pipelines = pipelines;
         this.membershipIdProperty = membershipIdProperty;
-        this.noteIdProperty = noteIdProperty;
+        this.requests = requests;
     }
 
     CrmCheck run(CrmRequirements requirements) {
@@ -47,8 +47,16 @@ final class HubSpotSchemaCheck {
             deal.remove(CrmFieldSchema.OPPORTUNITY_KEY);
             deal.add(membershipIdProperty);
             check("deals", deal, membershipIdProperty, missing, warnings);
+            String noteIdProperty = requests.noteIdProperty();
             if (noteIdProperty != null) {
-                check("notes", List.of(noteIdProperty), noteIdProperty, missing, warnings);
+                // without it notes still work, created once: say so, and upsert only once it is there and unique
+                List<String> notesMissing = new ArrayList<>();
+                boolean checked = check("notes", List.of(noteIdProperty), noteIdProperty, notesMissing, warnings);
+                requests.noteIdPropertyFound(checked && notesMissing.isEmpty());
+                if (checked && !notesMissing.isEmpty()) {
+                    warnings.add("notes are created once with a plain POST, so a lost answer can leave a second copy: "
+                            + String.join("; ", notesMissing) + " (create it with unique values to make note writes idempotent)");
+                }
             }
             List<String> stagesMissing = new ArrayList<>();
             for (String stage : requirements.stageValues()) {
@@ -74,7 +82,8 @@ final class HubSpotSchemaCheck {
     }
 
     /** Reads an object's properties; a 401 (a bad token) propagates, a 403 (a scope missing) is a warning. */
-    private void check(String object, List<String> names, String unique, List<String> missing, List<String> warnings) {
+    /** @return false when HubSpot's answer did not let it check ({@code warnings} says why) */
+    private boolean check(String object, List<String> names, String unique, List<String> missing, List<String> warnings) {
         JsonNode answer;
         try {
             answer = http.send(new ApiRequest("check.properties." + object, "GET", "/crm/v3/properties/" + object, "archived=false", null)).json();
@@ -83,7 +92,7 @@ final class HubSpotSchemaCheck {
                 throw e;
             }
             warnings.add("the " + object + " properties were not checked: " + e.getMessage());
-            return;
+            return false;
         }
         Map<String, JsonNode> properties = new HashMap<>();
         if (answer != null) {
@@ -91,7 +100,7 @@ final class HubSpotSchemaCheck {
         }
         if (properties.isEmpty()) {
             warnings.add("HubSpot listed no " + object + " properties; not checked");
-            return;
+            return false;
         }
         List<String> absent = names.stream().distinct().filter(n -> !properties.containsKey(n)).toList();
         if (!absent.isEmpty()) {
@@ -100,6 +109,7 @@ final class HubSpotSchemaCheck {
         if (unique != null && properties.containsKey(unique) && !properties.get(unique).path("hasUniqueValue").asBoolean(false)) {
             missing.add(object + " property " + unique + " must be created with unique values (hasUniqueValue)");
         }
+        return true;
     }
 
 }
