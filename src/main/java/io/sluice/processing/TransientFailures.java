@@ -49,27 +49,19 @@ final class TransientFailures {
         return false;
     }
 
-    /** True when no call reached the provider (its breaker is open, or its budget or hold had no permit). */
+    /** True when no call reached the provider (its breaker is open, or its budget, hold or record lease had none). */
     static boolean noCallMade(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof CallNotPermittedException) {
-                return true;
-            }
-            if (t instanceof CrmRateLimitedException limited && !limited.reachedCrm()) {
-                return true;
-            }
-        }
-        return false;
+        return inChain(failure, t -> t instanceof CallNotPermittedException
+                || t instanceof CrmRateLimitedException limited && !limited.reachedCrm());
     }
 
-    /** The provider asked to slow down, or Sluice's budget for it had no permit soon enough. */
+    /** The provider asked to slow down, or Sluice's budget for it (or a busy record) had no permit soon enough. */
     static boolean rateLimited(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof CrmRateLimitedException) {
-                return true;
-            }
-        }
-        return false;
+        return inChain(failure, t -> t instanceof CrmRateLimitedException);
+    }
+
+    static boolean breakerOpen(Throwable failure) {
+        return inChain(failure, t -> t instanceof CallNotPermittedException);
     }
 
     /** The wait the provider asked for anywhere in the cause chain; null when none said. */
@@ -77,9 +69,9 @@ final class TransientFailures {
         return FailedAttemptRecorder.retryAfter(failure);
     }
 
-    static boolean breakerOpen(Throwable failure) {
+    private static boolean inChain(Throwable failure, java.util.function.Predicate<Throwable> test) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof CallNotPermittedException) {
+            if (test.test(t)) {
                 return true;
             }
         }

@@ -74,12 +74,8 @@ public final class ConformantHubSpot implements ResponseDefinitionTransformerV2 
     private final Map<String, AtomicLong> nextIds = new ConcurrentHashMap<>();
     private final Set<String> refused = ConcurrentHashMap.newKeySet();
     private final Set<String> rejected = ConcurrentHashMap.newKeySet();
-    /** HubSpot's rolling window, when {@link #enforceRollingWindow} set one: arrival times (nanos) of the requests. */
-    private final java.util.ArrayDeque<Long> arrivals = new java.util.ArrayDeque<>();
-    private volatile int windowLimit;
-    private volatile long windowNanos;
-    private int busiestWindow;
-    private final java.util.concurrent.atomic.AtomicInteger rateLimited = new java.util.concurrent.atomic.AtomicInteger();
+    /** HubSpot's rolling window, when {@link #enforceRollingWindow} set one. */
+    private final RollingWindow window = new RollingWindow();
 
     /** A started HubSpot on a free port that answers only requests with this bearer token. */
     public ConformantHubSpot(String token) {
@@ -100,46 +96,23 @@ public final class ConformantHubSpot implements ResponseDefinitionTransformerV2 
      * Answers as HubSpot does past its limit: more than {@code limit} requests in any {@code window} (rolling, not
      * refilled at fixed times) get 429 with policy {@code TEN_SECONDLY_ROLLING}, and count towards the window too.
      */
-    public synchronized void enforceRollingWindow(int limit, java.time.Duration window) {
-        this.windowLimit = limit;
-        this.windowNanos = window.toNanos();
-        arrivals.clear();
-        busiestWindow = 0;
-        rateLimited.set(0);
+    public void enforceRollingWindow(int limit, java.time.Duration length) {
+        window.enforce(limit, length, null);
     }
 
     /** The most requests that arrived in one window (any placement), since {@link #enforceRollingWindow}. */
-    public synchronized int busiestWindow() {
-        return busiestWindow;
+    public int busiestWindow() {
+        return window.busiestWindow();
     }
 
     /** How many requests were answered 429. */
     public int rateLimitedAnswers() {
-        return rateLimited.get();
-    }
-
-    /** True when the request is one too many for the rolling window (it is counted either way). */
-    private synchronized boolean overTheWindow() {
-        if (windowLimit == 0) {
-            return false;
-        }
-        long now = System.nanoTime();
-        while (!arrivals.isEmpty() && now - arrivals.peekFirst() >= windowNanos) {
-            arrivals.pollFirst();
-        }
-        arrivals.addLast(now);
-        busiestWindow = Math.max(busiestWindow, arrivals.size());
-        return arrivals.size() > windowLimit;
+        return window.tooManyAnswers();
     }
 
     /** Forgets every request, id and refusal, and stubs the endpoints again. */
     public void reset() {
-        synchronized (this) {
-            windowLimit = 0;
-            arrivals.clear();
-            busiestWindow = 0;
-        }
-        rateLimited.set(0);
+        window.off();
         server.resetAll();
         ids.clear();
         nextIds.clear();
@@ -250,8 +223,7 @@ public final class ConformantHubSpot implements ResponseDefinitionTransformerV2 
         String path = URI.create(event.getRequest().getUrl()).getPath();
         String method = event.getRequest().getMethod().value();
         JsonNode body = body(event.getRequest().getBodyAsString());
-        if (overTheWindow()) {
-            rateLimited.incrementAndGet();
+        if (!window.admits()) {
             ObjectNode limit = JSON.createObjectNode();
             limit.put("status", "error");
             limit.put("message", "You have reached your ten_secondly_rolling limit.");

@@ -27,7 +27,7 @@ public final class RollingWindow implements ResponseDefinitionTransformerV2 {
     public synchronized void enforce(int limit, Duration window, ResponseDefinitionBuilder answer) {
         this.limit = limit;
         this.windowNanos = window.toNanos();
-        this.limited = answer.build();
+        this.limited = answer == null ? null : answer.build();
         arrivals.clear();
         busiest = 0;
         tooMany.set(0);
@@ -47,7 +47,12 @@ public final class RollingWindow implements ResponseDefinitionTransformerV2 {
 
     @Override
     public ResponseDefinition transform(ServeEvent event) {
-        return over() ? limited : event.getResponseDefinition();
+        return admits() ? event.getResponseDefinition() : limited;
+    }
+
+    /** Counts a request that arrives now: false when it is one too many for the window (or no limit is on). */
+    public boolean admits() {
+        return !over();
     }
 
     private synchronized boolean over() {
