@@ -7,7 +7,7 @@ import java.time.Duration;
  * enough (then no call was sent: {@link #reachedCrm()} is false). Waiting heals it: the event waits in the inbox for
  * {@link #retryAfter()}, and the circuit breaker does not count it as a failure (the CRM is up, only asked too fast).
  */
-public class CrmRateLimitedException extends CrmException {
+public class CrmRateLimitedException extends CrmException implements io.sluice.http.RateLimited {
 
     private final boolean reachedCrm;
 
@@ -21,6 +21,11 @@ public class CrmRateLimitedException extends CrmException {
     }
 
     public boolean reachedCrm() {
+        return reachedCrm;
+    }
+
+    @Override
+    public boolean reachedProvider() {
         return reachedCrm;
     }
 }

@@ -27,19 +27,34 @@ public class ContractSendRule {
     private final ESignProperties properties;
     private final ContractService contracts;
     private final ObjectMapper json;
+    private final io.sluice.store.EventLog events;
 
-    public ContractSendRule(ESignProperties properties, ContractService contracts, ObjectMapper json) {
+    public ContractSendRule(ESignProperties properties, ContractService contracts, ObjectMapper json, io.sluice.store.EventLog events) {
+        this.events = events;
         this.properties = properties;
         this.contracts = contracts;
         this.json = json;
     }
 
     public void requestIfDue(Exchange exchange) throws IOException {
-        boolean sibling = Boolean.TRUE.equals(exchange.getProperty(Exchange.DUPLICATE_MESSAGE, Boolean.class));
-        if (!sibling && exchange.getMessage().getHeader(EventProcessor.OUTCOME) != EventStatus.DONE) {
-            return; // the change was stale: a newer state of the membership decides
+        boolean duplicate = Boolean.TRUE.equals(exchange.getProperty(Exchange.DUPLICATE_MESSAGE, Boolean.class));
+        StoredEvent event = exchange.getProperty(EventProcessor.STORED, StoredEvent.class);
+        if (duplicate) {
+            requestIfDueAsDuplicate(event);
+        } else if (exchange.getMessage().getHeader(EventProcessor.OUTCOME) == EventStatus.DONE) {
+            requestIfDue(event);
+        } // else the change was stale (or not applied): a newer state of the membership decides
+    }
+
+    /**
+     * For an event whose change a sibling applied first (its pulled record): its rule still runs, unless a newer state
+     * of the membership has been applied since (it deactivated, say), which decides instead. A change that went
+     * stale is remembered too, so this is what keeps its duplicates from sending.
+     */
+    public void requestIfDueAsDuplicate(StoredEvent event) throws IOException {
+        if (event != null && !events.newerApplied(event.subjectKey(), event.occurredAt())) {
+            requestIfDue(event);
         }
-        requestIfDue(exchange.getProperty(EventProcessor.STORED, StoredEvent.class));
     }
 
     /**

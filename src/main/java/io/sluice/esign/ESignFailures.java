@@ -21,4 +21,14 @@ public final class ESignFailures implements ApiFailures {
     public RuntimeException rejected(String message) {
         return new ESignRejectedException(message);
     }
+
+    @Override
+    public RuntimeException rateLimited(String message, Duration retryAfter) {
+        return new ESignRateLimitedException(message, retryAfter, true);
+    }
+
+    @Override
+    public RuntimeException notSent(String message, Duration availableIn) {
+        return new ESignRateLimitedException(message, availableIn, false);
+    }
 }

@@ -94,7 +94,7 @@ public class EventBatchProcessor {
                 continue;
             }
             if (processed.contains(event.idempotencyKey())) {
-                if (followUps(event)) {
+                if (followUps(event, true)) {
                     complete(event, EventStatus.DONE, "this change was already applied earlier; nothing written");
                 }
                 continue;
@@ -127,7 +127,7 @@ public class EventBatchProcessor {
                 continue;
             }
             boolean applied = outcome.result() != CrmWriteResult.STALE;
-            if (applied && !followUps(event)) {
+            if (applied && !followUps(event, false)) {
                 continue; // handed to the single path, which retries or dead-letters it with the reason
             }
             EventStatus status = applied ? EventStatus.DONE : EventStatus.STALE;
@@ -144,9 +144,13 @@ public class EventBatchProcessor {
      * event's type asks for): the same here. Both store requests under once-keys, so running them again asks for
      * nothing twice. False when they failed and the event was handed to the single path.
      */
-    private boolean followUps(StoredEvent event) {
+    private boolean followUps(StoredEvent event, boolean duplicate) {
         try {
-            sendRule.requestIfDue(event);
+            if (duplicate) {
+                sendRule.requestIfDueAsDuplicate(event);
+            } else {
+                sendRule.requestIfDue(event);
+            }
             enrichment.requestIfWanted(event);
             return true;
         } catch (Exception e) {

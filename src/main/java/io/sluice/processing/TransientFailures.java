@@ -5,7 +5,6 @@ import io.sluice.ai.AiCallException;
 import io.sluice.ai.AiQuotaException;
 import io.sluice.crm.CrmException;
 import io.sluice.crm.CrmQuotaExhaustedException;
-import io.sluice.crm.CrmRateLimitedException;
 import io.sluice.crm.CrmRejectedException;
 import io.sluice.esign.ESignException;
 import io.sluice.esign.ESignRejectedException;
@@ -52,12 +51,12 @@ final class TransientFailures {
     /** True when no call reached the provider (its breaker is open, or its budget, hold or record lease had none). */
     static boolean noCallMade(Throwable failure) {
         return inChain(failure, t -> t instanceof CallNotPermittedException
-                || t instanceof CrmRateLimitedException limited && !limited.reachedCrm());
+                || t instanceof io.sluice.http.RateLimited limited && !limited.reachedProvider());
     }
 
     /** The provider asked to slow down, or Sluice's budget for it (or a busy record) had no permit soon enough. */
     static boolean rateLimited(Throwable failure) {
-        return inChain(failure, t -> t instanceof CrmRateLimitedException);
+        return inChain(failure, t -> t instanceof io.sluice.http.RateLimited);
     }
 
     static boolean breakerOpen(Throwable failure) {

@@ -31,6 +31,7 @@ public class CrmWriteVersions implements org.springframework.beans.factory.Dispo
     /** The leases one write holds. */
     static final class Holder {
         final String owner = "w-" + java.util.UUID.randomUUID();
+        final long startedNanos = System.nanoTime();
         final java.util.Set<java.util.List<String>> held = java.util.Collections.synchronizedSet(new java.util.LinkedHashSet<>());
     }
 
@@ -45,12 +46,14 @@ public class CrmWriteVersions implements org.springframework.beans.factory.Dispo
     /** The writes running in this process, whose leases the renewer keeps alive. */
     private final java.util.Set<Holder> running = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final java.util.concurrent.ScheduledExecutorService renewer;
+    private final long maxRenewNanos;
 
     public CrmWriteVersions(JdbcTemplate jdbc, Clock clock, io.sluice.config.SluiceProperties properties) {
         this.jdbc = jdbc;
         this.clock = clock;
         this.lease = properties.crm().writeLease();
         this.wait = properties.crm().writeLockWait();
+        this.maxRenewNanos = properties.inbox().claimTimeout().toNanos();
         this.renewer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(task -> {
             Thread thread = new Thread(task, "crm-write-lease-renewer");
             thread.setDaemon(true);
@@ -69,6 +72,9 @@ public class CrmWriteVersions implements org.springframework.beans.factory.Dispo
     private void renew() {
         try {
             for (Holder holder : running) {
+                if (System.nanoTime() - holder.startedNanos > maxRenewNanos) {
+                    continue; // a write running longer than the claim timeout is wedged: its records must not stay busy
+                }
                 List<List<String>> keys;
                 synchronized (holder.held) {
                     keys = new java.util.ArrayList<>(holder.held);
@@ -246,8 +252,8 @@ public class CrmWriteVersions implements org.springframework.beans.factory.Dispo
     /** A record statement that changed no row: this write's lease lapsed and another write took it over. */
     private static void fenced(int rows, String objectType, String key) {
         if (rows != 1) {
-            throw new io.sluice.crm.CrmException("the lease on the " + objectType + " " + key + " lapsed while it was written (a stall "
-                    + "longer than sluice.crm.write-lease); nothing recorded, the event is tried again", true, null);
+            throw new io.sluice.crm.CrmRecordBusyException("the lease on the " + objectType + " " + key + " lapsed while it was "
+                    + "written (a stall longer than sluice.crm.write-lease); nothing recorded, the event is tried again", BUSY_RETRY);
         }
     }
 }

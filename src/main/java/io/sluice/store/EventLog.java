@@ -187,6 +187,16 @@ public class EventLog {
         return jdbc.update("UPDATE event_log SET next_attempt_at = ? WHERE status = 'WAITING' AND next_attempt_at > ?", now, now);
     }
 
+    /** True when an event of {@code subject} newer than {@code occurredAt} was applied (or found already applied). */
+    public boolean newerApplied(String subject, Instant occurredAt) {
+        if (subject == null || occurredAt == null) {
+            return false;
+        }
+        Long newer = jdbc.queryForObject("SELECT COUNT(*) FROM event_log WHERE subject_key = ? AND occurred_at > ? AND status = 'DONE'",
+                Long.class, subject, SqlTime.of(occurredAt));
+        return newer != null && newer > 0;
+    }
+
     /** Forgets an event's retries (a replayed dead letter starts its horizon again). */
     public void resetRetries(String id) {
         jdbc.update("UPDATE event_log SET next_attempt_at = NULL, failing_since = NULL, waits = 0 WHERE id = ?", id);

@@ -314,7 +314,10 @@ class DocuSignContractsTest extends SluiceTestBase {
         awaitContract(id, "SENT");
         DOCUSIGN.verify(exactly(2), postRequestedFor(urlPathEqualTo(ENVELOPES)));
         assertThat(adminJson("GET", "/api/events/esign-send:" + id).path("history").toString())
-                .contains("HTTP 429").contains("HOURLY_APIINVOCATION_LIMIT_EXCEEDED").contains("waits 1 s before the next attempt");
+                .contains("HTTP 429").contains("HOURLY_APIINVOCATION_LIMIT_EXCEEDED").contains("waits until");
+        var sends = DOCUSIGN.findAll(postRequestedFor(urlPathEqualTo(ENVELOPES)));
+        assertThat(sends.get(1).getLoggedDate().getTime() - sends.get(0).getLoggedDate().getTime())
+                .as("the wait DocuSign asked for (Retry-After: 1)").isGreaterThanOrEqualTo(900);
     }
 
     @Test
@@ -418,6 +421,22 @@ class DocuSignContractsTest extends SluiceTestBase {
         assertThat(admin("DELETE", "/api/pauses/esign", ADMIN_TOKEN).statusCode()).isEqualTo(200);
         String id = jdbc.queryForObject("SELECT id FROM contract WHERE once_key = 'rule:onboarding:mem_t12'", String.class);
         awaitContract(id, "SENT");
+    }
+
+    @Test
+    void aDuplicateOfAChangeANewerOneOvertookAsksForNothing() {
+        clock.reset();
+        stubEnvelopeCreated("env-rule-overtaken");
+        // pulled active at T, then Whop says it was deactivated later; the activation webhook for T arrives last
+        var pulled = pulledEvents.toEvent(io.sluice.whop.WhopResource.MEMBERSHIPS,
+                io.sluice.support.WhopApiStub.membership(13, "active", false, T), clock.instant());
+        assertThat(eventLog.insertIfAbsent(pulled)).isTrue();
+        awaitStatus(pulled.id(), "DONE");
+        awaitStatus(Crms.sendMembership(port, "msg_rule_gone", 13, "expired", false, "2026-02-01T00:00:00.000Z"), "DONE");
+        String late = Crms.sendMembership(port, "msg_rule_late", 13, "active", false, T);
+        awaitStatus(late, "DONE");
+
+        assertThat(count("SELECT COUNT(*) FROM contract WHERE membership_id = 'mem_t13'")).as("contracts for a membership that ended").isZero();
     }
 
     @org.springframework.beans.factory.annotation.Autowired

@@ -32,8 +32,12 @@ final class HubSpotRequests {
     private final ObjectMapper json;
     private final String membershipIdProperty;
     private final String noteIdProperty;
-    /** Until the CRM check has found the note property, notes are created once (a plain POST), as without one. */
-    private volatile boolean noteIdPropertyFound;
+    /**
+     * Notes are upserted by the note property unless the CRM check found it missing: while that is unknown (no check
+     * yet, or one that could not read the properties), a plain POST could leave a second copy, an upsert cannot (if
+     * the property is missing after all, HubSpot refuses it, the refusal re-runs the check, and the event is retried).
+     */
+    private volatile boolean noteIdPropertyFound = true;
 
     HubSpotRequests(ObjectMapper json, String membershipIdProperty, String noteIdProperty) {
         this.json = json;
@@ -134,7 +138,7 @@ final class HubSpotRequests {
                 + "/" + toId, null, null);
     }
 
-    /** True when notes are upserted by the configured note property, and HubSpot's check found it unique. */
+    /** True when notes are upserted by the configured note property (the check has not found it missing). */
     boolean upsertsNotes() {
         return noteIdProperty != null && noteIdPropertyFound;
     }

@@ -52,7 +52,9 @@ final class HubSpotSchemaCheck {
                 // without it notes still work, created once: say so, and upsert only once it is there and unique
                 List<String> notesMissing = new ArrayList<>();
                 boolean checked = check("notes", List.of(noteIdProperty), noteIdProperty, notesMissing, warnings);
-                requests.noteIdPropertyFound(checked && notesMissing.isEmpty());
+                if (checked) {
+                    requests.noteIdPropertyFound(notesMissing.isEmpty()); // unchecked: what was known stays
+                }
                 if (checked && !notesMissing.isEmpty()) {
                     warnings.add("notes are created once with a plain POST, so a lost answer can leave a second copy: "
                             + String.join("; ", notesMissing) + " (create it with unique values to make note writes idempotent)");
