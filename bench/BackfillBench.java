@@ -69,6 +69,7 @@ public class BackfillBench {
                             + "last sync %s %s; RSS %d MiB%n", label, crm.calls.get(), crm.recordsWritten.get(),
                     (double) crm.recordsWritten.get() / Math.max(1, crm.calls.get()), crm.people(), crm.opportunities(),
                     sync.path("mode").asText(), sync.path("status").asText(), sluice.rssMib());
+            timeline(start, whop, crm, crmRps, records, Math.max(whopSeconds, crmSeconds));
             status = crm.opportunities() == records && crm.people() == records ? 0 : 1;
         } finally {
             sluice.stop();
@@ -76,5 +77,50 @@ public class BackfillBench {
             whop.stop();
         }
         System.exit(status);
+    }
+
+    /**
+     * Where the time went, from ready: when the Whop pages came (members, then memberships) and the CRM calls (people,
+     * opportunities), the calls in each second, and when the last call could be at best: the memberships' calls (a
+     * person and an opportunity upsert per batch) cannot start before the first memberships page.
+     */
+    static void timeline(long start, WhopStub whop, TwentyStub crm, int crmRps, int records, double ceilingSeconds) {
+        List<long[]> pages = new java.util.ArrayList<>(whop.pageTimes);
+        List<long[]> writes = new java.util.ArrayList<>(crm.writes);
+        writes.sort(java.util.Comparator.comparingLong(w -> w[0]));
+        if (pages.isEmpty() || writes.isEmpty()) {
+            return;
+        }
+        java.util.function.LongFunction<String> at = nanos -> String.format(Locale.ROOT, "%.1f", (nanos - start) / 1e9);
+        long firstMembers = pages.stream().filter(p -> p[1] == 0).mapToLong(p -> p[0]).min().orElse(0);
+        long lastMembers = pages.stream().filter(p -> p[1] == 0).mapToLong(p -> p[0]).max().orElse(0);
+        long firstMemberships = pages.stream().filter(p -> p[1] == 1).mapToLong(p -> p[0]).min().orElse(0);
+        long lastPage = pages.stream().mapToLong(p -> p[0]).max().orElse(0);
+        long firstCall = writes.get(0)[0];
+        long lastCall = writes.get(writes.size() - 1)[0];
+        System.out.printf(Locale.ROOT, "[timeline] s from ready: Whop members pages %s-%s, memberships %s-%s; CRM calls %s-%s "
+                        + "(%d calls in %.1f s: %.1f/s)%n", at.apply(firstMembers), at.apply(lastMembers), at.apply(firstMemberships),
+                at.apply(lastPage), at.apply(firstCall), at.apply(lastCall), writes.size(), (lastCall - firstCall) / 1e9,
+                (writes.size() - 1) / Math.max(1e-9, (lastCall - firstCall) / 1e9));
+        StringBuilder perSecond = new StringBuilder();
+        int seconds = (int) ((lastCall - firstCall) / 1_000_000_000L) + 1;
+        int[] people = new int[seconds];
+        int[] others = new int[seconds];
+        for (long[] w : writes) {
+            int s = (int) ((w[0] - firstCall) / 1_000_000_000L);
+            if (w[1] == 0) {
+                people[s]++;
+            } else {
+                others[s]++;
+            }
+        }
+        for (int s = 0; s < seconds; s++) {
+            perSecond.append(s == 0 ? "" : " ").append(people[s]).append('+').append(others[s]);
+        }
+        System.out.println("[timeline] CRM calls in each second from the first (people+opportunities): " + perSecond);
+        // the memberships' person and opportunity calls cannot start before their first page: at the budget from then on
+        double bound = (firstMemberships - start) / 1e9 + Math.ceil((double) records / BATCH) * 2 / crmRps;
+        System.out.printf(Locale.ROOT, "[timeline] with the CRM at its budget from the memberships' first page on, the last call would be "
+                + "at %.1f s: %.0f %% of the ceiling at best%n", bound, 100 * ceilingSeconds / bound);
     }
 }

@@ -38,7 +38,10 @@ import java.util.regex.Pattern;
  *
  * <ul>
  *   <li>{@code kill9}: {@code kill -9} of Sluice three times during a run of N events, restarted each time;</li>
- *   <li>{@code crm-outage}: the CRM answers 500 for 60 s, then 429 with Retry-After for 30 s, then is healthy;</li>
+ *   <li>{@code crm-outage}: the CRM answers 500 for 120 s, then 429 with Retry-After for 30 s, then is healthy;</li>
+ *   <li>{@code rate-limit}: a burst of 300 activations at a CRM that admits 20 calls in any rolling 5 s and answers
+ *       the rest 429 without Retry-After, like Twenty; Sluice's budget is 18 per 5 s;</li>
+ *   <li>{@code rate-limit-strict}: the same with the CRM admitting only 12 per 5 s, under Sluice's budget;</li>
  *   <li>{@code pg-down}: PostgreSQL stopped for 20 s while webhooks arrive;</li>
  *   <li>{@code duplicates}: 30 % of deliveries repeated, some at the same moment, some later with a fresh signature;</li>
  *   <li>{@code out-of-order}: each membership's lifecycle (trialing, active, canceling, canceled) delivered shuffled;</li>
@@ -48,7 +51,9 @@ import java.util.regex.Pattern;
  *
  * Each scenario reports what was sent, acknowledged, applied to the CRM, duplicated (a CRM record made twice for one
  * key), lost (acknowledged, not applied) and dead-lettered; then replays the dead letters and counts again. It passes
- * when nothing is lost, nothing is duplicated and every dead letter's replay applied it.
+ * when nothing is lost, nothing is duplicated and every dead letter's replay applied it; {@code crm-outage} and the
+ * rate-limit scenarios only when nothing was dead-lettered at all and everything acknowledged was applied before any
+ * replay (waiting heals an outage and a rate limit by itself).
  */
 public class ChaosBench {
 
@@ -57,6 +62,15 @@ public class ChaosBench {
             .connectTimeout(Duration.ofSeconds(3)).build();
     static final String SECRET = "ws_chaos" + HexFormat.of().formatHex(new java.security.SecureRandom().generateSeed(28));
     static final String TOKEN = "chaos-" + Long.toHexString(new Random().nextLong());
+    /** How long the CRM answers 500 in {@code crm-outage}, before 30 s of 429 with Retry-After. */
+    static final Duration OUTAGE = Duration.ofSeconds(120);
+    /**
+     * Sluice's Twenty budget for the rate-limit scenarios, just under the stub's 20 per rolling 5 s; and the default
+     * claim timeout: a call may wait up to a minute for a permit of the budget on its thread, so an event can stay
+     * claimed for longer than the run's 60 s, and would be claimed a second time while it still runs.
+     */
+    static final List<String> RATE_LIMIT_SETTINGS = List.of("--sluice.crm.twenty.max-requests=18", "--sluice.crm.twenty.per=5s",
+            "--sluice.crm.twenty.rate-limit-wait=5s", "--sluice.inbox.claim-timeout=10m");
     static final List<Duration> WHOP_RETRIES = List.of(Duration.ofSeconds(10), Duration.ofSeconds(20), Duration.ofSeconds(40),
             Duration.ofSeconds(80), Duration.ofSeconds(160));
 
@@ -78,7 +92,8 @@ public class ChaosBench {
         int events = Integer.parseInt(arg(args, "--events", "10000"));
         List<String> scenarios = positional(args);
         if (scenarios.isEmpty()) {
-            scenarios = List.of("kill9", "crm-outage", "pg-down", "duplicates", "out-of-order", "hostile");
+            scenarios = List.of("kill9", "crm-outage", "pg-down", "duplicates", "out-of-order", "hostile", "rate-limit",
+                    "rate-limit-strict");
         }
 
         TwentyStub crm = new TwentyStub(Duration.ZERO);
@@ -92,6 +107,7 @@ public class ChaosBench {
             System.out.printf(Locale.ROOT, "Sluice ready on port %d (pid %d); CRM stub at %s%n", sluice.port, sluice.pid(), crm.url());
             for (String scenario : scenarios) {
                 System.out.println("== " + scenario);
+                sluice.ensureSettings(scenario.startsWith("rate-limit") ? RATE_LIMIT_SETTINGS : List.of());
                 Result result = switch (scenario) {
                     case "kill9" -> kill9(sluice, crm, events);
                     case "crm-outage" -> crmOutage(sluice, crm);
@@ -99,6 +115,8 @@ public class ChaosBench {
                     case "duplicates" -> duplicates(sluice, crm);
                     case "out-of-order" -> outOfOrder(sluice, crm);
                     case "hostile" -> hostile(sluice);
+                    case "rate-limit" -> rateLimit(sluice, crm, "rate-limit", "rl", 20);
+                    case "rate-limit-strict" -> rateLimit(sluice, crm, "rate-limit-strict", "rls", 12);
                     default -> throw new IllegalArgumentException("unknown scenario " + scenario);
                 };
                 results.add(result);
@@ -140,10 +158,10 @@ public class ChaosBench {
             sluice.start();
         }
         senders.await();
-        return settle(sluice, crm, "kill9", tag, deliveries.size(), senders, start);
+        return settle(sluice, crm, "kill9", tag, deliveries.size(), senders, start, false);
     }
 
-    /** 1,000 activations at about 15/s while the CRM fails: 500 for 60 s, then 429 (Retry-After 5) for 30 s. */
+    /** 1,000 activations at about 15/s while the CRM fails: 500 for 120 s, then 429 (Retry-After 5) for 30 s. */
     static Result crmOutage(Sluice sluice, TwentyStub crm) throws Exception {
         long start = System.nanoTime();
         String tag = "crm";
@@ -153,7 +171,7 @@ public class ChaosBench {
         }
         crm.mode.set(TwentyStub.Mode.SERVER_ERROR);
         Thread faults = new Thread(() -> {
-            sleep(Duration.ofSeconds(60));
+            sleep(OUTAGE);
             crm.mode.set(TwentyStub.Mode.RATE_LIMITED);
             System.out.println("  CRM: 429 with Retry-After");
             sleep(Duration.ofSeconds(30));
@@ -161,12 +179,61 @@ public class ChaosBench {
             System.out.println("  CRM: healthy");
         });
         System.out.println("  CRM: 500");
+        QueueWatch watch = new QueueWatch(sluice, crm);
         faults.start();
         Senders senders = new Senders(sluice, 4);
         senders.sendPaced(deliveries, Duration.ofMillis(66));
         senders.await();
         faults.join();
-        return settle(sluice, crm, "crm-outage", tag, deliveries.size(), senders, start);
+        long healthy = System.nanoTime();
+        Result result = settle(sluice, crm, "crm-outage", tag, deliveries.size(), senders, start, true);
+        watch.stop();
+        System.out.printf(Locale.ROOT, "  %s; the last opportunity written %.0f s after the CRM was healthy%n", watch,
+                (watch.lastWrite - healthy) / 1e9);
+        return result;
+    }
+
+    /**
+     * A burst of 300 activations from 8 senders at once at a CRM that admits {@code stubMax} calls in any rolling 5 s
+     * and answers the rest 429 without Retry-After (like Twenty), while Sluice's budget is 18 per 5 s
+     * ({@link #RATE_LIMIT_SETTINGS}). Reports the 429s the stub answered and the most calls it saw in any 5 s.
+     */
+    static Result rateLimit(Sluice sluice, TwentyStub crm, String name, String tag, int stubMax) throws Exception {
+        long start = System.nanoTime();
+        List<Delivery> deliveries = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            deliveries.add(Delivery.of(tag, i, "active", false, Instant.parse("2026-01-01T00:00:00Z")));
+        }
+        Map<String, Double> callsBefore = crmCalls(sluice);
+        crm.limit(stubMax, Duration.ofSeconds(5));
+        QueueWatch watch = new QueueWatch(sluice, crm);
+        try {
+            Senders senders = new Senders(sluice, 8);
+            senders.sendAll(deliveries);
+            senders.await();
+            Result result = settle(sluice, crm, name, tag, deliveries.size(), senders, start, true);
+            watch.stop();
+            System.out.println("  " + watch);
+            System.out.printf(Locale.ROOT, "  CRM stub (%d calls in any rolling 5 s; Sluice's budget 18 per 5 s): %d calls, %d answered 429, "
+                    + "busiest 5 s window %d calls, %d calls arrived with more than 18 in the 5 s up to them; opportunities written "
+                    + "again with the same content: %d%n", stubMax, crm.arrivals().size(), crm.rateLimited.get(), crm.busiestWindow(),
+                    crm.beyond(18), crm.rewrites(tag));
+            Map<String, Double> calls = crmCalls(sluice);
+            callsBefore.forEach((k, v) -> calls.merge(k, -v, Double::sum));
+            System.out.println("  Sluice's count of its Twenty calls in the scenario (crm_requests_total by outcome): " + calls);
+            if (System.getenv("CHAOS_TRACE") != null) {
+                long t0 = crm.arrivals().get(0).nanos();
+                StringBuilder trace = new StringBuilder();
+                crm.arrivals().forEach(a -> trace.append(String.format(Locale.ROOT, "%.3f %s %d %s%n", (a.nanos() - t0) / 1e9, a.path(),
+                        a.records(), a.admitted() ? "ok" : "429")));
+                Path file = Path.of(System.getenv("CHAOS_TRACE") + "-" + name + ".txt");
+                Files.writeString(file, trace);
+                System.out.println("  calls the stub saw: " + file);
+            }
+            return result.withCheck(crm.rewrites(tag) == 0, "a change was written again: " + crm.rewrites(tag) + " rewrites");
+        } finally {
+            crm.limit(0, Duration.ofSeconds(5));
+        }
     }
 
     /** 1,000 activations at about 25/s; PostgreSQL stopped from 10 s to 30 s into the run. */
@@ -197,7 +264,7 @@ public class ChaosBench {
         senders.await();
         faults.join();
         System.out.printf(Locale.ROOT, "  503 answers while PostgreSQL was down: %d (each retried as Whop would)%n", unavailable.get());
-        return settle(sluice, crm, "pg-down", tag, deliveries.size(), senders, begin);
+        return settle(sluice, crm, "pg-down", tag, deliveries.size(), senders, begin, false);
     }
 
     /** 2,000 distinct deliveries; 10 % sent twice at the same moment, 20 % sent again 1-5 s later, freshly signed. */
@@ -229,7 +296,7 @@ public class ChaosBench {
         long duplicateAnswers = senders.statuses.getOrDefault(200, new AtomicLong()).get();
         System.out.printf(Locale.ROOT, "  %d deliveries, %d of them repeats; answered 200 duplicate: %d%n", all.size() + later.size(),
                 all.size() + later.size() - originals.size(), duplicateAnswers);
-        Result result = settle(sluice, crm, "duplicates", tag, all.size() + later.size(), senders, start);
+        Result result = settle(sluice, crm, "duplicates", tag, all.size() + later.size(), senders, start, false);
         return result.withCheck(crm.rewrites(tag) == 0, "a repeat was processed again: " + crm.rewrites(tag) + " rewrites");
     }
 
@@ -250,7 +317,7 @@ public class ChaosBench {
         Senders senders = new Senders(sluice, 16);
         senders.sendAll(all);
         senders.await();
-        Result result = settle(sluice, crm, "out-of-order", tag, all.size(), senders, start);
+        Result result = settle(sluice, crm, "out-of-order", tag, all.size(), senders, start, false);
         long wrong = crm.finalStages(tag).values().stream().filter(stage -> !"LOST".equals(stage)).count();
         System.out.printf(Locale.ROOT, "  memberships whose final stage is not the newest change's (LOST): %d of 300%n", wrong);
         return result.withCheck(wrong == 0, wrong + " memberships ended in an older state");
@@ -297,16 +364,23 @@ public class ChaosBench {
 
     /**
      * Waits until the inbox is empty, counts, replays the scenario's dead letters, waits again, counts again. The
-     * expected number of applied memberships is the distinct memberships among the acknowledged deliveries.
+     * expected number of applied memberships is the distinct memberships among the acknowledged deliveries. With
+     * {@code withoutReplay} (a fault that waiting heals) it passes only if nothing was dead-lettered and every
+     * acknowledged membership was applied before the replay; the replay then only reports.
      */
-    static Result settle(Sluice sluice, TwentyStub crm, String name, String tag, int sent, Senders senders, long start) throws Exception {
-        awaitIdle(sluice);
+    static Result settle(Sluice sluice, TwentyStub crm, String name, String tag, int sent, Senders senders, long start,
+                         boolean withoutReplay) throws Exception {
+        String idle = awaitIdle(sluice);
         Set<String> acknowledgedMemberships = senders.acknowledgedMemberships();
         long applied = crm.applied(tag, acknowledgedMemberships);
         List<Long> dead = deadLetters(sluice, "msg_" + tag + "_");
-        System.out.printf(Locale.ROOT, "  settled: %d acknowledged (%d memberships), %d applied, %d dead letters%n",
-                senders.acknowledged.size(), acknowledgedMemberships.size(), applied, dead.size());
+        System.out.printf(Locale.ROOT, "  settled: %d acknowledged (%d memberships), %d applied, %d dead letters%s%n",
+                senders.acknowledged.size(), acknowledgedMemberships.size(), applied, dead.size(), idle == null ? "" : " (" + idle + ")");
+        if (withoutReplay && applied < acknowledgedMemberships.size()) {
+            reportMissing(sluice, crm, senders, acknowledgedMemberships);
+        }
         if (!dead.isEmpty()) {
+            reportDeadLetters(sluice, dead);
             for (long id : dead) {
                 admin(sluice, "POST", "/api/dead-letters/" + id + "/replay");
             }
@@ -316,17 +390,67 @@ public class ChaosBench {
         long deadAfter = deadLetters(sluice, "msg_" + tag + "_").size();
         long lost = acknowledgedMemberships.size() - appliedAfter;
         boolean passed = lost == 0 && crm.duplicates(tag) == 0 && deadAfter == 0 && senders.acknowledged.size() == senders.distinctIds();
-        return new Result(name, sent, senders.acknowledged.size(), applied, crm.duplicates(tag), dead.size(), appliedAfter, lost,
+        Result result = new Result(name, sent, senders.acknowledged.size(), applied, crm.duplicates(tag), dead.size(), appliedAfter, lost,
                 (System.nanoTime() - start) / 1e9, passed, deadAfter == 0 ? null : deadAfter + " dead letters left after the replay");
+        if (withoutReplay) {
+            result = result.withCheck(dead.isEmpty(), dead.size() + " dead letters (waiting should have healed them)")
+                    .withCheck(applied == acknowledgedMemberships.size(), (acknowledgedMemberships.size() - applied)
+                            + " acknowledged memberships not applied before the replay");
+        }
+        return result.withCheck(idle == null, idle);
     }
 
-    static void awaitIdle(Sluice sluice) throws Exception {
+    /** Waits until nothing is pending, waiting or processing for 3 s in a row; null, or why it gave up after 8 min. */
+    static String awaitIdle(Sluice sluice) throws Exception {
         long deadline = System.nanoTime() + Duration.ofMinutes(8).toNanos();
         int quiet = 0;
-        while (quiet < 3 && System.nanoTime() < deadline) {
+        JsonNode queue = null;
+        while (quiet < 3) {
+            if (System.nanoTime() >= deadline) {
+                return "not idle after 8 min: queue " + queue;
+            }
             Thread.sleep(1000);
-            JsonNode queue = admin(sluice, "GET", "/api/status").path("queue");
-            quiet = queue.path("pending").asLong() == 0 && queue.path("processing").asLong() == 0 ? quiet + 1 : 0;
+            queue = admin(sluice, "GET", "/api/status").path("queue");
+            quiet = queue.path("pending").asLong() == 0 && queue.path("waiting").asLong() == 0
+                    && queue.path("processing").asLong() == 0 ? quiet + 1 : 0;
+        }
+        return null;
+    }
+
+    /** Sluice's {@code crm_requests_total} for Twenty, summed by outcome. */
+    static Map<String, Double> crmCalls(Sluice sluice) throws Exception {
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + sluice.port + "/actuator/prometheus"))
+                .timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + TOKEN).build(), HttpResponse.BodyHandlers.ofString());
+        Map<String, Double> byOutcome = new java.util.TreeMap<>();
+        Matcher outcome = Pattern.compile("outcome=\"([^\"]*)\"").matcher("");
+        for (String line : response.body().split("\n")) {
+            if (line.startsWith("crm_requests_total{") && line.contains("provider=\"twenty\"") && outcome.reset(line).find()) {
+                byOutcome.merge(outcome.group(1), Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)), Double::sum);
+            }
+        }
+        return byOutcome;
+    }
+
+    /** The first few dead letters with their event's history: evidence for a fault that should have waited. */
+    static void reportDeadLetters(Sluice sluice, List<Long> dead) throws Exception {
+        JsonNode page = admin(sluice, "GET", "/api/dead-letters?limit=500");
+        int shown = 0;
+        for (JsonNode item : page.path("items")) {
+            if (dead.contains(item.path("id").asLong()) && shown++ < 3) {
+                System.out.println("  dead letter " + item);
+                System.out.println("    event " + admin(sluice, "GET", "/api/events/" + item.path("eventId").asText()));
+            }
+        }
+    }
+
+    /** A few acknowledged memberships the CRM lacks, with their events' state in Sluice. */
+    static void reportMissing(Sluice sluice, TwentyStub crm, Senders senders, Set<String> acknowledgedMemberships) throws Exception {
+        int shown = 0;
+        for (String id : senders.acknowledged) {
+            String membership = senders.membershipOf.get(id);
+            if (!crm.opportunityIds.containsKey(membership) && shown++ < 3) {
+                System.out.println("  not applied: " + id + " " + admin(sluice, "GET", "/api/events/" + id));
+            }
         }
     }
 
@@ -361,6 +485,51 @@ public class ChaosBench {
                     + "\"updated_at\":\"" + updatedAt + "\",\"user\":{\"id\":\"user_" + tag + "_" + i + "\",\"email\":\"" + tag + "-" + i
                     + "@example.com\",\"name\":\"Chaos Person" + i + "\",\"username\":\"chaos" + i + "\"}}}";
             return new Delivery(id, membership, body.getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    /** Samples {@code GET /api/status} every second: the most events waiting at once; and the last CRM write. */
+    static final class QueueWatch {
+        final Thread thread;
+        volatile boolean running = true;
+        long peakWaiting;
+        long peakPending;
+        long oldestWait;
+        volatile long lastWrite = System.nanoTime();
+        final TwentyStub crm;
+
+        QueueWatch(Sluice sluice, TwentyStub crm) {
+            this.crm = crm;
+            crm.onOpportunity = (membership, nanos) -> lastWrite = nanos;
+            thread = new Thread(() -> {
+                while (running) {
+                    try {
+                        JsonNode queue = admin(sluice, "GET", "/api/status").path("queue");
+                        synchronized (this) {
+                            peakWaiting = Math.max(peakWaiting, queue.path("waiting").asLong());
+                            peakPending = Math.max(peakPending, queue.path("pending").asLong());
+                            oldestWait = Math.max(oldestWait, queue.path("oldestWaitSeconds").asLong());
+                        }
+                    } catch (Exception e) {
+                        // Sluice busy or restarting: the next sample counts
+                    }
+                    sleep(Duration.ofSeconds(1));
+                }
+            });
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        void stop() throws InterruptedException {
+            running = false;
+            thread.join();
+            crm.onOpportunity = (membership, nanos) -> { };
+        }
+
+        @Override
+        public synchronized String toString() {
+            return String.format(Locale.ROOT, "queue at most %d waiting, %d pending; oldest unfinished event %d s old", peakWaiting,
+                    peakPending, oldestWait);
         }
     }
 
@@ -460,6 +629,8 @@ public class ChaosBench {
         final String pgUrl;
         final String crmUrl;
         final List<String> extra;
+        /** Settings of the current scenario, over {@link #extra}: see {@link #ensureSettings}. */
+        List<String> scenario = List.of();
         final int port = freePort();
         Process process;
         double startSeconds;
@@ -492,7 +663,9 @@ public class ChaosBench {
                 properties.put("spring.datasource.url", pgUrl);
                 properties.put("spring.datasource.username", "postgres");
             }
-            for (String override : extra) { // --name=value, winning over the defaults above
+            List<String> overrides = new ArrayList<>(extra);
+            overrides.addAll(scenario);
+            for (String override : overrides) { // --name=value, winning over the defaults above
                 int eq = override.indexOf('=');
                 properties.put(override.substring(2, eq), override.substring(eq + 1));
             }
@@ -519,6 +692,17 @@ public class ChaosBench {
                 Thread.sleep(200);
             }
             throw new IllegalStateException("Sluice did not become ready in 120 s");
+        }
+
+        /** Restarts Sluice with a scenario's own settings when they differ from the running ones. */
+        void ensureSettings(List<String> settings) throws Exception {
+            if (settings.equals(scenario)) {
+                return;
+            }
+            stop();
+            scenario = List.copyOf(settings);
+            System.out.println("  restarting Sluice with " + (settings.isEmpty() ? "the run's settings" : String.join(" ", settings)));
+            start();
         }
 
         void kill9() throws InterruptedException {

@@ -27,6 +27,8 @@ public final class WhopStub {
     final int records;
     final HttpServer server;
     final AtomicLong pages = new AtomicLong();
+    /** When each page was answered (System.nanoTime()) and of what: for the backfill's timeline. */
+    final java.util.List<long[]> pageTimes = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
     final AtomicLong refused = new AtomicLong();
 
     WhopStub(int records) throws IOException {
@@ -69,6 +71,7 @@ public final class WhopStub {
         pageInfo.put("has_previous_page", from > 0);
         pages.incrementAndGet();
         TwentyStub.respond(exchange, 200, body.toString());
+        pageTimes.add(new long[] {System.nanoTime(), resource.equals("members") ? 0 : resource.equals("memberships") ? 1 : 2});
     }
 
     static ObjectNode member(int i) {

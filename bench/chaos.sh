@@ -3,9 +3,12 @@
 # bench/ChaosBench.java, which starts Sluice from the built jar as a separate process on it with a stub CRM, drives
 # signed webhooks at it and injects faults, then checks what Sluice applied against what it acknowledged.
 #
-#   bench/chaos.sh [scenario ...]      scenarios: kill9 crm-outage pg-down duplicates out-of-order (default: all)
+#   bench/chaos.sh [scenario ...]      scenarios: kill9 crm-outage pg-down duplicates out-of-order hostile rate-limit
+#                                      rate-limit-strict (default: all)
 #
-# Loopback only; bounded in time (about 15 minutes for all five). CHAOS_EVENTS (10000) sizes the kill9 run.
+# Loopback only; bounded in time (about 20 minutes for all eight). CHAOS_EVENTS (10000) sizes the kill9 run. Sluice's
+# log is kept in target/chaos-sluice.log; with CHAOS_TRACE=PREFIX the rate-limit scenarios write every call the CRM stub
+# saw (seconds from the first, path, records, ok or 429) to PREFIX-<scenario>.txt.
 # Needs the PostgreSQL 15 server binaries (Debian's postgresql package) and runs them as the postgres user.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,7 +21,7 @@ chmod 755 "$work"
 install -d -o postgres -g postgres "$work/pg" "$work/pg-socket"
 as_postgres() { if [ "$(id -u)" = 0 ]; then su postgres -s /bin/sh -c "$*"; else sh -c "$*"; fi; }
 stop_pg() { as_postgres "$pg_bin/pg_ctl -D $work/pg -m immediate -w stop" >/dev/null 2>&1 || true; }
-trap 'kill $(jobs -p) 2>/dev/null || true; stop_pg; rm -rf "$work"' EXIT
+trap 'kill $(jobs -p) 2>/dev/null || true; stop_pg; cp "$work/sluice.log" target/chaos-sluice.log 2>/dev/null || true; rm -rf "$work"' EXIT
 
 as_postgres "$pg_bin/initdb -D $work/pg -U postgres --auth=trust -E UTF8" >/dev/null
 start_cmd="$pg_bin/pg_ctl -D $work/pg -l $work/pg/server.log -o '-p $pg_port -k $work/pg-socket -c listen_addresses=127.0.0.1' -w start"
