@@ -65,8 +65,9 @@ public class ApiHttpClient {
     }
 
     public ApiResponse send(ApiRequest request) {
+        RollingWindowLimiter.Permit permit;
         try {
-            limiter.acquire();
+            permit = limiter.acquire();
         } catch (RollingWindowLimiter.PermitUnavailableException e) {
             count(request, "throttled");
             throw failures.notSent(provider + " " + request.operation() + " not sent: " + e.getMessage(), e.availableIn());
@@ -89,6 +90,7 @@ public class ApiHttpClient {
             auth.forEach(message::setHeader);
             message.setBody(body);
         });
+        limiter.sent(permit);
         Timer.builder(system + ".request").description("Call latency by provider and operation")
                 .tag("provider", provider).tag("operation", request.operation())
                 .register(registry).record(Duration.ofNanos(System.nanoTime() - started));

@@ -60,12 +60,28 @@ public final class RollingWindowLimiter {
         this.heldUntil = now;
     }
 
+    /** A permit taken: give it to {@link #sent} once the call is answered. */
+    public record Permit(int slot, long stamp) {
+    }
+
+    /**
+     * Counts a permit's call from when it was answered (no earlier than it reached the provider), unless the permit's
+     * slot is in use again: the provider counts a call when it arrives, which network jitter puts a little after the
+     * permit, so the permit that reuses this slot must count from the later time.
+     */
+    public synchronized void sent(Permit permit) {
+        long answered = System.nanoTime();
+        if (permits[permit.slot()] == permit.stamp() && answered - permit.stamp() > 0) {
+            permits[permit.slot()] = answered;
+        }
+    }
+
     /**
      * Takes a permit, waiting for it up to the wait allowed.
      *
      * @throws PermitUnavailableException when the provider's hold is on, or no permit comes within the wait allowed
      */
-    public void acquire() {
+    public Permit acquire() {
         long now = System.nanoTime();
         int slot;
         long at;
@@ -82,6 +98,7 @@ public final class RollingWindowLimiter {
             oldest = (oldest + 1) % limit;
         }
         long waitNanos = at - now;
+        long stamp = at;
         if (waitNanos > 0) {
             try {
                 Thread.sleep(waitNanos / 1_000_000, (int) (waitNanos % 1_000_000));
@@ -98,9 +115,11 @@ public final class RollingWindowLimiter {
                 // a thread that woke late sends late: the permit that reuses this slot counts from the real time
                 if (woke - permits[slot] > 0 && permits[slot] == at) {
                     permits[slot] = woke;
+                    stamp = woke;
                 }
             }
         }
+        return new Permit(slot, stamp);
     }
 
     /** Holds every call for {@code wait} from now (a later hold than the current one wins). */
