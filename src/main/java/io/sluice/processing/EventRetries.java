@@ -30,8 +30,11 @@ public class EventRetries {
     public static final String WAITING = "SluiceWaiting";
     /** Property read by the dead-letter recorder: why the event stopped waiting. */
     public static final String GAVE_UP = "SluiceGaveUp";
-    /** A half-open breaker lets a few probes through: others try again this soon. */
-    private static final Duration HALF_OPEN_WAIT = Duration.ofSeconds(5);
+    /**
+     * How soon an event tries again when nothing says when: a half-open breaker lets only a few probes through, and a
+     * rate limit that named no wait.
+     */
+    private static final Duration SHORT_WAIT = Duration.ofSeconds(5);
 
     private static final Logger log = LoggerFactory.getLogger(EventRetries.class);
 
@@ -95,12 +98,12 @@ public class EventRetries {
 
     private Duration waitAfter(Throwable cause, int waits, boolean round) {
         if (TransientFailures.breakerOpen(cause)) {
-            return breaker.getState() == CircuitBreaker.State.HALF_OPEN ? HALF_OPEN_WAIT : breakerWait;
+            return breaker.getState() == CircuitBreaker.State.HALF_OPEN ? SHORT_WAIT : breakerWait;
         }
         Duration asked = TransientFailures.askedWait(cause);
         if (!round) {
             // a rate limit: the provider (or the budget) said when; waiting longer only slows the backlog
-            return asked == null ? HALF_OPEN_WAIT : min(asked, longestStep);
+            return asked == null ? SHORT_WAIT : min(asked, longestStep);
         }
         Duration step = settings.step(waits);
         return asked == null ? step : min(max(step, asked), longestStep);
