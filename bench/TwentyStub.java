@@ -20,7 +20,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A Twenty CRM as far as Sluice's connector uses it (research crm.md §A): {@code POST
+ * A Twenty CRM as far as Sluice's connector uses it (docs/connectors/twenty.md): {@code POST
  * /rest/batch/<people|opportunities|notes|noteTargets>?upsert=true}, answering each call after {@code latency}. People
  * are upserted by email, everything else by id. It remembers every write, so that a record made twice for one key
  * (a duplicate effect) or a change written twice (a rewrite) shows, and tells a listener when an opportunity arrives.

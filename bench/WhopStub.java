@@ -14,7 +14,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Whop's list endpoints as research/whop.md §3-4 describes them, for a backfill: {@code GET /api/v1/<members|memberships
+ * Whop's list endpoints as docs/connectors/whop.md describes them, for a backfill: {@code GET /api/v1/<members|memberships
  * |payments>?company_id=&first=&after=} answering cursor pages {@code {"data": [...], "page_info": {...}}} of
  * {@code records} members and as many memberships (one per member, same user), no payments.
  */

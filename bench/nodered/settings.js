@@ -20,7 +20,7 @@ module.exports = {
     credentialSecret: false,
     logging: { console: { level: 'warn', metrics: false, audit: false } },
     functionExternalModules: false,
-    // the whole Whop secret, prefix included, is the HMAC key (research/whop.md §6.4), as in Sluice
+    // the whole Whop secret, prefix included, is the HMAC key (docs/connectors/whop.md), as in Sluice
     functionGlobalContext: { crypto, pool, key: Buffer.from(process.env.BENCH_WEBHOOK_SECRET, 'utf8') },
     contextStorage: { default: { module: 'memory' } },
     diagnostics: { enabled: false },

@@ -10,10 +10,10 @@ import io.sluice.mapping.ActiveMapping;
 import io.sluice.mapping.MappingException;
 import io.sluice.metrics.SluiceMetrics;
 import io.sluice.store.EventLog;
+import io.sluice.store.ProcessedEventRepository;
 import io.sluice.store.StoredEvent;
 import org.apache.camel.Handler;
 import org.apache.camel.ProducerTemplate;
-import org.apache.camel.spi.IdempotentRepository;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Qualifier;
@@ -38,7 +38,7 @@ public class EventBatchProcessor {
     private final ActiveMapping mapping;
     private final EventProcessor single;
     private final CrmConnector crm;
-    private final IdempotentRepository processed;
+    private final ProcessedEventRepository processed;
     private final CircuitBreaker breaker;
     private final ProducerTemplate producer;
     private final SluiceMetrics metrics;
@@ -48,7 +48,7 @@ public class EventBatchProcessor {
 
     /** @param configuredBatchSize {@code sluice.crm.batch-size}: at most this many records a batch; 0 for the CRM's maximum */
     public EventBatchProcessor(EventLog eventLog, ActiveMapping mapping, EventProcessor single, CrmConnector crm,
-                               @Qualifier("processedEvents") IdempotentRepository processed, CircuitBreaker crmCircuitBreaker,
+                               @Qualifier("processedEvents") ProcessedEventRepository processed, CircuitBreaker crmCircuitBreaker,
                                ProducerTemplate producer, SluiceMetrics metrics, io.sluice.esign.ContractSendRule sendRule,
                                io.sluice.ai.AiEnrichment enrichment,
                                @org.springframework.beans.factory.annotation.Value("${sluice.crm.batch-size:0}") int configuredBatchSize) {
@@ -83,17 +83,15 @@ public class EventBatchProcessor {
     private void processChunk(List<Object> ids) {
         List<StoredEvent> events = new ArrayList<>();
         List<CrmChange> changes = new ArrayList<>();
-        for (Object raw : ids) {
-            String id = raw.toString();
-            StoredEvent event = eventLog.find(id).orElse(null);
-            if (event == null) {
-                continue;
-            }
+        List<StoredEvent> stored = eventLog.findAll(ids.stream().map(Object::toString).toList());
+        java.util.Set<String> alreadyApplied = processed.containing(stored.stream().map(StoredEvent::idempotencyKey).toList());
+        for (StoredEvent event : stored) {
+            String id = event.id();
             if (!mapping.handles(event.type())) {
                 alone(id); // the single path marks it IGNORED
                 continue;
             }
-            if (processed.contains(event.idempotencyKey())) {
+            if (alreadyApplied.contains(event.idempotencyKey())) {
                 if (followUps(event, true)) {
                     complete(event, EventStatus.DONE, "this change was already applied earlier; nothing written");
                 }
@@ -118,6 +116,8 @@ public class EventBatchProcessor {
             events.forEach(event -> alone(event.id()));
             return;
         }
+        List<EventLog.Completion> completions = new ArrayList<>();
+        List<StoredEvent> completed = new ArrayList<>();
         for (int i = 0; i < events.size(); i++) {
             StoredEvent event = events.get(i);
             BatchOutcome outcome = outcomes.get(i);
@@ -132,10 +132,16 @@ public class EventBatchProcessor {
             }
             EventStatus status = applied ? EventStatus.DONE : EventStatus.STALE;
             String detail = applied ? "applied to " + crm.provider() + " in a batch of " + changes.size() : "the CRM holds a newer change";
-            // the change is remembered in the transaction that marks it done: a crash between the two cannot apply it twice
-            eventLog.markCompletedRemembering(event.id(), status, detail, EventProcessor.PROCESSOR_NAME, event.idempotencyKey());
-            metrics.event(event.type(), status);
-            log.info("Event {} {} -> {} ({})", event.id(), event.type(), status, detail);
+            completions.add(new EventLog.Completion(event.id(), status, detail, event.idempotencyKey()));
+            completed.add(event);
+        }
+        // each change is remembered in the transaction that marks its event done: a crash between the two cannot apply it twice
+        eventLog.markAllCompletedRemembering(completions, EventProcessor.PROCESSOR_NAME);
+        for (int i = 0; i < completed.size(); i++) {
+            StoredEvent event = completed.get(i);
+            EventLog.Completion completion = completions.get(i);
+            metrics.event(event.type(), completion.status());
+            log.info("Event {} {} -> {} ({})", event.id(), event.type(), completion.status(), completion.detail());
         }
     }
 

@@ -38,6 +38,8 @@ public class CrmWriteVersions implements org.springframework.beans.factory.Dispo
     private static final ThreadLocal<Holder> CURRENT = new ThreadLocal<>();
     /** How soon an event whose record was busy tries again. */
     private static final java.time.Duration BUSY_RETRY = java.time.Duration.ofSeconds(5);
+    /** Keys read back in one statement. */
+    private static final int READ_CHUNK = 200;
 
     private final JdbcTemplate jdbc;
     private final Clock clock;
@@ -189,14 +191,80 @@ public class CrmWriteVersions implements org.springframework.beans.factory.Dispo
 
     /**
      * Takes the leases of several objects of one type, in sorted key order: every writer takes them in the same order,
-     * so two batches (or a batch and a single write) never wait for each other in a cycle.
+     * so two batches (or a batch and a single write) never wait for each other in a cycle. A few statements for the
+     * whole set (a batch of pulled records takes a hundred or more): create the missing rows, try every lease at once,
+     * keep the sorted run up to the first busy one, then wait for that one and the rest in order.
      */
     public java.util.Map<String, Written> lockAll(String provider, String objectType, java.util.Collection<String> keys) {
+        Holder holder = current();
+        List<String> sorted = new java.util.ArrayList<>(new java.util.TreeSet<>(keys));
+        if (sorted.isEmpty()) {
+            return new java.util.HashMap<>();
+        }
+        var created = SqlTime.of(clock.instant());
+        jdbc.batchUpdate("INSERT INTO crm_write_version (provider, object_type, object_key, updated_at) VALUES (?, ?, ?, ?) "
+                + "ON CONFLICT DO NOTHING", sorted, sorted.size(), (ps, key) -> {
+            ps.setString(1, provider);
+            ps.setString(2, objectType);
+            ps.setString(3, key);
+            ps.setObject(4, created);
+        });
+        Instant now = clock.instant();
+        var until = SqlTime.of(now.plus(lease));
+        var at = SqlTime.of(now);
+        jdbc.batchUpdate("UPDATE crm_write_version SET locked_by = ?, locked_until = ? WHERE provider = ? AND object_type = ? "
+                + "AND object_key = ? AND (locked_by IS NULL OR locked_until < ?)", sorted, sorted.size(), (ps, key) -> {
+            ps.setString(1, holder.owner);
+            ps.setObject(2, until);
+            ps.setString(3, provider);
+            ps.setString(4, objectType);
+            ps.setString(5, key);
+            ps.setObject(6, at);
+        });
         java.util.Map<String, Written> locked = new java.util.HashMap<>();
-        for (String key : new java.util.TreeSet<>(keys)) {
-            locked.put(key, lock(provider, objectType, key));
+        java.util.Set<String> mine = new java.util.HashSet<>();
+        read(provider, objectType, sorted, locked, mine, holder.owner);
+        int firstBusy = 0;
+        while (firstBusy < sorted.size() && mine.contains(sorted.get(firstBusy))) {
+            holder.held.add(List.of(provider, objectType, sorted.get(firstBusy)));
+            firstBusy++;
+        }
+        if (firstBusy < sorted.size()) {
+            // give back what was taken past the first busy key, so that this write never holds a lease out of order
+            List<String> rest = sorted.subList(firstBusy, sorted.size());
+            List<String> takenNow = rest.stream().filter(key -> mine.contains(key)
+                    && !holder.held.contains(List.of(provider, objectType, key))).toList();
+            jdbc.batchUpdate("UPDATE crm_write_version SET locked_by = NULL, locked_until = NULL WHERE provider = ? "
+                    + "AND object_type = ? AND object_key = ? AND locked_by = ?", takenNow, takenNow.size(), (ps, key) -> {
+                ps.setString(1, provider);
+                ps.setString(2, objectType);
+                ps.setString(3, key);
+                ps.setString(4, holder.owner);
+            });
+            for (String key : rest) {
+                acquire(holder, provider, objectType, key);
+            }
+            read(provider, objectType, rest, locked, new java.util.HashSet<>(), holder.owner);
         }
         return locked;
+    }
+
+    /** Reads what was last written of {@code keys} into {@code into}, and which of them {@code owner} holds. */
+    private void read(String provider, String objectType, List<String> keys, java.util.Map<String, Written> into,
+                      java.util.Set<String> heldBy, String owner) {
+        for (int from = 0; from < keys.size(); from += READ_CHUNK) {
+            List<String> chunk = keys.subList(from, Math.min(keys.size(), from + READ_CHUNK));
+            List<Object> args = new java.util.ArrayList<>(List.of(provider, objectType));
+            args.addAll(chunk);
+            jdbc.query("SELECT object_key, locked_by, remote_id, source_updated_at FROM crm_write_version WHERE provider = ? "
+                    + "AND object_type = ? AND object_key IN (" + String.join(", ", java.util.Collections.nCopies(chunk.size(), "?")) + ")", rs -> {
+                String key = rs.getString("object_key");
+                into.put(key, new Written(provider, objectType, key, rs.getString("remote_id"), SqlTime.read(rs, "source_updated_at")));
+                if (owner.equals(rs.getString("locked_by"))) {
+                    heldBy.add(key);
+                }
+            }, args.toArray());
+        }
     }
 
     /** The provider's id of an object written earlier, without locking. */
@@ -207,12 +275,51 @@ public class CrmWriteVersions implements org.springframework.beans.factory.Dispo
 
     /** Remembers a write; keeps the newest source time (an enrichment's, never newer than its trigger, moves nothing). */
     public void written(Written object, String remoteId, Instant sourceUpdatedAt, String eventId) {
-        Instant newest = object.sourceUpdatedAt() != null && sourceUpdatedAt != null && sourceUpdatedAt.isBefore(object.sourceUpdatedAt())
-                ? object.sourceUpdatedAt() : sourceUpdatedAt;
+        Instant newest = newest(object, sourceUpdatedAt);
         fenced(jdbc.update("UPDATE crm_write_version SET remote_id = COALESCE(?, remote_id), source_updated_at = ?, last_event_id = ?, "
                         + "updated_at = ? WHERE provider = ? AND object_type = ? AND object_key = ? AND locked_by = ?",
                 remoteId, SqlTime.of(newest), eventId, SqlTime.of(clock.instant()), object.provider(), object.objectType(), object.key(),
                 current().owner), object.objectType(), object.key());
+    }
+
+    /** One object's write, recorded with others by {@link #writtenAll}. */
+    public record Write(Written object, String remoteId, Instant sourceUpdatedAt, String eventId) {
+    }
+
+    /** {@link #written} for several objects, in one batch of statements. */
+    public void writtenAll(List<Write> writes) {
+        if (writes.isEmpty()) {
+            return;
+        }
+        String owner = current().owner;
+        var now = SqlTime.of(clock.instant());
+        int[][] rows = jdbc.batchUpdate("UPDATE crm_write_version SET remote_id = COALESCE(?, remote_id), source_updated_at = ?, "
+                + "last_event_id = ?, updated_at = ? WHERE provider = ? AND object_type = ? AND object_key = ? AND locked_by = ?",
+                writes, writes.size(), (ps, write) -> {
+                    Written object = write.object();
+                    ps.setString(1, write.remoteId());
+                    ps.setObject(2, SqlTime.of(newest(object, write.sourceUpdatedAt())));
+                    ps.setString(3, write.eventId());
+                    ps.setObject(4, now);
+                    ps.setString(5, object.provider());
+                    ps.setString(6, object.objectType());
+                    ps.setString(7, object.key());
+                    ps.setString(8, owner);
+                });
+        int i = 0;
+        for (int[] chunk : rows) {
+            for (int changed : chunk) {
+                Write write = writes.get(i++);
+                if (changed == 0) {
+                    fenced(0, write.object().objectType(), write.object().key());
+                }
+            }
+        }
+    }
+
+    private static Instant newest(Written object, Instant sourceUpdatedAt) {
+        return object.sourceUpdatedAt() != null && sourceUpdatedAt != null && sourceUpdatedAt.isBefore(object.sourceUpdatedAt())
+                ? object.sourceUpdatedAt() : sourceUpdatedAt;
     }
 
     /** Remembers the provider's id of an object found again by its natural key, without touching its source time. */

@@ -83,6 +83,17 @@ public class EventLog {
         return jdbc.query("SELECT " + COLUMNS + " FROM event_log WHERE id = ?", ROW, id).stream().findFirst();
     }
 
+    /** The stored events of {@code ids} that exist, in the order of {@code ids}: one statement for a batch. */
+    public List<StoredEvent> findAll(List<String> ids) {
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        java.util.Map<String, StoredEvent> byId = new java.util.HashMap<>();
+        jdbc.query("SELECT " + COLUMNS + " FROM event_log WHERE id IN (" + String.join(", ", java.util.Collections.nCopies(ids.size(), "?"))
+                + ")", ROW, ids.toArray()).forEach(event -> byId.put(event.id(), event));
+        return ids.stream().map(byId::get).filter(java.util.Objects::nonNull).toList();
+    }
+
     /** An event claimed from the inbox, with its source. */
     public record Claimed(String id, String source) {
     }
@@ -241,6 +252,39 @@ public class EventLog {
         jdbc.update("INSERT INTO camel_messageprocessed (processorname, messageid, createdat) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
                 processor, changeKey, java.sql.Timestamp.from(clock.instant()));
         markCompleted(id, status, detail);
+    }
+
+    /** One event's end, recorded with others by {@link #markAllCompletedRemembering}. */
+    public record Completion(String id, EventStatus status, String detail, String changeKey) {
+    }
+
+    /** {@link #markCompletedRemembering} for several events (a batch), in one transaction and one batch of statements each. */
+    @Transactional
+    public void markAllCompletedRemembering(List<Completion> completions, String processor) {
+        if (completions.isEmpty()) {
+            return;
+        }
+        var now = clock.instant();
+        List<Completion> remembered = completions.stream().filter(c -> c.changeKey() != null).toList();
+        jdbc.batchUpdate("INSERT INTO camel_messageprocessed (processorname, messageid, createdat) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+                remembered, remembered.size(), (ps, c) -> {
+                    ps.setString(1, processor);
+                    ps.setString(2, c.changeKey());
+                    ps.setTimestamp(3, java.sql.Timestamp.from(now));
+                });
+        jdbc.batchUpdate("UPDATE event_log SET status = ?, attempts = attempts + 1, updated_at = ? WHERE id = ?",
+                completions, completions.size(), (ps, c) -> {
+                    ps.setString(1, c.status().name());
+                    ps.setObject(2, SqlTime.of(now));
+                    ps.setString(3, c.id());
+                });
+        jdbc.batchUpdate("INSERT INTO event_history (event_id, at, status, detail) VALUES (?, ?, ?, ?)",
+                completions, completions.size(), (ps, c) -> {
+                    ps.setString(1, c.id());
+                    ps.setObject(2, SqlTime.of(now));
+                    ps.setString(3, c.status().name());
+                    ps.setString(4, truncate(c.detail()));
+                });
     }
 
     public List<EventHistoryEntry> history(String id) {

@@ -36,6 +36,22 @@ public class PendingNoteLinks {
                 String.class, provider, membershipId);
     }
 
+    /** {@link #notesOf} for several memberships in one statement: membership id to its waiting notes' keys, sorted. */
+    public java.util.Map<String, List<String>> notesOfAll(String provider, Collection<String> membershipIds) {
+        java.util.Map<String, List<String>> notes = new java.util.TreeMap<>();
+        if (membershipIds.isEmpty()) {
+            return notes;
+        }
+        List<Object> args = new java.util.ArrayList<>();
+        args.add(provider);
+        args.addAll(membershipIds);
+        jdbc.query("SELECT membership_id, note_key FROM crm_pending_note_link WHERE provider = ? AND membership_id IN ("
+                + String.join(", ", java.util.Collections.nCopies(membershipIds.size(), "?")) + ") ORDER BY membership_id, note_key", rs -> {
+            notes.computeIfAbsent(rs.getString("membership_id"), m -> new java.util.ArrayList<>()).add(rs.getString("note_key"));
+        }, args.toArray());
+        return notes;
+    }
+
     public void linked(String provider, Collection<String> noteKeys) {
         for (String noteKey : noteKeys) {
             jdbc.update("DELETE FROM crm_pending_note_link WHERE provider = ? AND note_key = ?", provider, noteKey);

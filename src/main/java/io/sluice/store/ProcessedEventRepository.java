@@ -17,6 +17,19 @@ public class ProcessedEventRepository extends JdbcMessageIdRepository {
         setCreateTableIfNotExists(false);
     }
 
+    /** Which of {@code keys} are remembered: {@link #contains} for a batch, in one statement. */
+    public java.util.Set<String> containing(java.util.Collection<String> keys) {
+        java.util.List<String> distinct = keys.stream().filter(java.util.Objects::nonNull).distinct().toList();
+        if (distinct.isEmpty()) {
+            return java.util.Set.of();
+        }
+        java.util.List<Object> args = new java.util.ArrayList<>();
+        args.add(getProcessorName());
+        args.addAll(distinct);
+        return new java.util.HashSet<>(getJdbcTemplate().queryForList("SELECT messageid FROM camel_messageprocessed WHERE processorname = ? "
+                + "AND messageid IN (" + String.join(", ", java.util.Collections.nCopies(distinct.size(), "?")) + ")", String.class, args.toArray()));
+    }
+
     @Override
     public boolean add(String key) {
         try {

@@ -6,7 +6,7 @@ import java.util.List;
 /**
  * One Whop sync run as stored: what it pulls, where it stands (resource and page cursor) and how it ended.
  *
- * @param resources      the Whop resources it pulls, in order (e.g. {@code members, memberships, payments})
+ * @param resources      the Whop resources it pulls, in order (e.g. {@code memberships, members, payments})
  * @param resourceIndex  which of them it is on; equal to the size when all are done
  * @param pageCursor     the {@code after} cursor of the next page of the current resource; null for its first page
  * @param updatedAfter   the lower bound of an incremental pull of payments

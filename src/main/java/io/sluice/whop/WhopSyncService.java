@@ -14,7 +14,6 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -31,6 +30,12 @@ public class WhopSyncService {
     public static final String FULL = "full";
     static final String ROUTE_URI = "seda:whop-sync";
 
+    /**
+     * What a full run pulls, in this order. Memberships come first: each carries its person as well as its opportunity,
+     * so the CRM holds the deals soonest and a backfill keeps the CRM's budget busy from the first page; members then
+     * add the people without a membership (the others are mostly written already, or stale).
+     */
+    static final List<WhopResource> FULL_ORDER = List.of(WhopResource.MEMBERSHIPS, WhopResource.MEMBERS, WhopResource.PAYMENTS);
     private static final Logger log = LoggerFactory.getLogger(WhopSyncService.class);
     /** A RUNNING run untouched this long lost its process (a crash); any process may take it over. */
     private static final Duration ORPHANED_AFTER = Duration.ofMinutes(15);
@@ -54,7 +59,7 @@ public class WhopSyncService {
     }
 
     /**
-     * Starts a run: {@code full} pulls members, memberships and payments; {@code incremental} pulls payments updated
+     * Starts a run: {@code full} pulls memberships, members and payments ({@link #FULL_ORDER}); {@code incremental} pulls payments updated
      * since the watermark (minus the overlap window).
      *
      * @throws SyncRunStore.RunConflictException when a run of this mode is unfinished
@@ -64,7 +69,7 @@ public class WhopSyncService {
         List<String> resources;
         Instant updatedAfter = null;
         if (FULL.equals(mode)) {
-            resources = Arrays.stream(WhopResource.values()).map(WhopResource::path).toList();
+            resources = FULL_ORDER.stream().map(WhopResource::path).toList();
         } else if (INCREMENTAL.equals(mode)) {
             resources = List.of(WhopResource.PAYMENTS.path());
             updatedAfter = runs.watermark(WhopResource.PAYMENTS.path()).map(w -> w.minus(whop.sync().overlap())).orElse(null);

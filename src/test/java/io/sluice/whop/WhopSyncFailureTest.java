@@ -144,7 +144,8 @@ class WhopSyncFailureTest extends WhopSyncTestBase {
     @Test
     void aRejectedKeyStopsTheSyncAtOnceWithAClearReason() {
         serveSmallBusiness();
-        whop.answer("members", 0, aResponse().withStatus(401).withBody("{\"error\":{\"message\":\"Invalid API key\"}}"));
+        // memberships are a full run's first resource: the first call is refused, and it is the only call
+        whop.answer("memberships", 0, aResponse().withStatus(401).withBody("{\"error\":{\"message\":\"Invalid API key\"}}"));
 
         JsonNode run = awaitSync(startSync("full"), "FAILED");
 

@@ -177,15 +177,17 @@ final class HubSpotBatchWriter {
     private void recordOrFail(List<CrmChange> changes, Map<String, Integer> writers, Map<String, CrmWriteVersions.Written> locked,
                               Map<String, String> ids, RuntimeException[] failures, String what,
                               java.util.function.Function<CrmChange, String> keyOf) {
+        List<CrmWriteVersions.Write> written = new java.util.ArrayList<>();
         writers.forEach((key, i) -> {
             String id = ids.get(key);
             if (id != null) {
-                versions.written(locked.get(key), id, changes.get(i).sourceUpdatedAt(), changes.get(i).eventId());
+                written.add(new CrmWriteVersions.Write(locked.get(key), id, changes.get(i).sourceUpdatedAt(), changes.get(i).eventId()));
             } else {
                 failAll(changes, failures, new CrmRejectedException("hubspot did not accept the " + what + " " + key
                         + " in a batch upsert (a 207 or a missing result); retried alone for its own answer"), c -> key.equals(keyOf.apply(c)));
             }
         });
+        versions.writtenAll(written);
     }
 
     private static void failAll(List<CrmChange> changes, RuntimeException[] failures, RuntimeException failure,

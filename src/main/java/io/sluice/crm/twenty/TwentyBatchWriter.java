@@ -96,25 +96,30 @@ final class TwentyBatchWriter {
                     returned.put(email, person.path("id").asText());
                 }
             }
+            List<CrmWriteVersions.Write> written = new ArrayList<>();
             personWriter.forEach((email, i) -> {
                 if (!returned.containsKey(email)) {
                     throw new CrmException("twenty answered the people batch without a record for " + email, true, null);
                 }
                 personIds.put(email, returned.get(email));
-                versions.written(people.get(email), returned.get(email), changes.get(i).sourceUpdatedAt(), changes.get(i).eventId());
+                written.add(new CrmWriteVersions.Write(people.get(email), returned.get(email), changes.get(i).sourceUpdatedAt(),
+                        changes.get(i).eventId()));
             });
+            versions.writtenAll(written);
         }
         if (!opportunityWriter.isEmpty()) {
             List<ObjectNode> records = new ArrayList<>();
             opportunityWriter.forEach((membershipId, i) -> records.add(requests.opportunityRecord(opportunityChanges.fields(membershipId, CrmChange::opportunity),
                     membershipId, personIds.get(ChangeKeys.email(changes.get(i))))));
             http.send(requests.batch("opportunity.upsert.batch", "opportunities", records));
-            opportunityWriter.forEach((membershipId, i) -> versions.written(opportunities.get(membershipId),
-                    TwentyRequests.opportunityId(membershipId), changes.get(i).sourceUpdatedAt(), changes.get(i).eventId()));
+            List<CrmWriteVersions.Write> written = new ArrayList<>();
+            opportunityWriter.forEach((membershipId, i) -> written.add(new CrmWriteVersions.Write(opportunities.get(membershipId),
+                    TwentyRequests.opportunityId(membershipId), changes.get(i).sourceUpdatedAt(), changes.get(i).eventId())));
+            versions.writtenAll(written);
         }
         List<JsonNode> targets = new ArrayList<>();
         List<String> linkedNow = new ArrayList<>();
-        opportunityWriter.keySet().forEach(membershipId -> pendingLinks.notesOf(TwentyConnector.PROVIDER, membershipId).forEach(noteKey -> {
+        pendingLinks.notesOfAll(TwentyConnector.PROVIDER, opportunityWriter.keySet()).forEach((membershipId, noteKeys) -> noteKeys.forEach(noteKey -> {
             requests.noteTargetRecords(noteKey, null, TwentyRequests.opportunityId(membershipId)).forEach(targets::add);
             linkedNow.add(noteKey);
         }));
@@ -142,8 +147,10 @@ final class TwentyBatchWriter {
         }
         pendingLinks.linked(TwentyConnector.PROVIDER, linkedNow);
         waitingNow.forEach((noteKey, membershipId) -> pendingLinks.remember(TwentyConnector.PROVIDER, noteKey, membershipId));
-        noteWriter.forEach((noteKey, i) -> versions.written(notes.get(noteKey), TwentyRequests.noteId(noteKey),
-                changes.get(i).sourceUpdatedAt(), changes.get(i).eventId()));
+        List<CrmWriteVersions.Write> notesWritten = new ArrayList<>();
+        noteWriter.forEach((noteKey, i) -> notesWritten.add(new CrmWriteVersions.Write(notes.get(noteKey), TwentyRequests.noteId(noteKey),
+                changes.get(i).sourceUpdatedAt(), changes.get(i).eventId())));
+        versions.writtenAll(notesWritten);
         List<BatchOutcome> outcomes = new ArrayList<>(changes.size());
         for (boolean s : stale) {
             outcomes.add(BatchOutcome.of(s ? CrmWriteResult.STALE : CrmWriteResult.APPLIED));

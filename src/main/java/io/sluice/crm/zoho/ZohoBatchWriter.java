@@ -80,14 +80,16 @@ final class ZohoBatchWriter {
             List<String> ids = perRecord(http.send(requests.contacts(records)), records.size(), "contact.upsert", failures, changes,
                     contactWriter, ChangeKeys::email);
             int n = 0;
+            List<CrmWriteVersions.Write> written = new ArrayList<>();
             for (var entry : contactWriter.entrySet()) {
                 String id = ids.get(n++);
                 if (id != null) {
                     contactIds.put(entry.getKey(), id);
-                    versions.written(contacts.get(entry.getKey()), id, changes.get(entry.getValue()).sourceUpdatedAt(),
-                            changes.get(entry.getValue()).eventId());
+                    written.add(new CrmWriteVersions.Write(contacts.get(entry.getKey()), id, changes.get(entry.getValue()).sourceUpdatedAt(),
+                            changes.get(entry.getValue()).eventId()));
                 }
             }
+            versions.writtenAll(written);
         }
         Map<String, String> dealIds = new HashMap<>();
         if (!dealWriter.isEmpty()) {
@@ -97,14 +99,16 @@ final class ZohoBatchWriter {
             List<String> ids = perRecord(http.send(requests.deals(records)), records.size(), "deal.upsert", failures, changes,
                     dealWriter, ChangeKeys::membershipId);
             int n = 0;
+            List<CrmWriteVersions.Write> written = new ArrayList<>();
             for (var entry : dealWriter.entrySet()) {
                 String id = ids.get(n++);
                 if (id != null) {
                     dealIds.put(entry.getKey(), id);
-                    versions.written(deals.get(entry.getKey()), id, changes.get(entry.getValue()).sourceUpdatedAt(),
-                            changes.get(entry.getValue()).eventId());
+                    written.add(new CrmWriteVersions.Write(deals.get(entry.getKey()), id, changes.get(entry.getValue()).sourceUpdatedAt(),
+                            changes.get(entry.getValue()).eventId()));
                 }
             }
+            versions.writtenAll(written);
         }
         for (int i = 0; i < changes.size(); i++) {
             CrmChange change = changes.get(i);
