@@ -12,9 +12,6 @@ import org.apache.camel.ProducerTemplate;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.Map;
 import java.util.function.Supplier;
 
@@ -145,23 +142,9 @@ public class ApiHttpClient {
         return failures.rejected(provider + " refused " + request.operation() + " (HTTP " + status + ")" + excerpt(response));
     }
 
-    /** The wait the provider asked for ({@code Retry-After} in seconds or as an HTTP date), or null. */
+    /** The wait the provider asked for ({@link RetryAfter}), or null. */
     public Duration retryAfter(ApiResponse response) {
-        String value = response.header("Retry-After");
-        if (value == null) {
-            return null;
-        }
-        try {
-            return Duration.ofSeconds(Math.max(0, Long.parseLong(value.trim())));
-        } catch (NumberFormatException notSeconds) {
-            try {
-                Duration wait = Duration.between(clock.instant(),
-                        ZonedDateTime.parse(value.trim(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
-                return wait.isNegative() ? Duration.ZERO : wait;
-            } catch (DateTimeParseException notDate) {
-                return null;
-            }
-        }
+        return RetryAfter.parse(response.header("retry-after-ms"), response.header("Retry-After"), clock.instant());
     }
 
     /** The provider's message, short and on one line, for errors operators read. */

@@ -1,6 +1,7 @@
 package io.sluice.whop;
 
 import io.sluice.config.SluiceProperties;
+import io.sluice.http.RetryAfter;
 import io.sluice.store.SyncRunStore;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
@@ -11,10 +12,6 @@ import org.springframework.stereotype.Component;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.Map;
 
 /**
@@ -63,42 +60,16 @@ public class WhopCallFailure implements Processor {
         }
     }
 
-    /** The wait Whop asked for, capped; null when it did not say. */
+    /** The wait Whop asked for ({@link RetryAfter}), capped; null when it did not say. */
     Duration retryAfter(Map<String, String> headers) {
         if (headers == null) {
             return null;
         }
-        String millis = header(headers, "retry-after-ms");
-        Duration wait = null;
-        if (millis != null) {
-            try {
-                wait = Duration.ofMillis(Math.max(0, (long) Double.parseDouble(millis.trim())));
-            } catch (NumberFormatException ignored) {
-                // fall through to Retry-After
-            }
-        }
-        String retryAfter = header(headers, "Retry-After");
-        if (wait == null && retryAfter != null) {
-            wait = parseRetryAfter(retryAfter.trim());
-        }
+        Duration wait = RetryAfter.parse(header(headers, "retry-after-ms"), header(headers, "Retry-After"), clock.instant());
         if (wait == null) {
             return null;
         }
         return wait.compareTo(cap) > 0 ? cap : wait;
-    }
-
-    private Duration parseRetryAfter(String value) {
-        try {
-            return Duration.ofSeconds(Math.max(0, Long.parseLong(value)));
-        } catch (NumberFormatException notSeconds) {
-            try {
-                Instant at = ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
-                Duration wait = Duration.between(clock.instant(), at);
-                return wait.isNegative() ? Duration.ZERO : wait;
-            } catch (DateTimeParseException notDate) {
-                return null;
-            }
-        }
     }
 
     private static String header(Map<String, String> headers, String name) {

@@ -109,12 +109,7 @@ final class AnthropicMessages implements ChatModel {
     }
 
     private static Duration retryAfter(Exchange result) {
-        String seconds = result.getMessage().getHeader("retry-after", String.class);
-        try {
-            return seconds == null ? null : Duration.ofSeconds(Long.parseLong(seconds.trim()));
-        } catch (NumberFormatException e) {
-            return null;
-        }
+        return io.sluice.http.RetryAfter.parse(result.getMessage().getHeader("retry-after", String.class), java.time.Instant.now());
     }
 
     private JsonNode parse(byte[] bytes) {

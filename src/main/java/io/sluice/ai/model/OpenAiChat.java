@@ -102,19 +102,8 @@ final class OpenAiChat implements io.sluice.ai.ChatModel {
     }
 
     private static Duration retryAfter(Exchange result) {
-        String millis = result.getMessage().getHeader("retry-after-ms", String.class);
-        String seconds = result.getMessage().getHeader("Retry-After", String.class);
-        try {
-            if (millis != null) {
-                return Duration.ofMillis(Long.parseLong(millis.trim()));
-            }
-            if (seconds != null) {
-                return Duration.ofSeconds(Long.parseLong(seconds.trim()));
-            }
-        } catch (NumberFormatException ignored) {
-            // an HTTP date or garbage: the backoff decides
-        }
-        return null;
+        return io.sluice.http.RetryAfter.parse(result.getMessage().getHeader("retry-after-ms", String.class),
+                result.getMessage().getHeader("Retry-After", String.class), java.time.Instant.now());
     }
 
     private JsonNode parse(byte[] bytes) {

@@ -114,15 +114,8 @@ public class HubSpotConnector implements CrmConnector {
             return new CrmQuotaExhaustedException("HubSpot's DAILY API limit is spent (" + request.operation()
                     + "); it resets at midnight in the HubSpot account's time zone. Lift the crm pause then");
         }
-        String retryAfter = response.header("Retry-After");
-        Duration wait = rollingLimitWait;
-        if (retryAfter != null) {
-            try {
-                wait = Duration.ofSeconds(Long.parseLong(retryAfter.trim()));
-            } catch (NumberFormatException ignored) {
-                // keep the rolling window
-            }
-        }
+        Duration asked = http.retryAfter(response);
+        Duration wait = asked == null ? rollingLimitWait : asked; // without one, the rolling window's length
         return new io.sluice.crm.CrmRateLimitedException("hubspot answered HTTP 429 (" + (policy.isEmpty() ? "rate limit" : policy)
                 + ") to " + request.operation(), wait);
     }
