@@ -207,6 +207,7 @@ public record SluiceProperties(
             @DefaultValue("10s") @NotNull Duration refusalRecheckGap,
             @DefaultValue("10s") @NotNull Duration writeLockWait,
             @DefaultValue("60s") @NotNull @org.hibernate.validator.constraints.time.DurationMin(seconds = 3) Duration writeLease,
+            @DefaultValue("2") @Min(1) int batchConsumers,
             @DefaultValue @Valid Twenty twenty,
             @DefaultValue @Valid HubSpot hubspot,
             @DefaultValue @Valid Zoho zoho,

@@ -23,7 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Camel step of the {@code process-batch} route: applies pulled records (a backfill) with the CRM's batch calls,
+ * Camel step of the {@code process-batch-apply} route: applies pulled records (a backfill) with the CRM's batch calls,
  * behind the same circuit breaker and with the same idempotency as single events. Whatever does not go through
  * cleanly in a batch (a refused record, a mapping error, a failed batch call) is handed to the single-event path,
  * which retries it alone and dead-letters it if it keeps failing: a batch never hides a failure.
@@ -31,7 +31,8 @@ import java.util.List;
 @Component("eventBatchProcessor")
 public class EventBatchProcessor {
 
-    static final String SINGLE_PATH = "seda:process-event";
+    /** The single-event path; waits for room rather than failing a batch whose events it takes. */
+    static final String SINGLE_PATH = "seda:process-event?size=10000&blockWhenFull=true";
     private static final Logger log = LoggerFactory.getLogger(EventBatchProcessor.class);
 
     private final EventLog eventLog;
@@ -45,6 +46,8 @@ public class EventBatchProcessor {
     private final io.sluice.esign.ContractSendRule sendRule;
     private final io.sluice.ai.AiEnrichment enrichment;
     private final int batchSize;
+    /** Batches written at once by this process that share a person go one after the other. */
+    private final PersonLocks people = new PersonLocks();
 
     /** @param configuredBatchSize {@code sluice.crm.batch-size}: at most this many records a batch; 0 for the CRM's maximum */
     public EventBatchProcessor(EventLog eventLog, ActiveMapping mapping, EventProcessor single, CrmConnector crm,
@@ -108,7 +111,7 @@ public class EventBatchProcessor {
             return;
         }
         List<BatchOutcome> outcomes;
-        try {
+        try (PersonLocks.Held held = people.lockAll(changes.stream().map(io.sluice.crm.ChangeKeys::email).toList())) {
             outcomes = breaker.executeSupplier(() -> crm.applyBatch(changes));
         } catch (RuntimeException e) {
             log.warn("A batch of {} pulled events could not be written to {} ({}); each is retried alone", changes.size(),
@@ -136,7 +139,16 @@ public class EventBatchProcessor {
             completed.add(event);
         }
         // each change is remembered in the transaction that marks its event done: a crash between the two cannot apply it twice
-        eventLog.markAllCompletedRemembering(completions, EventProcessor.PROCESSOR_NAME);
+        try {
+            eventLog.markAllCompletedRemembering(completions, EventProcessor.PROCESSOR_NAME);
+        } catch (RuntimeException e) {
+            // written to the CRM but not recorded (the database failed): each goes the single-event way, which writes it
+            // again (the same fields, an upsert) and records it, or waits while the database is away
+            log.warn("{} events written in a batch could not be marked done ({}); each is retried alone", completed.size(),
+                    FailedAttemptRecorder.describe(e));
+            completed.forEach(event -> alone(event.id()));
+            return;
+        }
         for (int i = 0; i < completed.size(); i++) {
             StoredEvent event = completed.get(i);
             EventLog.Completion completion = completions.get(i);

@@ -23,6 +23,9 @@ import java.util.List;
 public class InboxClaimer {
 
     private static final Logger log = LoggerFactory.getLogger(InboxClaimer.class);
+    /** Full batches of pulled records claimed and not yet written (by every process) before more are claimed. */
+    static final int BATCHES_AHEAD = 8;
+    private static final Duration CLAIMED_AHEAD_FOR = Duration.ofMinutes(1);
     /** Callbacks of every provider and the send requests: what the esign kill switch holds. */
     private static final List<String> ESIGN_SOURCES = List.of("docusign", "dropboxsign", "pandadoc",
             io.sluice.esign.ContractService.SOURCE);
@@ -81,6 +84,13 @@ public class InboxClaimer {
         }
         if (paused.contains("esign")) {
             held.addAll(ESIGN_SOURCES);
+        }
+        if (crmBatches && eventLog.countProcessing(io.sluice.whop.PulledRecordEvents.SOURCE, clock.instant().minus(CLAIMED_AHEAD_FOR))
+                >= BATCHES_AHEAD * crm.batchSize()) {
+            // enough pulled records are being written: the rest of a backfill waits in the inbox, not in memory, where
+            // no claim outlives sluice.inbox.claim-timeout and every replica can take its share. Only recent claims
+            // count, so that the claims of a process that died hold nothing back for long
+            held.add(io.sluice.whop.PulledRecordEvents.SOURCE);
         }
         return eventLog.claimReceived(limit, held).stream()
                 .map(c -> new Claim(c.id(), crmBatches && io.sluice.whop.PulledRecordEvents.SOURCE.equals(c.source())))

@@ -201,6 +201,12 @@ public class CrmWriteVersions implements org.springframework.beans.factory.Dispo
         if (sorted.isEmpty()) {
             return new java.util.HashMap<>();
         }
+        java.util.Set<String> heldBefore = new java.util.HashSet<>();
+        sorted.forEach(key -> {
+            if (holder.held.contains(List.of(provider, objectType, key))) {
+                heldBefore.add(key);
+            }
+        });
         var created = SqlTime.of(clock.instant());
         jdbc.batchUpdate("INSERT INTO crm_write_version (provider, object_type, object_key, updated_at) VALUES (?, ?, ?, ?) "
                 + "ON CONFLICT DO NOTHING", sorted, sorted.size(), (ps, key) -> {
@@ -221,19 +227,20 @@ public class CrmWriteVersions implements org.springframework.beans.factory.Dispo
             ps.setString(5, key);
             ps.setObject(6, at);
         });
+        // counted as held from here on, whichever this write took: if a statement below fails, the write's end gives
+        // back every one of them that is this write's (a give-back only touches rows locked_by this write)
+        sorted.forEach(key -> holder.held.add(List.of(provider, objectType, key)));
         java.util.Map<String, Written> locked = new java.util.HashMap<>();
         java.util.Set<String> mine = new java.util.HashSet<>();
         read(provider, objectType, sorted, locked, mine, holder.owner);
         int firstBusy = 0;
         while (firstBusy < sorted.size() && mine.contains(sorted.get(firstBusy))) {
-            holder.held.add(List.of(provider, objectType, sorted.get(firstBusy)));
             firstBusy++;
         }
         if (firstBusy < sorted.size()) {
             // give back what was taken past the first busy key, so that this write never holds a lease out of order
             List<String> rest = sorted.subList(firstBusy, sorted.size());
-            List<String> takenNow = rest.stream().filter(key -> mine.contains(key)
-                    && !holder.held.contains(List.of(provider, objectType, key))).toList();
+            List<String> takenNow = rest.stream().filter(key -> mine.contains(key) && !heldBefore.contains(key)).toList();
             jdbc.batchUpdate("UPDATE crm_write_version SET locked_by = NULL, locked_until = NULL WHERE provider = ? "
                     + "AND object_type = ? AND object_key = ? AND locked_by = ?", takenNow, takenNow.size(), (ps, key) -> {
                 ps.setString(1, provider);
@@ -241,6 +248,7 @@ public class CrmWriteVersions implements org.springframework.beans.factory.Dispo
                 ps.setString(3, key);
                 ps.setString(4, holder.owner);
             });
+            rest.stream().filter(key -> !heldBefore.contains(key)).forEach(key -> holder.held.remove(List.of(provider, objectType, key)));
             for (String key : rest) {
                 acquire(holder, provider, objectType, key);
             }
@@ -310,11 +318,17 @@ public class CrmWriteVersions implements org.springframework.beans.factory.Dispo
         for (int[] chunk : rows) {
             for (int changed : chunk) {
                 Write write = writes.get(i++);
-                if (changed == 0) {
+                if (changed != 1 && !stillHeld(write.object(), owner)) { // a driver that did not say: ask the row
                     fenced(0, write.object().objectType(), write.object().key());
                 }
             }
         }
+    }
+
+    private boolean stillHeld(Written object, String owner) {
+        Integer n = jdbc.queryForObject("SELECT COUNT(*) FROM crm_write_version WHERE provider = ? AND object_type = ? AND object_key = ? "
+                + "AND locked_by = ?", Integer.class, object.provider(), object.objectType(), object.key(), owner);
+        return n != null && n == 1;
     }
 
     private static Instant newest(Written object, Instant sourceUpdatedAt) {

@@ -260,10 +260,12 @@ public class EventLog {
 
     /** {@link #markCompletedRemembering} for several events (a batch), in one transaction and one batch of statements each. */
     @Transactional
-    public void markAllCompletedRemembering(List<Completion> completions, String processor) {
-        if (completions.isEmpty()) {
+    public void markAllCompletedRemembering(List<Completion> unordered, String processor) {
+        if (unordered.isEmpty()) {
             return;
         }
+        // rows in id order: two batches completing at once never wait for each other's rows in a cycle
+        List<Completion> completions = unordered.stream().sorted(java.util.Comparator.comparing(Completion::id)).toList();
         var now = clock.instant();
         List<Completion> remembered = completions.stream().filter(c -> c.changeKey() != null).toList();
         jdbc.batchUpdate("INSERT INTO camel_messageprocessed (processorname, messageid, createdat) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
@@ -290,6 +292,13 @@ public class EventLog {
     public List<EventHistoryEntry> history(String id) {
         return jdbc.query("SELECT at, status, detail FROM event_history WHERE event_id = ? ORDER BY id",
                 (rs, n) -> new EventHistoryEntry(SqlTime.read(rs, "at"), rs.getString("status"), rs.getString("detail")), id);
+    }
+
+    /** Events of {@code source} claimed since {@code since} and not yet finished, by any process. */
+    public long countProcessing(String source, Instant since) {
+        Long count = jdbc.queryForObject("SELECT COUNT(*) FROM event_log WHERE status = 'PROCESSING' AND source = ? AND updated_at >= ?",
+                Long.class, source, SqlTime.of(since));
+        return count == null ? 0 : count;
     }
 
     public long countByStatus(EventStatus status) {

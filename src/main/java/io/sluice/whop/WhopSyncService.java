@@ -33,7 +33,7 @@ public class WhopSyncService {
     /**
      * What a full run pulls, in this order. Memberships come first: each carries its person as well as its opportunity,
      * so the CRM holds the deals soonest and a backfill keeps the CRM's budget busy from the first page; members then
-     * add the people without a membership (the others are mostly written already, or stale).
+     * add the people without a membership (a member whose person a membership wrote with a newer change is stale).
      */
     static final List<WhopResource> FULL_ORDER = List.of(WhopResource.MEMBERSHIPS, WhopResource.MEMBERS, WhopResource.PAYMENTS);
     private static final Logger log = LoggerFactory.getLogger(WhopSyncService.class);

@@ -33,7 +33,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * record is retried alone and only the one Twenty refuses is dead-lettered.
  */
 @TestPropertySource(properties = {"sluice.crm.provider=twenty", "sluice.crm.twenty.api-key=twenty-backfill-key",
-        "sluice.crm.twenty.max-requests=1000", "sluice.crm.twenty.per=1s"})
+        "sluice.crm.twenty.max-requests=1000", "sluice.crm.twenty.per=1s", "sluice.crm.write-lock-wait=300ms"})
 class TwentyBackfillTest extends WhopSyncTestBase {
 
     private static final WireMockServer TWENTY = new WireMockServer(WireMockConfiguration.options().dynamicPort()
@@ -108,6 +108,47 @@ class TwentyBackfillTest extends WhopSyncTestBase {
         assertThat(jdbc.queryForObject("SELECT error FROM dead_letter", String.class)).contains("Invalid value");
         assertThat(eventStatus("membership:mem_t1:2026-02-01T00:00:00Z")).isEqualTo("DONE");
         assertThat(TWENTY.findAll(postRequestedFor(urlPathEqualTo("/rest/batch/opportunities")))).hasSize(3); // batch, then each alone
+    }
+
+    @Test
+    void onePersonsRecordsInSeveralBatchesGoOneBatchAfterTheOtherAndNeverFallBackToSingleWrites() {
+        whop.pages("members", List.of(), 2);
+        whop.pages("memberships", List.of(membership(1, "active", false, T)), 2);
+        whop.pages("payments", WhopApiStub.list(130, i -> payment(i, 1, "succeeded", T)), 100); // one person: three batches
+        // a notes call outlasts sluice.crm.write-lock-wait (300 ms): two of this person's batches written at once would
+        // make the second give up waiting for the first's leases and send its 60 records one by one
+        TWENTY.stubFor(upsert("notes").atPriority(1).willReturn(TwentyRecordings.answer("batch-notes-upsert-create").withFixedDelay(700)));
+        admin("PUT", "/api/pauses/crm", ADMIN_TOKEN);
+        awaitSync(startSync("full"), "COMPLETED");
+        admin("DELETE", "/api/pauses/crm", ADMIN_TOKEN);
+        awaitInboxDrained();
+
+        assertThat(count("SELECT COUNT(*) FROM event_log WHERE status = 'DONE'")).isEqualTo(131);
+        assertThat(count("SELECT COUNT(*) FROM dead_letter")).isZero();
+        List<LoggedRequest> notes = TWENTY.findAll(postRequestedFor(urlPathEqualTo("/rest/batch/notes")));
+        assertThat(notes).as("notes calls").hasSize(3);
+        assertThat(notes.stream().mapToInt(this::records).sum()).isEqualTo(130);
+    }
+
+    @Test
+    void aLongBackfillWaitsInTheInboxNotInMemory() throws Exception {
+        whop.pages("members", List.of(), 2);
+        whop.pages("memberships", List.of(), 2);
+        whop.pages("payments", WhopApiStub.list(1500, i -> payment(i, i, "succeeded", T)), 100);
+        TWENTY.stubFor(upsert("notes").atPriority(1).willReturn(TwentyRecordings.answer("batch-notes-upsert-create").withFixedDelay(100)));
+        admin("PUT", "/api/pauses/crm", ADMIN_TOKEN);
+        awaitSync(startSync("full"), "COMPLETED");
+        admin("DELETE", "/api/pauses/crm", ADMIN_TOKEN);
+
+        long mostClaimed = 0;
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(60).toNanos();
+        while (count("SELECT COUNT(*) FROM event_log WHERE status IN ('RECEIVED', 'PROCESSING')") > 0 && System.nanoTime() < deadline) {
+            mostClaimed = Math.max(mostClaimed, count("SELECT COUNT(*) FROM event_log WHERE status = 'PROCESSING'"));
+            Thread.sleep(50);
+        }
+        assertThat(count("SELECT COUNT(*) FROM event_log WHERE status = 'DONE'")).isEqualTo(1500);
+        // a few batches ahead of the writers (claimed, gathered, being written), never the whole backfill
+        assertThat(mostClaimed).isGreaterThan(60).isLessThan(1000);
     }
 
     @Test
