@@ -1,0 +1,45 @@
+package io.sluice.architecture;
+
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.junit.AnalyzeClasses;
+import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchRule;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+import static com.tngtech.archunit.library.freeze.FreezingArchRule.freeze;
+
+/**
+ * The directions the packages of main may depend in (docs/architecture.md). Rules that main does not meet yet are
+ * frozen: the dependencies that break them today are listed in src/test/resources/archunit_store, a new one fails
+ * the build, and one that is removed leaves the list for good.
+ */
+@AnalyzeClasses(packages = "io.sluice", importOptions = ImportOption.DoNotIncludeTests.class)
+class ArchitectureTest {
+
+    private static final String[] FEATURES = {"io.sluice.whop..", "io.sluice.webhook..", "io.sluice.crm..", "io.sluice.ai..",
+            "io.sluice.esign..", "io.sluice.processing..", "io.sluice.admin..", "io.sluice.routes..", "io.sluice.security.."};
+
+    /** The event and the configuration are the bottom: they name no other package of Sluice. */
+    @ArchTest
+    static final ArchRule theCoreDependsOnNothingAboveIt = noClasses()
+            .that().resideInAnyPackage("io.sluice.event..", "io.sluice.config..")
+            .should().dependOnClassesThat().resideInAnyPackage(concat(FEATURES, "io.sluice.http..", "io.sluice.store..",
+                    "io.sluice.mapping..", "io.sluice.metrics.."));
+
+    /** Calling out, storing, mapping and metrics serve the features and know none of them. */
+    @ArchTest
+    static final ArchRule theInfrastructureKnowsNoFeature = freeze(noClasses()
+            .that().resideInAnyPackage("io.sluice.http..", "io.sluice.store..", "io.sluice.mapping..", "io.sluice.metrics..")
+            .should().dependOnClassesThat().resideInAnyPackage(FEATURES));
+
+    /** No two packages depend on each other, however indirectly. */
+    @ArchTest
+    static final ArchRule noPackageCycles = freeze(slices().matching("io.sluice.(*)..").should().beFreeOfCycles());
+
+    private static String[] concat(String[] first, String... more) {
+        String[] all = java.util.Arrays.copyOf(first, first.length + more.length);
+        System.arraycopy(more, 0, all, first.length, more.length);
+        return all;
+    }
+}
