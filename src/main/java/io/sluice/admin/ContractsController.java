@@ -7,7 +7,7 @@ import io.sluice.esign.NewContract;
 import io.sluice.esign.ProviderDocument;
 import io.sluice.esign.ProviderStatus;
 import io.sluice.esign.Signer;
-import io.sluice.store.ContractStore;
+import io.sluice.esign.ContractStore;
 import io.sluice.store.Page;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;

@@ -1,7 +1,7 @@
 package io.sluice.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.sluice.crm.CrmChange;
+import io.sluice.mapping.CrmChange;
 import io.sluice.event.Timestamps;
 import io.sluice.mapping.ActiveMapping;
 import io.sluice.mapping.MappingEngine;

@@ -35,7 +35,7 @@ class StatusController {
     private final io.sluice.store.SyncRunStore syncRuns;
     private final io.sluice.ai.AiService ai;
     private final io.sluice.esign.ESignProperties esign;
-    private final io.sluice.store.ContractStore contracts;
+    private final io.sluice.esign.ContractStore contracts;
     private final io.sluice.http.ProviderLimits limits;
     private final java.time.Clock clock;
     private final String version;
@@ -47,7 +47,7 @@ class StatusController {
                      io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry breakers,
                      io.sluice.whop.WhopCredentials whopCredentials, io.sluice.whop.oauth.WhopOAuthTokens whopOAuth,
                      io.sluice.store.SyncRunStore syncRuns, io.sluice.ai.AiService ai, io.sluice.esign.ESignProperties esign,
-                     io.sluice.store.ContractStore contracts, io.sluice.http.ProviderLimits limits, java.time.Clock clock) {
+                     io.sluice.esign.ContractStore contracts, io.sluice.http.ProviderLimits limits, java.time.Clock clock) {
         this.limits = limits;
         this.clock = clock;
         this.ai = ai;

@@ -1,5 +1,7 @@
 package io.sluice.crm;
 
+import io.sluice.mapping.CrmChange;
+
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;

@@ -1,5 +1,7 @@
 package io.sluice.crm;
 
+import io.sluice.mapping.CrmChange;
+
 import io.sluice.mapping.CrmFieldSchema;
 
 import java.util.List;

@@ -1,17 +1,21 @@
 package io.sluice.crm;
 
+import io.sluice.mapping.CrmChange;
+
 import io.sluice.mapping.CrmFieldSchema;
 
 import java.util.List;
 import java.util.Map;
 
 /** Writes mapped changes to one CRM provider as keyed upserts, so that a replay is harmless. */
-public interface CrmConnector {
+public interface CrmConnector extends io.sluice.mapping.MappingTarget {
 
     /** The {@code CRM_PROVIDER} value that selects this connector; also the mapping file's name. */
+    @Override
     String provider();
 
     /** The fields this provider accepts, to validate its mapping against. */
+    @Override
     CrmFieldSchema fieldSchema();
 
     /** Applies one change; must be idempotent for the same change and never let an older change win. */

@@ -1,7 +1,7 @@
 package io.sluice.crm;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import io.sluice.store.PendingNoteLinks;
+import io.sluice.crm.PendingNoteLinks;
 import org.springframework.boot.actuate.health.Health;
 import org.springframework.boot.actuate.health.HealthIndicator;
 import org.springframework.stereotype.Component;

@@ -1,13 +1,15 @@
 package io.sluice.crm;
 
-import io.sluice.store.CrmWriteVersions;
+import io.sluice.mapping.CrmChange;
+
+import io.sluice.crm.CrmWriteVersions;
 
 /**
  * A change with the rows of its person, opportunity and note leased in {@code crm_write_version} (in that order for
  * every event: no deadlocks between events), and which of them it is new enough to write. A note that names a
  * membership also locks that membership's opportunity row (in the opportunity's place in the order): the note and
  * a concurrent write of that opportunity then see each other, so the note is linked to it whichever came first.
- * Call inside {@link io.sluice.store.CrmWriteLeases#run}, which spans the CRM write.
+ * Call inside {@link io.sluice.crm.CrmWriteLeases#run}, which spans the CRM write.
  */
 public record LockedChange(CrmWriteVersions.Written person, CrmWriteVersions.Written opportunity, CrmWriteVersions.Written note,
                            boolean personNewer, boolean opportunityNewer, boolean noteNewer) {

@@ -1,12 +1,11 @@
 package io.sluice.esign;
 
-import io.sluice.crm.CrmChange;
+import io.sluice.mapping.CrmChange;
 import io.sluice.esign.callback.CallbackEvent;
 import io.sluice.esign.callback.CallbackScheme;
 import io.sluice.event.EventStatus;
 import io.sluice.metrics.SluiceMetrics;
-import io.sluice.processing.EventProcessor;
-import io.sluice.store.ContractStore;
+import io.sluice.esign.ContractStore;
 import io.sluice.store.StoredEvent;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
@@ -90,7 +89,7 @@ public class ContractCallbacks {
         if (change == null) {
             return without(exchange, EventStatus.DONE, detail + "; the active mapping writes no " + ContractChanges.type(confirmed.step()));
         }
-        exchange.getMessage().setHeader(EventProcessor.OUTCOME_DETAIL, detail);
+        exchange.getMessage().setHeader(io.sluice.event.PipelineExchange.OUTCOME_DETAIL, detail);
         return change;
     }
 
@@ -111,8 +110,8 @@ public class ContractCallbacks {
 
     /** The event's outcome without a CRM write. */
     private static CrmChange without(Exchange exchange, EventStatus status, String detail) {
-        EventProcessor.outcome(exchange, status, detail);
-        log.info("Callback {}: {}", exchange.getMessage().getHeader(EventProcessor.EVENT_ID), detail);
+        io.sluice.event.PipelineExchange.outcome(exchange, status, detail);
+        log.info("Callback {}: {}", exchange.getMessage().getHeader(io.sluice.event.PipelineExchange.EVENT_ID), detail);
         return null;
     }
 }

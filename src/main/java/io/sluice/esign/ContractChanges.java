@@ -2,10 +2,10 @@ package io.sluice.esign;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.sluice.crm.CrmChange;
+import io.sluice.mapping.CrmChange;
 import io.sluice.mapping.ActiveMapping;
 import io.sluice.mapping.MappingEngine;
-import io.sluice.store.ContractStore;
+import io.sluice.esign.ContractStore;
 import org.springframework.stereotype.Component;
 
 import java.time.Instant;

@@ -3,7 +3,6 @@ package io.sluice.esign;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sluice.event.EventStatus;
-import io.sluice.processing.EventProcessor;
 import io.sluice.store.StoredEvent;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
@@ -38,10 +37,10 @@ public class ContractSendRule {
 
     public void requestIfDue(Exchange exchange) throws IOException {
         boolean duplicate = Boolean.TRUE.equals(exchange.getProperty(Exchange.DUPLICATE_MESSAGE, Boolean.class));
-        StoredEvent event = exchange.getProperty(EventProcessor.STORED, StoredEvent.class);
+        StoredEvent event = exchange.getProperty(io.sluice.event.PipelineExchange.STORED, StoredEvent.class);
         if (duplicate) {
             requestIfDueAsDuplicate(event);
-        } else if (exchange.getMessage().getHeader(EventProcessor.OUTCOME) == EventStatus.DONE) {
+        } else if (exchange.getMessage().getHeader(io.sluice.event.PipelineExchange.OUTCOME) == EventStatus.DONE) {
             requestIfDue(event);
         } // else the change was stale (or not applied): a newer state of the membership decides
     }

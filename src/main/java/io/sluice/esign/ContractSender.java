@@ -1,11 +1,10 @@
 package io.sluice.esign;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.sluice.crm.CrmChange;
+import io.sluice.mapping.CrmChange;
 import io.sluice.event.EventStatus;
 import io.sluice.metrics.SluiceMetrics;
-import io.sluice.processing.EventProcessor;
-import io.sluice.store.ContractStore;
+import io.sluice.esign.ContractStore;
 import io.sluice.store.StoredEvent;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
@@ -53,7 +52,7 @@ public class ContractSender {
         Contract contract = store.find(contractId).orElseThrow(() ->
                 new NoSuchElementException("send request " + request.id() + " names contract " + contractId + ", which is not stored"));
         if (contract.status() == ContractStatus.CANCELED) {
-            EventProcessor.outcome(exchange, EventStatus.IGNORED, "contract " + contractId + " was voided before it was sent; nothing sent");
+            io.sluice.event.PipelineExchange.outcome(exchange, EventStatus.IGNORED, "contract " + contractId + " was voided before it was sent; nothing sent");
             return null;
         }
         ESignProvider api = provider.getIfAvailable();
@@ -82,10 +81,10 @@ public class ContractSender {
         String detail = "contract " + contractId + " " + ContractChanges.summary(contract, step);
         CrmChange change = changes.change(request.id(), contract, step, null);
         if (change == null) {
-            EventProcessor.outcome(exchange, EventStatus.DONE, detail + "; the active mapping writes no contract.sent");
+            io.sluice.event.PipelineExchange.outcome(exchange, EventStatus.DONE, detail + "; the active mapping writes no contract.sent");
             return null;
         }
-        exchange.getMessage().setHeader(EventProcessor.OUTCOME_DETAIL, detail);
+        exchange.getMessage().setHeader(io.sluice.event.PipelineExchange.OUTCOME_DETAIL, detail);
         return change;
     }
 

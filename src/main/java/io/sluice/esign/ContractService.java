@@ -3,7 +3,7 @@ package io.sluice.esign;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sluice.event.CanonicalEvent;
 import io.sluice.event.EventStatus;
-import io.sluice.store.ContractStore;
+import io.sluice.esign.ContractStore;
 import io.sluice.store.EventLog;
 import io.sluice.store.PauseStore;
 import org.slf4j.Logger;

@@ -1,6 +1,6 @@
 package io.sluice.esign;
 
-import io.sluice.store.ContractStore;
+import io.sluice.esign.ContractStore;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
 

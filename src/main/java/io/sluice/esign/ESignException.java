@@ -6,7 +6,7 @@ import java.time.Duration;
  * A call to the e-sign provider failed. {@link #retryable()}: waiting can help, after {@link #retryAfter()} when the
  * provider said how long; otherwise see {@link ESignRejectedException}.
  */
-public class ESignException extends RuntimeException {
+public class ESignException extends RuntimeException implements io.sluice.http.RemoteCallFailure {
 
     private final boolean retryable;
     private final Duration retryAfter;

@@ -37,7 +37,7 @@ public record ESignProperties(
         @DefaultValue @Valid DropboxSign dropboxsign,
         @DefaultValue @Valid PandaDoc pandadoc) {
 
-    public static final List<String> PROVIDERS = List.of("none", "docusign", "dropboxsign", "pandadoc");
+    public static final List<String> PROVIDERS = io.sluice.webhook.WebhookSources.ESIGN_PROVIDERS;
     private static final Set<String> SLUICE_STAGES = Set.of("trial", "won", "at_risk", "lost", "open");
 
     public ESignProperties {

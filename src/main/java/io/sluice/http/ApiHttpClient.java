@@ -112,9 +112,9 @@ public class ApiHttpClient {
         RuntimeException failure = specific != null ? specific : classify(request, response);
         if (response.status() == 429) {
             // every caller of this provider waits now, not only the one that was told
-            Duration asked = failure instanceof io.sluice.crm.CrmException crm ? crm.retryAfter()
-                    : failure instanceof io.sluice.esign.ESignException esign ? esign.retryAfter() : null;
-            Duration hold = asked != null ? asked : limiter.window();
+            Duration asked = failure instanceof RemoteCallFailure remote ? remote.retryAfter() : null;
+            // no wait, or one already over (a date behind our clock): one window, so that the next call is not another 429
+            Duration hold = asked != null && !asked.isZero() && !asked.isNegative() ? asked : limiter.window();
             limiter.holdFor(hold.compareTo(MAX_HOLD) > 0 ? MAX_HOLD : hold);
         }
         throw failure;

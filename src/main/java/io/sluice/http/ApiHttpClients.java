@@ -2,9 +2,6 @@ package io.sluice.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.sluice.crm.CrmCredentialRejectedException;
-import io.sluice.crm.CrmException;
-import io.sluice.crm.CrmRejectedException;
 import org.apache.camel.ProducerTemplate;
 import org.springframework.stereotype.Component;
 
@@ -23,33 +20,6 @@ public class ApiHttpClients {
      */
     private static final Duration PERMIT_WAIT = Duration.ofSeconds(60);
 
-    private static final ApiFailures CRM_FAILURES = new ApiFailures() {
-        @Override
-        public RuntimeException retryable(String message, Duration retryAfter, Throwable cause) {
-            return new CrmException(message, true, retryAfter);
-        }
-
-        @Override
-        public RuntimeException rejected(String message) {
-            return new CrmRejectedException(message);
-        }
-
-        @Override
-        public RuntimeException rateLimited(String message, Duration retryAfter) {
-            return new io.sluice.crm.CrmRateLimitedException(message, retryAfter);
-        }
-
-        @Override
-        public RuntimeException notSent(String message, Duration availableIn) {
-            return new io.sluice.crm.CrmRateLimitedException(message, availableIn, false);
-        }
-
-        @Override
-        public RuntimeException credentialRejected(String message) {
-            return new CrmCredentialRejectedException(message);
-        }
-    };
-
     private final ProducerTemplate producer;
     private final ObjectMapper objectMapper;
     private final MeterRegistry registry;
@@ -64,14 +34,9 @@ public class ApiHttpClients {
         this.clock = clock;
     }
 
-    /** A CRM's client: metrics {@code crm_requests_total}, failures as {@link CrmException}s. */
-    public ApiHttpClient create(String provider, Supplier<String> baseUrl, Supplier<Map<String, String>> authHeaders, String credentialHint,
-                                int maxRequests, Duration period, ApiErrorClassifier classifier) {
-        return create("crm", CRM_FAILURES, provider, baseUrl, authHeaders, credentialHint, maxRequests, period, classifier);
-    }
-
     /**
-     * @param system  the metric prefix: {@code crm}, {@code esign}
+     * @param system   the metric prefix: {@code crm}, {@code esign}
+     * @param failures how the system's failed calls become exceptions (for a CRM, {@code CrmFailures})
      * @param baseUrl read per call: a provider whose API host comes with its token (Zoho's {@code api_domain})
      *                can change it
      */
@@ -88,12 +53,6 @@ public class ApiHttpClients {
     public ApiHttpClient createAuthServer(String system, ApiFailures failures, String provider, Supplier<String> baseUrl,
                                           Supplier<Map<String, String>> authHeaders, String credentialHint, int maxRequests, Duration period) {
         return create(system, failures, provider, provider + "-auth", baseUrl, authHeaders, credentialHint, maxRequests, period, null);
-    }
-
-    /** {@link #createAuthServer} for a CRM. */
-    public ApiHttpClient createAuthServer(String provider, Supplier<String> baseUrl, Supplier<Map<String, String>> authHeaders,
-                                          String credentialHint, int maxRequests, Duration period) {
-        return createAuthServer("crm", CRM_FAILURES, provider, baseUrl, authHeaders, credentialHint, maxRequests, period);
     }
 
     private ApiHttpClient create(String system, ApiFailures failures, String provider, String budget, Supplier<String> baseUrl,

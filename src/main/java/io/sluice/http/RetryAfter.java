@@ -52,7 +52,7 @@ public final class RetryAfter {
     }
 
     private static Duration secondsOrDate(String value, Instant now) {
-        if (value.matches("-?\\d+")) {
+        if (value.matches("[-+]?\\d+")) {
             try {
                 return Duration.ofSeconds(Long.parseLong(value));
             } catch (NumberFormatException tooLong) {

@@ -1,7 +1,6 @@
 package io.sluice.mapping;
 
 import io.sluice.config.SluiceProperties;
-import io.sluice.crm.CrmConnector;
 import io.sluice.event.EventTypeCatalog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,7 +26,7 @@ public class ActiveMapping implements EventTypeCatalog {
     private volatile FileTime loadedVersion;
     private volatile String lastProblem;
 
-    public ActiveMapping(SluiceProperties properties, CrmConnector connector) {
+    public ActiveMapping(SluiceProperties properties, MappingTarget connector) {
         if (!connector.provider().equals(properties.crm().provider())) {
             throw new IllegalStateException("sluice.crm.provider (CRM_PROVIDER) = '" + properties.crm().provider()
                     + "' is not available in this version; available: " + connector.provider());

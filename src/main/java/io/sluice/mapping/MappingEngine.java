@@ -1,7 +1,7 @@
 package io.sluice.mapping;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.sluice.crm.CrmChange;
+import io.sluice.mapping.CrmChange;
 
 import java.math.BigDecimal;
 import java.time.Instant;

@@ -7,7 +7,6 @@ import io.micrometer.core.instrument.Timer;
 import io.sluice.event.EventStatus;
 import io.sluice.store.DeadLetterStore;
 import io.sluice.store.EventLog;
-import io.sluice.store.PendingNoteLinks;
 import org.springframework.stereotype.Component;
 
 import java.time.Duration;
@@ -19,8 +18,7 @@ public class SluiceMetrics {
     private final MeterRegistry registry;
     private final Timer processing;
 
-    public SluiceMetrics(MeterRegistry registry, EventLog eventLog, DeadLetterStore deadLetters, PendingNoteLinks pendingLinks,
-                         java.time.Clock clock) {
+    public SluiceMetrics(MeterRegistry registry, EventLog eventLog, DeadLetterStore deadLetters, java.time.Clock clock) {
         this.registry = registry;
         this.processing = Timer.builder("sluice.event.processing")
                 .description("Time from claiming an event to its final status")
@@ -41,9 +39,6 @@ public class SluiceMetrics {
                 .register(registry);
         Gauge.builder("sluice.dead.letters", () -> safeCount(deadLetters::countOpen))
                 .description("Dead letters not yet replayed")
-                .register(registry);
-        Gauge.builder("sluice.crm.notes.waiting", () -> safeCount(pendingLinks::waitingAll))
-                .description("Notes written before their membership's opportunity, waiting to be linked to it")
                 .register(registry);
     }
 

@@ -1,5 +1,7 @@
 package io.sluice.processing;
 
+import io.sluice.store.DeadLetterReplayHandler;
+
 import io.sluice.event.EventStatus;
 import io.sluice.store.DeadLetter;
 import io.sluice.store.DeadLetterStore;

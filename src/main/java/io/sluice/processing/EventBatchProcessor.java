@@ -2,7 +2,7 @@ package io.sluice.processing;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.sluice.crm.BatchOutcome;
-import io.sluice.crm.CrmChange;
+import io.sluice.mapping.CrmChange;
 import io.sluice.crm.CrmConnector;
 import io.sluice.crm.CrmWriteResult;
 import io.sluice.event.EventStatus;
@@ -48,13 +48,15 @@ public class EventBatchProcessor {
     private final int batchSize;
     /** Batches written at once by this process that share a person go one after the other. */
     private final PersonLocks people = new PersonLocks();
+    private final PulledInFlight pulledInFlight;
 
     /** @param configuredBatchSize {@code sluice.crm.batch-size}: at most this many records a batch; 0 for the CRM's maximum */
     public EventBatchProcessor(EventLog eventLog, ActiveMapping mapping, EventProcessor single, CrmConnector crm,
                                @Qualifier("processedEvents") ProcessedEventRepository processed, CircuitBreaker crmCircuitBreaker,
                                ProducerTemplate producer, SluiceMetrics metrics, io.sluice.esign.ContractSendRule sendRule,
-                               io.sluice.ai.AiEnrichment enrichment,
+                               io.sluice.ai.AiEnrichment enrichment, PulledInFlight pulledInFlight,
                                @org.springframework.beans.factory.annotation.Value("${sluice.crm.batch-size:0}") int configuredBatchSize) {
+        this.pulledInFlight = pulledInFlight;
         this.sendRule = sendRule;
         this.enrichment = enrichment;
         int maximum = Math.max(1, crm.batchSize());
@@ -83,40 +85,60 @@ public class EventBatchProcessor {
         }
     }
 
-    private void processChunk(List<Object> ids) {
-        List<StoredEvent> events = new ArrayList<>();
-        List<CrmChange> changes = new ArrayList<>();
-        List<StoredEvent> stored = eventLog.findAll(ids.stream().map(Object::toString).toList());
-        java.util.Set<String> alreadyApplied = processed.containing(stored.stream().map(StoredEvent::idempotencyKey).toList());
-        for (StoredEvent event : stored) {
-            String id = event.id();
+    private void processChunk(List<Object> raw) {
+        List<String> ids = raw.stream().map(Object::toString).toList();
+        try {
+            write(ids);
+        } finally {
+            ids.forEach(pulledInFlight::finished); // written, completed or handed to the single path
+        }
+    }
+
+    private void write(List<String> ids) {
+        List<StoredEvent> mapped = new ArrayList<>();
+        List<CrmChange> mappedChanges = new ArrayList<>();
+        for (StoredEvent event : eventLog.findAll(ids)) {
             if (!mapping.handles(event.type())) {
-                alone(id); // the single path marks it IGNORED
-                continue;
-            }
-            if (alreadyApplied.contains(event.idempotencyKey())) {
-                if (followUps(event, true)) {
-                    complete(event, EventStatus.DONE, "this change was already applied earlier; nothing written");
-                }
+                alone(event.id()); // the single path marks it IGNORED
                 continue;
             }
             try {
-                changes.add(single.map(event));
-                events.add(event);
+                mappedChanges.add(single.map(event));
+                mapped.add(event);
             } catch (MappingException e) {
-                alone(id); // dead-lettered there at once, with the mapping's reason
+                alone(event.id()); // dead-lettered there at once, with the mapping's reason (or DONE if already applied)
             }
         }
-        if (changes.isEmpty()) {
+        if (mapped.isEmpty()) {
             return;
         }
+        List<StoredEvent> events = new ArrayList<>();
+        List<CrmChange> changes = new ArrayList<>();
+        java.util.Set<String> settled = new java.util.HashSet<>();
         List<BatchOutcome> outcomes;
-        try (PersonLocks.Held held = people.lockAll(changes.stream().map(io.sluice.crm.ChangeKeys::email).toList())) {
+        try (PersonLocks.Held held = people.lockAll(mappedChanges.stream().map(io.sluice.crm.ChangeKeys::email).toList())) {
+            // checked under the locks: a change that a sibling (its webhook, another batch) applied meanwhile is not written again
+            java.util.Set<String> alreadyApplied = processed.containing(mapped.stream().map(StoredEvent::idempotencyKey).toList());
+            for (int i = 0; i < mapped.size(); i++) {
+                StoredEvent event = mapped.get(i);
+                if (alreadyApplied.contains(event.idempotencyKey())) {
+                    if (followUps(event, true)) {
+                        complete(event, EventStatus.DONE, "this change was already applied earlier; nothing written");
+                    }
+                    settled.add(event.id()); // completed, or handed to the single path by followUps
+                } else {
+                    events.add(event);
+                    changes.add(mappedChanges.get(i));
+                }
+            }
+            if (changes.isEmpty()) {
+                return;
+            }
             outcomes = breaker.executeSupplier(() -> crm.applyBatch(changes));
         } catch (RuntimeException e) {
-            log.warn("A batch of {} pulled events could not be written to {} ({}); each is retried alone", changes.size(),
+            log.warn("A batch of {} pulled events could not be written to {} ({}); each is retried alone", mapped.size(),
                     crm.provider(), FailedAttemptRecorder.describe(e));
-            events.forEach(event -> alone(event.id()));
+            mapped.stream().filter(event -> !settled.contains(event.id())).forEach(event -> alone(event.id()));
             return;
         }
         List<EventLog.Completion> completions = new ArrayList<>();
@@ -186,6 +208,15 @@ public class EventBatchProcessor {
     }
 
     private void alone(String id) {
-        producer.sendBody(SINGLE_PATH, id);
+        // on an interrupted thread (a stop, a route reload) a put into the queue fails at once and Camel drops the
+        // message: hand the event over regardless, then keep the interrupt for whoever asked for it
+        boolean interrupted = Thread.interrupted();
+        try {
+            producer.sendBody(SINGLE_PATH, id);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 }

@@ -1,8 +1,15 @@
 package io.sluice.processing;
 
+import static io.sluice.event.PipelineExchange.EVENT_ID;
+import static io.sluice.event.PipelineExchange.EVENT_TYPE;
+import static io.sluice.event.PipelineExchange.IDEMPOTENCY_KEY;
+import static io.sluice.event.PipelineExchange.OUTCOME;
+import static io.sluice.event.PipelineExchange.OUTCOME_DETAIL;
+import static io.sluice.event.PipelineExchange.STORED;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.sluice.crm.CrmChange;
+import io.sluice.mapping.CrmChange;
 import io.sluice.crm.CrmConnector;
 import io.sluice.crm.CrmWriteResult;
 import io.sluice.event.EventStatus;
@@ -24,18 +31,9 @@ import java.time.Duration;
 @Component("eventProcessor")
 public class EventProcessor {
 
-    public static final String EVENT_ID = "SluiceEventId";
-    public static final String EVENT_TYPE = "SluiceEventType";
-    public static final String OUTCOME = "SluiceOutcome";
-    /** Why the outcome is what it is, when a step other than the CRM write decided it. */
-    public static final String OUTCOME_DETAIL = "SluiceOutcomeDetail";
-    /** The change the event describes (else its id): what the idempotent consumer remembers. */
-    public static final String IDEMPOTENCY_KEY = "SluiceIdempotencyKey";
     private static final String STARTED = "SluiceStartedNanos";
     /** The idempotent consumer's name in {@code camel_messageprocessed} (ProcessingConfiguration). */
     public static final String PROCESSOR_NAME = "process-event";
-    /** The event being processed, as stored. */
-    public static final String STORED = "SluiceStoredEvent";
 
     private static final Logger log = LoggerFactory.getLogger(EventProcessor.class);
 
@@ -88,11 +86,6 @@ public class EventProcessor {
         exchange.getMessage().setHeader(OUTCOME, result == CrmWriteResult.STALE ? EventStatus.STALE : EventStatus.DONE);
     }
 
-    /** Sets the event's outcome when a step decided it without a CRM write (say, a callback for an unknown contract). */
-    public static void outcome(Exchange exchange, EventStatus status, String detail) {
-        exchange.getMessage().setHeader(OUTCOME, status);
-        exchange.getMessage().setHeader(OUTCOME_DETAIL, detail);
-    }
 
     /** Marks the event's final status; an event already applied earlier (a duplicate) is DONE. */
     public void complete(Exchange exchange) {

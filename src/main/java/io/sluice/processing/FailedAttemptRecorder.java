@@ -26,7 +26,7 @@ public class FailedAttemptRecorder implements Processor {
 
     @Override
     public void process(Exchange exchange) {
-        String id = exchange.getMessage().getHeader(EventProcessor.EVENT_ID, String.class);
+        String id = exchange.getMessage().getHeader(io.sluice.event.PipelineExchange.EVENT_ID, String.class);
         Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         if (cause == null) {
             cause = exchange.getException();

@@ -23,9 +23,8 @@ import java.util.List;
 public class InboxClaimer {
 
     private static final Logger log = LoggerFactory.getLogger(InboxClaimer.class);
-    /** Full batches of pulled records claimed and not yet written (by every process) before more are claimed. */
+    /** Full batches of pulled records this process has on hand before it claims more of them. */
     static final int BATCHES_AHEAD = 8;
-    private static final Duration CLAIMED_AHEAD_FOR = Duration.ofMinutes(1);
     /** Callbacks of every provider and the send requests: what the esign kill switch holds. */
     private static final List<String> ESIGN_SOURCES = List.of("docusign", "dropboxsign", "pandadoc",
             io.sluice.esign.ContractService.SOURCE);
@@ -41,10 +40,15 @@ public class InboxClaimer {
     private final CrmConnector crm;
     private final io.github.resilience4j.circuitbreaker.CircuitBreaker breaker;
     private final io.sluice.http.ProviderLimits limits;
+    private final PulledInFlight pulledInFlight;
+    private final EventBatchProcessor batches;
 
     public InboxClaimer(EventLog eventLog, PauseStore pauses, SluiceProperties properties, Clock clock,
                         CrmConnector crm, CrmPreflight preflight,
-                        io.github.resilience4j.circuitbreaker.CircuitBreaker crmCircuitBreaker, io.sluice.http.ProviderLimits limits) {
+                        io.github.resilience4j.circuitbreaker.CircuitBreaker crmCircuitBreaker, io.sluice.http.ProviderLimits limits,
+                        PulledInFlight pulledInFlight, EventBatchProcessor batches) {
+        this.pulledInFlight = pulledInFlight;
+        this.batches = batches;
         this.crm = crm;
         this.breaker = crmCircuitBreaker;
         this.limits = limits;
@@ -85,16 +89,15 @@ public class InboxClaimer {
         if (paused.contains("esign")) {
             held.addAll(ESIGN_SOURCES);
         }
-        if (crmBatches && eventLog.countProcessing(io.sluice.whop.PulledRecordEvents.SOURCE, clock.instant().minus(CLAIMED_AHEAD_FOR))
-                >= BATCHES_AHEAD * crm.batchSize()) {
-            // enough pulled records are being written: the rest of a backfill waits in the inbox, not in memory, where
-            // no claim outlives sluice.inbox.claim-timeout and every replica can take its share. Only recent claims
-            // count, so that the claims of a process that died hold nothing back for long
+        if (crmBatches && pulledInFlight.size() >= BATCHES_AHEAD * batches.batchSize()) {
+            // this process has enough pulled records on hand: the rest of a backfill waits in the inbox (PulledInFlight)
             held.add(io.sluice.whop.PulledRecordEvents.SOURCE);
         }
-        return eventLog.claimReceived(limit, held).stream()
+        List<Claim> claims = eventLog.claimReceived(limit, held).stream()
                 .map(c -> new Claim(c.id(), crmBatches && io.sluice.whop.PulledRecordEvents.SOURCE.equals(c.source())))
                 .toList();
+        pulledInFlight.claimed(claims.stream().filter(Claim::batched).map(Claim::id).toList());
+        return claims;
     }
 
     /** Once a minute: events claimed longer than sluice.inbox.claim-timeout ago lost their exchange; claim them again. */

@@ -44,7 +44,12 @@ final class PersonLocks {
             release(held);
             throw new IllegalStateException("interrupted while waiting for another batch of the same people", e);
         }
-        return () -> release(held);
+        java.util.concurrent.atomic.AtomicBoolean open = new java.util.concurrent.atomic.AtomicBoolean(true);
+        return () -> {
+            if (open.compareAndSet(true, false)) { // closing twice gives back once
+                release(held);
+            }
+        };
     }
 
     private synchronized Entry use(String email) {

@@ -294,13 +294,6 @@ public class EventLog {
                 (rs, n) -> new EventHistoryEntry(SqlTime.read(rs, "at"), rs.getString("status"), rs.getString("detail")), id);
     }
 
-    /** Events of {@code source} claimed since {@code since} and not yet finished, by any process. */
-    public long countProcessing(String source, Instant since) {
-        Long count = jdbc.queryForObject("SELECT COUNT(*) FROM event_log WHERE status = 'PROCESSING' AND source = ? AND updated_at >= ?",
-                Long.class, source, SqlTime.of(since));
-        return count == null ? 0 : count;
-    }
-
     public long countByStatus(EventStatus status) {
         Long count = jdbc.queryForObject("SELECT COUNT(*) FROM event_log WHERE status = ?", Long.class, status.name());
         return count == null ? 0 : count;
@@ -358,7 +351,8 @@ public class EventLog {
                 id, SqlTime.of(clock.instant()), status.name(), truncate(detail));
     }
 
-    static String truncate(String text) {
+    /** Text cut to what an error or detail column holds. */
+    public static String truncate(String text) {
         if (text == null) {
             return null;
         }
@@ -366,14 +360,14 @@ public class EventLog {
     }
 
     /** An opaque paging position: the last item's receipt time and id. */
-    record Cursor(Instant receivedAt, String id) {
+    public record Cursor(Instant receivedAt, String id) {
 
-        String encode() {
+        public String encode() {
             String raw = receivedAt.getEpochSecond() + ":" + receivedAt.getNano() + ":" + id;
             return Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(StandardCharsets.UTF_8));
         }
 
-        static Cursor decode(String text) {
+        public static Cursor decode(String text) {
             try {
                 String raw = new String(Base64.getUrlDecoder().decode(text), StandardCharsets.UTF_8);
                 String[] parts = raw.split(":", 3);

@@ -10,7 +10,7 @@ public record Page<T>(List<T> items, String next) {
      * The first {@code limit} of {@code rows}, which were read with {@code LIMIT limit + 1}: the extra row, when there
      * is one, says another page follows, from the cursor of the last row kept.
      */
-    static <T> Page<T> of(List<T> rows, int limit, Function<T, String> cursor) {
+    public static <T> Page<T> of(List<T> rows, int limit, Function<T, String> cursor) {
         if (rows.size() <= limit) {
             return new Page<>(rows, null);
         }

@@ -7,16 +7,16 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 
 /** Converts between {@link Instant} and {@code TIMESTAMP WITH TIME ZONE} the same way on H2 and PostgreSQL. */
-final class SqlTime {
+public final class SqlTime {
 
     private SqlTime() {
     }
 
-    static OffsetDateTime of(Instant instant) {
+    public static OffsetDateTime of(Instant instant) {
         return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
     }
 
-    static Instant read(ResultSet rs, String column) throws SQLException {
+    public static Instant read(ResultSet rs, String column) throws SQLException {
         OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
         return t == null ? null : t.toInstant();
     }

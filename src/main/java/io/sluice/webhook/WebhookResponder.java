@@ -47,7 +47,7 @@ public class WebhookResponder {
      */
     public void callbackReceipt(Exchange exchange) {
         IngressReceipt receipt = exchange.getMessage().getBody(IngressReceipt.class);
-        var scheme = exchange.getProperty(io.sluice.esign.callback.ESignCallbackIngress.SCHEME, io.sluice.esign.callback.CallbackScheme.class);
+        IngressAnswer scheme = exchange.getProperty(IngressAnswer.PROPERTY, IngressAnswer.class);
         String outcome = receipt.duplicate() ? "duplicate" : receipt.ignored() ? "ignored" : "accepted";
         respond(exchange, scheme.successStatus(receipt.duplicate()), Map.of("id", receipt.id(),
                 "status", receipt.duplicate() ? "duplicate" : "accepted"));

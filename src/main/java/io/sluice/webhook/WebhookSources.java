@@ -1,11 +1,11 @@
 package io.sluice.webhook;
 
-import io.sluice.esign.ESignProperties;
-
 /** The {@code source} label of a webhook path: {@code whop}, a known e-sign provider, or {@code esign} (a bounded label). */
 public final class WebhookSources {
 
     private static final String ESIGN = "/webhooks/esign/";
+    /** The e-sign providers with a callback path ({@code none}: e-sign off); {@code sluice.esign.provider} takes one of them. */
+    public static final java.util.List<String> ESIGN_PROVIDERS = java.util.List.of("none", "docusign", "dropboxsign", "pandadoc");
 
     private WebhookSources() {
     }
@@ -15,6 +15,6 @@ public final class WebhookSources {
             return "whop";
         }
         String provider = path.substring(ESIGN.length());
-        return ESignProperties.PROVIDERS.contains(provider) && !"none".equals(provider) ? provider : "esign";
+        return ESIGN_PROVIDERS.contains(provider) && !"none".equals(provider) ? provider : "esign";
     }
 }

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sluice.event.CanonicalEvent;
 import io.sluice.event.EventStatus;
-import io.sluice.processing.DeadLetterReplayHandler;
+import io.sluice.store.DeadLetterReplayHandler;
 import io.sluice.store.DeadLetter;
 import io.sluice.store.DeadLetterStore;
 import io.sluice.store.EventLog;

@@ -14,6 +14,7 @@ class RetryAfterTest {
     @Test
     void readsSecondsAndHttpDates() {
         assertThat(RetryAfter.parse(" 30 ", NOW)).isEqualTo(Duration.ofSeconds(30));
+        assertThat(RetryAfter.parse("+5", NOW)).isEqualTo(Duration.ofSeconds(5));
         assertThat(RetryAfter.parse("Sun, 01 Mar 2026 12:02:00 GMT", NOW)).isEqualTo(Duration.ofMinutes(2));
     }
 

@@ -1,7 +1,7 @@
 package io.sluice.mapping;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.sluice.crm.CrmChange;
+import io.sluice.mapping.CrmChange;
 import io.sluice.crm.local.LocalCrmConnector;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

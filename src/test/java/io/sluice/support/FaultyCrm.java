@@ -1,6 +1,6 @@
 package io.sluice.support;
 
-import io.sluice.crm.CrmChange;
+import io.sluice.mapping.CrmChange;
 import io.sluice.crm.CrmConnector;
 import io.sluice.crm.CrmWriteResult;
 import io.sluice.mapping.CrmFieldSchema;

@@ -4,13 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.sluice.crm.BatchOutcome;
 import io.sluice.crm.BatchedObjects;
 import io.sluice.crm.ChangeKeys;
-import io.sluice.crm.CrmChange;
+import io.sluice.mapping.CrmChange;
 import io.sluice.crm.CrmException;
 import io.sluice.crm.CrmRejectedException;
 import io.sluice.crm.CrmWriteResult;
 import io.sluice.http.ApiHttpClient;
 import io.sluice.http.ApiResponse;
-import io.sluice.store.CrmWriteVersions;
+import io.sluice.crm.CrmWriteVersions;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -42,7 +42,7 @@ final class HubSpotBatchWriter {
         this.connector = connector;
     }
 
-    /** Runs inside the caller's {@link io.sluice.store.CrmWriteLeases#run}. */
+    /** Runs inside the caller's {@link io.sluice.crm.CrmWriteLeases#run}. */
     List<BatchOutcome> write(List<CrmChange> changes) {
         Map<String, CrmWriteVersions.Written> contacts = versions.lockAll(HubSpotConnector.PROVIDER, "person", keys(changes, ChangeKeys::email));
         Map<String, CrmWriteVersions.Written> deals = versions.lockAll(HubSpotConnector.PROVIDER, "opportunity",

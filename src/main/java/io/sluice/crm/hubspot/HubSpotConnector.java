@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sluice.config.SluiceProperties;
 import io.sluice.crm.ChangeKeys;
-import io.sluice.crm.CrmChange;
+import io.sluice.mapping.CrmChange;
 import io.sluice.crm.CrmCheck;
 import io.sluice.crm.CrmConnector;
 import io.sluice.crm.CrmMetrics;
@@ -20,7 +20,7 @@ import io.sluice.http.ApiHttpClients;
 import io.sluice.http.ApiRequest;
 import io.sluice.http.ApiResponse;
 import io.sluice.mapping.CrmFieldSchema;
-import io.sluice.store.CrmWriteVersions;
+import io.sluice.crm.CrmWriteVersions;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.stereotype.Component;
 
@@ -53,24 +53,24 @@ public class HubSpotConnector implements CrmConnector {
     private final HubSpotRequests requests;
     private final HubSpotPipelines pipelines;
     private final CrmWriteVersions versions;
-    private final io.sluice.store.CrmWriteLeases leases;
+    private final io.sluice.crm.CrmWriteLeases leases;
     private final HubSpotBatchWriter batches;
     private final HubSpotSchemaCheck schemaCheck;
-    private final io.sluice.store.PendingNoteLinks pendingLinks;
+    private final io.sluice.crm.PendingNoteLinks pendingLinks;
     private final io.micrometer.core.instrument.Counter refound;
     /** HubSpot's rolling window: a ten-secondly 429 without Retry-After waits this long. */
     private final Duration rollingLimitWait;
 
     public HubSpotConnector(SluiceProperties properties, ApiHttpClients clients, CrmWriteVersions versions,
-                            io.sluice.store.CrmWriteLeases leases, ObjectMapper objectMapper, Clock clock,
-                            io.micrometer.core.instrument.MeterRegistry registry, io.sluice.store.PendingNoteLinks pendingLinks) {
+                            io.sluice.crm.CrmWriteLeases leases, ObjectMapper objectMapper, Clock clock,
+                            io.micrometer.core.instrument.MeterRegistry registry, io.sluice.crm.PendingNoteLinks pendingLinks) {
         SluiceProperties.HubSpot hubspot = properties.crm().hubspot();
         if (hubspot.accessToken() == null || hubspot.accessToken().isBlank()) {
             throw new IllegalArgumentException("sluice.crm.hubspot.access-token (HUBSPOT_ACCESS_TOKEN) is required with CRM_PROVIDER=hubspot");
         }
         String authorization = "Bearer " + hubspot.accessToken().trim();
         this.rollingLimitWait = hubspot.rollingLimitWait();
-        this.http = clients.create(PROVIDER, () -> hubspot.baseUrl().toString(), () -> Map.of("Authorization", authorization),
+        this.http = clients.create("crm", io.sluice.crm.CrmFailures.INSTANCE, PROVIDER, () -> hubspot.baseUrl().toString(), () -> Map.of("Authorization", authorization),
                 "HUBSPOT_ACCESS_TOKEN (a private app token with crm.objects.contacts.write and crm.objects.deals.write)",
                 hubspot.maxRequests(), hubspot.per(), this::classify);
         String noteIdProperty = hubspot.noteIdProperty() == null || hubspot.noteIdProperty().isBlank() ? null : hubspot.noteIdProperty().trim();
@@ -115,7 +115,7 @@ public class HubSpotConnector implements CrmConnector {
                     + "); it resets at midnight in the HubSpot account's time zone. Lift the crm pause then");
         }
         Duration asked = http.retryAfter(response);
-        Duration wait = asked == null ? rollingLimitWait : asked; // without one, the rolling window's length
+        Duration wait = asked == null || asked.isZero() || asked.isNegative() ? rollingLimitWait : asked; // without one, the rolling window's length
         return new io.sluice.crm.CrmRateLimitedException("hubspot answered HTTP 429 (" + (policy.isEmpty() ? "rate limit" : policy)
                 + ") to " + request.operation(), wait);
     }

@@ -11,7 +11,7 @@ import io.sluice.crm.CrmMetrics;
 import io.sluice.crm.CrmException;
 import io.sluice.crm.CrmRecordGoneException;
 import io.sluice.crm.CrmRequirements;
-import io.sluice.crm.CrmChange;
+import io.sluice.mapping.CrmChange;
 import io.sluice.crm.CrmConnector;
 import io.sluice.crm.CrmRejectedException;
 import io.sluice.crm.CrmWriteResult;
@@ -19,7 +19,7 @@ import io.sluice.crm.LockedChange;
 import io.sluice.http.ApiHttpClient;
 import io.sluice.http.ApiHttpClients;
 import io.sluice.mapping.CrmFieldSchema;
-import io.sluice.store.CrmWriteVersions;
+import io.sluice.crm.CrmWriteVersions;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
@@ -60,14 +60,14 @@ public class OdooConnector implements CrmConnector {
     private final OdooClient odoo;
     private final OdooStages stages;
     private final CrmWriteVersions versions;
-    private final io.sluice.store.CrmWriteLeases leases;
+    private final io.sluice.crm.CrmWriteLeases leases;
     private final ObjectMapper json;
     private final String leadKeyField;
     private final Long lostReasonId;
     private final Counter refound;
 
     public OdooConnector(SluiceProperties properties, ApiHttpClients clients, CrmWriteVersions versions,
-                         io.sluice.store.CrmWriteLeases leases, ObjectMapper objectMapper, MeterRegistry registry) {
+                         io.sluice.crm.CrmWriteLeases leases, ObjectMapper objectMapper, MeterRegistry registry) {
         SluiceProperties.Odoo config = properties.crm().odoo();
         for (String[] required : new String[][]{{config.url(), "ODOO_URL"}, {config.apiKey(), "ODOO_API_KEY"},
                 {config.db(), "ODOO_DB"}}) {
@@ -81,7 +81,7 @@ public class OdooConnector implements CrmConnector {
         Map<String, String> headers = config.api() == SluiceProperties.OdooApi.json2
                 ? Map.of("Authorization", "bearer " + config.apiKey().trim(), "X-Odoo-Database", config.db().trim())
                 : Map.of();
-        ApiHttpClient http = clients.create(PROVIDER, () -> config.url().trim(), () -> headers,
+        ApiHttpClient http = clients.create("crm", io.sluice.crm.CrmFailures.INSTANCE, PROVIDER, () -> config.url().trim(), () -> headers,
                 "ODOO_API_KEY (a key of a user with rights on contacts and CRM), ODOO_USERNAME and ODOO_DB",
                 config.maxRequests(), config.per(), OdooErrors::json2);
         this.odoo = new OdooClient(http, config, objectMapper);

@@ -5,13 +5,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sluice.crm.BatchOutcome;
 import io.sluice.crm.BatchedObjects;
 import io.sluice.crm.ChangeKeys;
-import io.sluice.crm.CrmChange;
+import io.sluice.mapping.CrmChange;
 import io.sluice.crm.CrmException;
 import io.sluice.crm.CrmWriteResult;
 import io.sluice.http.ApiHttpClient;
 import io.sluice.http.ApiResponse;
-import io.sluice.store.CrmWriteVersions;
-import io.sluice.store.PendingNoteLinks;
+import io.sluice.crm.CrmWriteVersions;
+import io.sluice.crm.PendingNoteLinks;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -44,7 +44,7 @@ final class TwentyBatchWriter {
         this.pendingLinks = pendingLinks;
     }
 
-    /** Runs inside the caller's {@link io.sluice.store.CrmWriteLeases#run}. */
+    /** Runs inside the caller's {@link io.sluice.crm.CrmWriteLeases#run}. */
     List<BatchOutcome> write(List<CrmChange> changes) {
         Map<String, CrmWriteVersions.Written> people = versions.lockAll(TwentyConnector.PROVIDER, "person", keys(changes, ChangeKeys::email));
         Map<String, CrmWriteVersions.Written> opportunities = versions.lockAll(TwentyConnector.PROVIDER, "opportunity",

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sluice.config.SluiceProperties;
 import io.sluice.crm.BatchOutcome;
 import io.sluice.crm.ChangeKeys;
-import io.sluice.crm.CrmChange;
+import io.sluice.mapping.CrmChange;
 import io.sluice.crm.CrmCheck;
 import io.sluice.crm.CrmConnector;
 import io.sluice.crm.CrmException;
@@ -19,8 +19,8 @@ import io.sluice.http.ApiHttpClients;
 import io.sluice.http.ApiRequest;
 import io.sluice.http.ApiResponse;
 import io.sluice.mapping.CrmFieldSchema;
-import io.sluice.store.CrmWriteVersions;
-import io.sluice.store.PendingNoteLinks;
+import io.sluice.crm.CrmWriteVersions;
+import io.sluice.crm.PendingNoteLinks;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
@@ -53,14 +53,14 @@ public class TwentyConnector implements CrmConnector {
     private final TwentyRequests requests;
     private final CrmWriteVersions versions;
     private final PendingNoteLinks pendingLinks;
-    private final io.sluice.store.CrmWriteLeases leases;
+    private final io.sluice.crm.CrmWriteLeases leases;
     private final TwentyBatchWriter batches;
     private final TwentySchemaCheck schemaCheck;
     private final Duration rateLimitWait;
     private final Counter healCounter;
 
     public TwentyConnector(SluiceProperties properties, ApiHttpClients clients, CrmWriteVersions versions,
-                           PendingNoteLinks pendingLinks, io.sluice.store.CrmWriteLeases leases, ObjectMapper objectMapper,
+                           PendingNoteLinks pendingLinks, io.sluice.crm.CrmWriteLeases leases, ObjectMapper objectMapper,
                            MeterRegistry registry) {
         SluiceProperties.Twenty twenty = properties.crm().twenty();
         if (twenty.apiKey() == null || twenty.apiKey().isBlank()) {
@@ -69,7 +69,7 @@ public class TwentyConnector implements CrmConnector {
         String authorization = "Bearer " + twenty.apiKey().trim();
         this.rateLimitWait = twenty.rateLimitWait();
         this.healCounter = CrmMetrics.refound(registry, PROVIDER);
-        this.http = clients.create(PROVIDER, () -> twenty.baseUrl().toString(), () -> Map.of("Authorization", authorization),
+        this.http = clients.create("crm", io.sluice.crm.CrmFailures.INSTANCE, PROVIDER, () -> twenty.baseUrl().toString(), () -> Map.of("Authorization", authorization),
                 "TWENTY_API_KEY", twenty.maxRequests(), twenty.per(), this::classify);
         this.requests = new TwentyRequests(objectMapper, twenty.noteTargetPersonField(), twenty.noteTargetOpportunityField());
         this.versions = versions;

@@ -5,13 +5,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sluice.crm.BatchOutcome;
 import io.sluice.crm.BatchedObjects;
 import io.sluice.crm.ChangeKeys;
-import io.sluice.crm.CrmChange;
+import io.sluice.mapping.CrmChange;
 import io.sluice.crm.CrmException;
 import io.sluice.crm.CrmRejectedException;
 import io.sluice.crm.CrmWriteResult;
 import io.sluice.http.ApiHttpClient;
 import io.sluice.http.ApiResponse;
-import io.sluice.store.CrmWriteVersions;
+import io.sluice.crm.CrmWriteVersions;
 
 import java.util.ArrayList;
 import java.util.HashMap;

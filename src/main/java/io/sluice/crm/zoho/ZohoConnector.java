@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sluice.config.SluiceProperties;
 import io.sluice.crm.ChangeKeys;
-import io.sluice.crm.CrmChange;
+import io.sluice.mapping.CrmChange;
 import io.sluice.crm.CrmCheck;
 import io.sluice.crm.CrmConnector;
 import io.sluice.crm.CrmRequirements;
@@ -18,7 +18,7 @@ import io.sluice.http.ApiHttpClients;
 import io.sluice.http.ApiRequest;
 import io.sluice.http.ApiResponse;
 import io.sluice.mapping.CrmFieldSchema;
-import io.sluice.store.CrmWriteVersions;
+import io.sluice.crm.CrmWriteVersions;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.stereotype.Component;
 
@@ -44,13 +44,13 @@ public class ZohoConnector implements CrmConnector {
     private final ZohoTokens tokens;
     private final ZohoRequests requests;
     private final CrmWriteVersions versions;
-    private final io.sluice.store.CrmWriteLeases leases;
+    private final io.sluice.crm.CrmWriteLeases leases;
     private final Duration limitWait;
     private final ZohoBatchWriter batches;
     private final ZohoSchemaCheck schemaCheck;
 
     public ZohoConnector(SluiceProperties properties, ApiHttpClients clients, CrmWriteVersions versions,
-                         io.sluice.store.CrmWriteLeases leases, ObjectMapper objectMapper, Clock clock) {
+                         io.sluice.crm.CrmWriteLeases leases, ObjectMapper objectMapper, Clock clock) {
         SluiceProperties.Zoho zoho = properties.crm().zoho();
         for (String[] required : new String[][]{{zoho.clientId(), "ZOHO_CLIENT_ID"}, {zoho.clientSecret(), "ZOHO_CLIENT_SECRET"},
                 {zoho.refreshToken(), "ZOHO_REFRESH_TOKEN"}}) {
@@ -59,10 +59,10 @@ public class ZohoConnector implements CrmConnector {
             }
         }
         this.limitWait = zoho.limitWait();
-        ApiHttpClient accounts = clients.createAuthServer(PROVIDER, () -> zoho.accountsUrl().toString(), Map::of,
+        ApiHttpClient accounts = clients.createAuthServer("crm", io.sluice.crm.CrmFailures.INSTANCE, PROVIDER, () -> zoho.accountsUrl().toString(), Map::of,
                 "ZOHO_CLIENT_ID, ZOHO_CLIENT_SECRET and ZOHO_ACCOUNTS_URL", zoho.maxRequests(), zoho.per());
         this.tokens = new ZohoTokens(accounts, zoho, clock);
-        this.http = clients.create(PROVIDER, tokens::apiBase,
+        this.http = clients.create("crm", io.sluice.crm.CrmFailures.INSTANCE, PROVIDER, tokens::apiBase,
                 () -> Map.of("Authorization", "Zoho-oauthtoken " + tokens.accessToken()),
                 "ZOHO_REFRESH_TOKEN and the scopes ZohoCRM.modules.contacts.ALL, ZohoCRM.modules.deals.ALL, ZohoCRM.modules.notes.ALL",
                 zoho.maxRequests(), zoho.per(), this::classify);

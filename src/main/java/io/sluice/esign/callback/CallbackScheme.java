@@ -5,7 +5,7 @@ import org.apache.camel.Message;
 import java.util.List;
 
 /** One provider's callbacks: how they are signed, and what the events in them mean. */
-public interface CallbackScheme {
+public interface CallbackScheme extends io.sluice.webhook.IngressAnswer {
 
     /** The provider's name in {@code /webhooks/esign/{provider}}. */
     String provider();
@@ -21,13 +21,4 @@ public interface CallbackScheme {
     /** Reads one event back from the JSON {@link #read} stored for it. */
     CallbackEvent parse(byte[] json);
 
-    /** The answer body the provider expects, or null for Sluice's JSON receipt. */
-    default String acknowledgement() {
-        return null;
-    }
-
-    /** The status of a successful answer: the provider's own rule where it has one, else Sluice's (202 new, 200 duplicate). */
-    default int successStatus(boolean duplicate) {
-        return duplicate ? 200 : 202;
-    }
 }

@@ -24,7 +24,7 @@ import java.util.List;
 public class ESignCallbackIngress {
 
     /** The exchange property holding the scheme that read the callback, for the answer. */
-    public static final String SCHEME = "SluiceCallbackScheme";
+    public static final String SCHEME = io.sluice.webhook.IngressAnswer.PROPERTY;
 
     private final ObjectProvider<CallbackScheme> scheme;
     private final ESignProperties properties;

@@ -1,4 +1,6 @@
-package io.sluice.store;
+package io.sluice.crm;
+
+import io.sluice.store.SqlTime;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
@@ -19,9 +21,20 @@ public class PendingNoteLinks {
     private final JdbcTemplate jdbc;
     private final Clock clock;
 
-    public PendingNoteLinks(JdbcTemplate jdbc, Clock clock) {
+    public PendingNoteLinks(JdbcTemplate jdbc, Clock clock, io.micrometer.core.instrument.MeterRegistry registry) {
         this.jdbc = jdbc;
         this.clock = clock;
+        io.micrometer.core.instrument.Gauge.builder("sluice.crm.notes.waiting", this::waitingOrNaN)
+                .description("Notes written before their membership's opportunity, waiting to be linked to it")
+                .register(registry);
+    }
+
+    private double waitingOrNaN() {
+        try {
+            return waitingAll();
+        } catch (RuntimeException databaseAway) {
+            return Double.NaN;
+        }
     }
 
     public void remember(String provider, String noteKey, String membershipId) {

@@ -1,4 +1,6 @@
-package io.sluice.store;
+package io.sluice.crm;
+
+import io.sluice.store.SqlTime;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
@@ -215,6 +217,10 @@ public class CrmWriteVersions implements org.springframework.beans.factory.Dispo
             ps.setString(3, key);
             ps.setObject(4, created);
         });
+        // counted as held from here on, whichever this write takes: if a statement below fails (even part of the batch
+        // update), the write's end gives back every one of them that is this write's (a give-back only touches rows
+        // locked_by this write)
+        sorted.forEach(key -> holder.held.add(List.of(provider, objectType, key)));
         Instant now = clock.instant();
         var until = SqlTime.of(now.plus(lease));
         var at = SqlTime.of(now);
@@ -227,9 +233,6 @@ public class CrmWriteVersions implements org.springframework.beans.factory.Dispo
             ps.setString(5, key);
             ps.setObject(6, at);
         });
-        // counted as held from here on, whichever this write took: if a statement below fails, the write's end gives
-        // back every one of them that is this write's (a give-back only touches rows locked_by this write)
-        sorted.forEach(key -> holder.held.add(List.of(provider, objectType, key)));
         java.util.Map<String, Written> locked = new java.util.HashMap<>();
         java.util.Set<String> mine = new java.util.HashSet<>();
         read(provider, objectType, sorted, locked, mine, holder.owner);

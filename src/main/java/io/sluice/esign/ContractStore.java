@@ -1,4 +1,8 @@
-package io.sluice.store;
+package io.sluice.esign;
+
+import io.sluice.store.EventLog;
+import io.sluice.store.Page;
+import io.sluice.store.SqlTime;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;

@@ -1,4 +1,4 @@
-package io.sluice.store;
+package io.sluice.crm;
 
 import org.springframework.stereotype.Component;
 

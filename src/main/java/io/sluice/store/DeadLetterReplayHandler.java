@@ -1,6 +1,4 @@
-package io.sluice.processing;
-
-import io.sluice.store.DeadLetter;
+package io.sluice.store;
 
 /**
  * Replays dead letters that are not inbox events (a Whop page that could not be read, say). Dead letters of

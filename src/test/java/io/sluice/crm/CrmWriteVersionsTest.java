@@ -1,7 +1,6 @@
-package io.sluice.store;
+package io.sluice.crm;
 
 import io.sluice.config.SluiceProperties;
-import io.sluice.crm.CrmRecordBusyException;
 import org.flywaydb.core.Flyway;
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.AfterEach;

@@ -1,4 +1,4 @@
-package io.sluice.crm;
+package io.sluice.mapping;
 
 import java.time.Instant;
 import java.util.Map;
