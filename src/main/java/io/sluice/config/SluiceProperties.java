@@ -208,6 +208,8 @@ public record SluiceProperties(
             @DefaultValue("10s") @NotNull Duration writeLockWait,
             @DefaultValue("60s") @NotNull @org.hibernate.validator.constraints.time.DurationMin(seconds = 3) Duration writeLease,
             @DefaultValue("2") @Min(1) int batchConsumers,
+            @DefaultValue("0") @Min(0) int batchSize,
+            @DefaultValue("500ms") @NotNull @org.hibernate.validator.constraints.time.DurationMin(millis = 1) Duration batchWait,
             @DefaultValue @Valid Twenty twenty,
             @DefaultValue @Valid HubSpot hubspot,
             @DefaultValue @Valid Zoho zoho,
@@ -338,6 +340,7 @@ public record SluiceProperties(
             @DefaultValue("4") @Min(1) int consumers,
             @DefaultValue("2") @Min(1) @Max(16) int writers,
             @DefaultValue("128") @Min(1) @Max(1000) int maxBatch,
-            @DefaultValue("10m") @NotNull Duration claimTimeout) {
+            @DefaultValue("10m") @NotNull Duration claimTimeout,
+            @DefaultValue("true") boolean autoStart) {
     }
 }

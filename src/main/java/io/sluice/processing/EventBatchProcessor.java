@@ -49,17 +49,19 @@ public class EventBatchProcessor {
     /** Batches written at once by this process that share a person go one after the other. */
     private final PersonLocks people = new PersonLocks();
     private final PulledInFlight pulledInFlight;
+    private final java.time.Duration batchWait;
 
-    /** @param configuredBatchSize {@code sluice.crm.batch-size}: at most this many records a batch; 0 for the CRM's maximum */
+    /** {@code sluice.crm.batch-size} caps the records of a batch; 0 (the default) takes the CRM's maximum. */
     public EventBatchProcessor(EventLog eventLog, ActiveMapping mapping, EventProcessor single, CrmConnector crm,
                                @Qualifier("processedEvents") ProcessedEventRepository processed, CircuitBreaker crmCircuitBreaker,
                                ProducerTemplate producer, SluiceMetrics metrics, io.sluice.esign.ContractSendRule sendRule,
-                               io.sluice.ai.AiEnrichment enrichment, PulledInFlight pulledInFlight,
-                               @org.springframework.beans.factory.annotation.Value("${sluice.crm.batch-size:0}") int configuredBatchSize) {
+                               io.sluice.ai.AiEnrichment enrichment, PulledInFlight pulledInFlight, io.sluice.config.SluiceProperties properties) {
         this.pulledInFlight = pulledInFlight;
         this.sendRule = sendRule;
         this.enrichment = enrichment;
         int maximum = Math.max(1, crm.batchSize());
+        this.batchWait = properties.crm().batchWait();
+        int configuredBatchSize = properties.crm().batchSize();
         this.batchSize = configuredBatchSize > 0 ? Math.min(configuredBatchSize, maximum) : maximum;
         this.eventLog = eventLog;
         this.mapping = mapping;
@@ -69,6 +71,11 @@ public class EventBatchProcessor {
         this.breaker = crmCircuitBreaker;
         this.producer = producer;
         this.metrics = metrics;
+    }
+
+    /** How long, in milliseconds, a partial batch waits for more records ({@code sluice.crm.batch-wait}). */
+    public long batchWaitMillis() {
+        return batchWait.toMillis();
     }
 
     /** How many pulled records the aggregator gathers for one batch: a full batch call of the CRM. */
