@@ -326,7 +326,7 @@ public class ChaosBench {
     /**
      * The hostile-input corpus of the test suite, over and over for a minute: forged signatures, invalid UTF-8, JSON
      * nested 10,000 deep, 100 MB bodies (declared and streamed), 200 KB headers, form bodies. Every answer must be the
-     * SPEC's 4xx, nothing may be stored, and the process's RSS after a second minute of it must stay within 64 MiB of
+     * documented 4xx (docs/operations.md), nothing may be stored, and the process's RSS after a second minute of it must stay within 64 MiB of
      * its RSS after the first (a leak would keep growing; the first minute lets the heap reach its working size).
      */
     static Result hostile(Sluice sluice) throws Exception {

@@ -20,7 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * A hostile-input corpus against {@code /webhooks/whop}, the e-sign callbacks and the admin API: forged, stale and
  * missing signatures, invalid UTF-8, JSON nested 10,000 deep, 100 MB bodies, numbers out of range, SQL and HTML in
- * every string field, wrong content types, path traversal in ids, huge headers. Each gets the SPEC status, never a
+ * every string field, wrong content types, path traversal in ids, huge headers. Each gets its documented 4xx, never a
  * 5xx or a stack trace, and nothing is stored that should not be.
  */
 class HostileInputTest extends SluiceTestBase {

@@ -17,7 +17,7 @@ import java.util.Set;
 /**
  * {@code POST <base>/chat/completions} through Camel's HTTP component: the system
  * message holds every instruction, the user message only data; structured answers use {@code response_format:
- * json_schema} (strict). Errors follow §5.3: {@code insufficient_quota}-type 429s are not retried.
+ * json_schema} (strict). A 429 of type {@code insufficient_quota} is a spent budget, not a rate limit, and is not retried (docs/ai.md).
  */
 final class OpenAiChat implements io.sluice.ai.ChatModel {
 
