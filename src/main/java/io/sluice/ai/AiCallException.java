@@ -6,7 +6,7 @@ import java.time.Duration;
  * A call to a language model failed. {@code retryable}: waiting can help (429, 5xx, 529, timeouts), with the wait the
  * provider asked for when it said; otherwise the credential or request was refused.
  */
-public class AiCallException extends RuntimeException {
+public class AiCallException extends RuntimeException implements io.sluice.http.RemoteCallFailure {
 
     private final boolean retryable;
     private final Duration retryAfter;
@@ -17,10 +17,12 @@ public class AiCallException extends RuntimeException {
         this.retryAfter = retryAfter;
     }
 
+    @Override
     public boolean retryable() {
         return retryable;
     }
 
+    @Override
     public Duration retryAfter() {
         return retryAfter;
     }

@@ -50,17 +50,11 @@ public class FailedAttemptRecorder implements Processor {
         }
     }
 
-    /** The wait a CRM asked for, anywhere in the cause chain; null when none said. */
+    /** The wait the other system asked for, anywhere in the cause chain; null when none said. */
     static java.time.Duration retryAfter(Throwable cause) {
         for (Throwable t = cause; t != null; t = t.getCause()) {
-            if (t instanceof io.sluice.crm.CrmException crm && crm.retryAfter() != null) {
-                return crm.retryAfter();
-            }
-            if (t instanceof io.sluice.ai.AiCallException ai && ai.retryAfter() != null) {
-                return ai.retryAfter();
-            }
-            if (t instanceof io.sluice.esign.ESignException esign && esign.retryAfter() != null) {
-                return esign.retryAfter();
+            if (t instanceof io.sluice.http.RemoteCallFailure remote && remote.retryAfter() != null) {
+                return remote.retryAfter();
             }
         }
         return null;

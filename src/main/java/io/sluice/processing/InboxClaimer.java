@@ -25,9 +25,6 @@ public class InboxClaimer {
     private static final Logger log = LoggerFactory.getLogger(InboxClaimer.class);
     /** Full batches of pulled records this process has on hand before it claims more of them. */
     static final int BATCHES_AHEAD = 8;
-    /** Callbacks of every provider and the send requests: what the esign kill switch holds. */
-    private static final List<String> ESIGN_SOURCES = List.of("docusign", "dropboxsign", "pandadoc",
-            io.sluice.esign.ContractService.SOURCE);
 
     private final EventLog eventLog;
     private final PauseStore pauses;
@@ -42,11 +39,13 @@ public class InboxClaimer {
     private final io.sluice.http.ProviderLimits limits;
     private final PulledInFlight pulledInFlight;
     private final EventBatchProcessor batches;
+    private final List<io.sluice.store.PausableWork> pausable;
 
     public InboxClaimer(EventLog eventLog, PauseStore pauses, SluiceProperties properties, Clock clock,
                         CrmConnector crm, CrmPreflight preflight,
                         io.github.resilience4j.circuitbreaker.CircuitBreaker crmCircuitBreaker, io.sluice.http.ProviderLimits limits,
-                        PulledInFlight pulledInFlight, EventBatchProcessor batches) {
+                        PulledInFlight pulledInFlight, EventBatchProcessor batches, List<io.sluice.store.PausableWork> pausable) {
+        this.pausable = pausable;
         this.pulledInFlight = pulledInFlight;
         this.batches = batches;
         this.crm = crm;
@@ -81,13 +80,12 @@ public class InboxClaimer {
         int limit = state == io.github.resilience4j.circuitbreaker.CircuitBreaker.State.HALF_OPEN
                 ? Math.min(batchSize, breaker.getCircuitBreakerConfig().getPermittedNumberOfCallsInHalfOpenState()) : batchSize;
         boolean crmBatches = crm.batchSize() > 1;
-        // the ai and esign kill switches hold their work in the inbox; everything else goes on
+        // a feature's kill switch (ai, esign) holds its work in the inbox; everything else goes on
         java.util.List<String> held = new java.util.ArrayList<>(5);
-        if (paused.contains("ai")) {
-            held.add(io.sluice.ai.AiEnrichment.SOURCE);
-        }
-        if (paused.contains("esign")) {
-            held.addAll(ESIGN_SOURCES);
+        for (io.sluice.store.PausableWork work : pausable) {
+            if (paused.contains(work.target())) {
+                held.addAll(work.sources());
+            }
         }
         if (crmBatches && pulledInFlight.size() >= BATCHES_AHEAD * batches.batchSize()) {
             // this process has enough pulled records on hand: the rest of a backfill waits in the inbox (PulledInFlight)

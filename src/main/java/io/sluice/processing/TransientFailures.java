@@ -1,12 +1,9 @@
 package io.sluice.processing;
 
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
-import io.sluice.ai.AiCallException;
 import io.sluice.ai.AiQuotaException;
-import io.sluice.crm.CrmException;
 import io.sluice.crm.CrmQuotaExhaustedException;
 import io.sluice.crm.CrmRejectedException;
-import io.sluice.esign.ESignException;
 import io.sluice.esign.ESignRejectedException;
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.RecoverableDataAccessException;
@@ -30,14 +27,8 @@ final class TransientFailures {
                     || t instanceof AiQuotaException || t instanceof io.sluice.crm.CrmConflictException) {
                 return false;
             }
-            if (t instanceof CrmException crm) {
-                return crm.retryable();
-            }
-            if (t instanceof ESignException esign) {
-                return esign.retryable();
-            }
-            if (t instanceof AiCallException ai) {
-                return ai.retryable();
+            if (t instanceof io.sluice.http.RemoteCallFailure remote) { // a CRM's, an e-sign provider's, a model's
+                return remote.retryable();
             }
             if (t instanceof CallNotPermittedException || t instanceof TransientDataAccessException
                     || t instanceof RecoverableDataAccessException || t instanceof DataAccessResourceFailureException
