@@ -27,7 +27,7 @@ import java.time.Clock;
  * event, through the active mapping to the CRM: score and reasons on the person, a short note.
  */
 @Component("aiEnrichment")
-public class AiEnrichment {
+public class AiEnrichment implements io.sluice.store.AppliedChangeFollowUp {
 
     public static final String SOURCE = "sluice-ai";
     public static final String REQUESTED = "ai.score.requested";
@@ -49,6 +49,25 @@ public class AiEnrichment {
         this.objectMapper = objectMapper;
         this.properties = properties.ai();
         this.clock = clock;
+    }
+
+    /**
+     * Route step of {@code process-event} (routes/ai-enrich.camel.yaml, {@code ai-score-rule}): once the event's change
+     * is applied, by this event or before it by a sibling, {@link #requestIfWanted}. Before the event is marked done,
+     * so that a failure here retries the event.
+     */
+    public void requestIfApplied(org.apache.camel.Exchange exchange) {
+        boolean duplicate = Boolean.TRUE.equals(exchange.getProperty(org.apache.camel.Exchange.DUPLICATE_MESSAGE, Boolean.class));
+        StoredEvent stored = exchange.getProperty(io.sluice.event.PipelineExchange.STORED, StoredEvent.class);
+        if (stored != null && (duplicate || exchange.getMessage().getHeader(io.sluice.event.PipelineExchange.OUTCOME) == EventStatus.DONE)) {
+            requestIfWanted(stored);
+        }
+    }
+
+    /** The batch path's call: {@link #requestIfWanted}, for a change applied now or before. */
+    @Override
+    public void afterApplied(StoredEvent event, boolean duplicate) {
+        requestIfWanted(event);
     }
 
     /** After an event is applied: stores the request to score its person, when its type asks for it. */

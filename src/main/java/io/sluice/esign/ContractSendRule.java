@@ -19,7 +19,7 @@ import java.util.List;
  * once-key is {@code rule:<name>:<membership id>}), however often the event is replayed or redelivered.
  */
 @Component("contractSendRule")
-public class ContractSendRule {
+public class ContractSendRule implements io.sluice.store.AppliedChangeFollowUp {
 
     private static final Logger log = LoggerFactory.getLogger(ContractSendRule.class);
 
@@ -33,6 +33,16 @@ public class ContractSendRule {
         this.properties = properties;
         this.contracts = contracts;
         this.json = json;
+    }
+
+    /** The batch path's call: {@link #requestIfDue(StoredEvent)}, or for a duplicate {@link #requestIfDueAsDuplicate}. */
+    @Override
+    public void afterApplied(StoredEvent event, boolean duplicate) throws IOException {
+        if (duplicate) {
+            requestIfDueAsDuplicate(event);
+        } else {
+            requestIfDue(event);
+        }
     }
 
     public void requestIfDue(Exchange exchange) throws IOException {

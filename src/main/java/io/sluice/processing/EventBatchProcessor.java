@@ -43,8 +43,7 @@ public class EventBatchProcessor {
     private final CircuitBreaker breaker;
     private final ProducerTemplate producer;
     private final SluiceMetrics metrics;
-    private final io.sluice.esign.ContractSendRule sendRule;
-    private final io.sluice.ai.AiEnrichment enrichment;
+    private final List<io.sluice.store.AppliedChangeFollowUp> followUps;
     private final int batchSize;
     /** Batches written at once by this process that share a person go one after the other. */
     private final PersonLocks people = new PersonLocks();
@@ -54,11 +53,10 @@ public class EventBatchProcessor {
     /** {@code sluice.crm.batch-size} caps the records of a batch; 0 (the default) takes the CRM's maximum. */
     public EventBatchProcessor(EventLog eventLog, ActiveMapping mapping, EventProcessor single, CrmConnector crm,
                                @Qualifier("processedEvents") ProcessedEventRepository processed, CircuitBreaker crmCircuitBreaker,
-                               ProducerTemplate producer, SluiceMetrics metrics, io.sluice.esign.ContractSendRule sendRule,
-                               io.sluice.ai.AiEnrichment enrichment, PulledInFlight pulledInFlight, io.sluice.config.SluiceProperties properties) {
+                               ProducerTemplate producer, SluiceMetrics metrics,
+                               List<io.sluice.store.AppliedChangeFollowUp> followUps, PulledInFlight pulledInFlight, io.sluice.config.SluiceProperties properties) {
         this.pulledInFlight = pulledInFlight;
-        this.sendRule = sendRule;
-        this.enrichment = enrichment;
+        this.followUps = followUps;
         int maximum = Math.max(1, crm.batchSize());
         this.batchWait = properties.crm().batchWait();
         int configuredBatchSize = properties.crm().batchSize();
@@ -193,12 +191,9 @@ public class EventBatchProcessor {
      */
     private boolean followUps(StoredEvent event, boolean duplicate) {
         try {
-            if (duplicate) {
-                sendRule.requestIfDueAsDuplicate(event);
-            } else {
-                sendRule.requestIfDue(event);
+            for (io.sluice.store.AppliedChangeFollowUp followUp : followUps) {
+                followUp.afterApplied(event, duplicate);
             }
-            enrichment.requestIfWanted(event);
             return true;
         } catch (Exception e) {
             // one event's follow-up must not strand the rest of the batch: this one goes the single-event way

@@ -42,11 +42,9 @@ public class EventProcessor {
     private final CrmConnector crm;
     private final ObjectMapper objectMapper;
     private final SluiceMetrics metrics;
-    private final io.sluice.ai.AiEnrichment enrichment;
 
     public EventProcessor(EventLog eventLog, ActiveMapping mapping, CrmConnector crm, ObjectMapper objectMapper,
-                          SluiceMetrics metrics, io.sluice.ai.AiEnrichment enrichment) {
-        this.enrichment = enrichment;
+                          SluiceMetrics metrics) {
         this.eventLog = eventLog;
         this.mapping = mapping;
         this.crm = crm;
@@ -103,10 +101,6 @@ public class EventProcessor {
             detail = exchange.getMessage().getHeader(OUTCOME_DETAIL, String.class);
         } else {
             detail = status == EventStatus.STALE ? "the CRM holds a newer change of " + subject(exchange) : "applied to " + crm.provider();
-        }
-        StoredEvent stored = exchange.getProperty(STORED, StoredEvent.class);
-        if (status == EventStatus.DONE && stored != null) {
-            enrichment.requestIfWanted(stored); // stored before the event is marked done: a failure here retries the event
         }
         String key = exchange.getMessage().getHeader(IDEMPOTENCY_KEY, String.class);
         if ((status == EventStatus.DONE || status == EventStatus.STALE) && key != null) {
