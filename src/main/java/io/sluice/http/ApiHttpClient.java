@@ -113,8 +113,7 @@ public class ApiHttpClient {
         if (response.status() == 429) {
             // every caller of this provider waits now, not only the one that was told
             Duration asked = failure instanceof RemoteCallFailure remote ? remote.retryAfter() : null;
-            // no wait, or one already over (a date behind our clock): one window, so that the next call is not another 429
-            Duration hold = asked != null && !asked.isZero() && !asked.isNegative() ? asked : limiter.window();
+            Duration hold = asked != null ? asked : limiter.window(); // no wait said: one window
             limiter.holdFor(hold.compareTo(MAX_HOLD) > 0 ? MAX_HOLD : hold);
         }
         throw failure;

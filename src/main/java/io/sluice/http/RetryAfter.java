@@ -9,8 +9,9 @@ import java.time.format.DateTimeParseException;
 /**
  * How long a provider asked Sluice to wait: {@code retry-after-ms} (milliseconds, as OpenAI and Whop may send) first,
  * then {@code Retry-After} in seconds or as an HTTP date (RFC 9110). The one reader of these headers for every
- * provider. A wait in the past is zero; a wait longer than {@link #LONGEST} is taken as {@code LONGEST} (a provider
- * asking for more is asked again then, and no caller overflows on a hostile value); anything unreadable is no answer.
+ * provider. A wait of zero or in the past (a date behind Sluice's clock) is no answer, like anything unreadable: the
+ * caller's own backoff decides, rather than a retry at once. A wait longer than {@link #LONGEST} is taken as
+ * {@code LONGEST} (a provider asking for more is asked again then, and no caller overflows on a hostile value).
  */
 public final class RetryAfter {
 
@@ -24,14 +25,14 @@ public final class RetryAfter {
      * @param millis  the {@code retry-after-ms} header, or null
      * @param seconds the {@code Retry-After} header, or null
      * @param now     the time to measure an HTTP date from
-     * @return the wait, or null when neither header says one
+     * @return the wait (positive), or null when neither header says one
      */
     public static Duration parse(String millis, String seconds, Instant now) {
-        Duration wait = millis == null ? null : millis(millis.trim());
+        Duration wait = millis == null ? null : bounded(millis(millis.trim()));
         if (wait == null && seconds != null) {
-            wait = secondsOrDate(seconds.trim(), now);
+            wait = bounded(secondsOrDate(seconds.trim(), now));
         }
-        return wait == null ? null : bounded(wait);
+        return wait;
     }
 
     /** {@code Retry-After} alone. */
@@ -67,8 +68,8 @@ public final class RetryAfter {
     }
 
     private static Duration bounded(Duration wait) {
-        if (wait.isNegative()) {
-            return Duration.ZERO;
+        if (wait == null || wait.isNegative() || wait.isZero()) {
+            return null;
         }
         return wait.compareTo(LONGEST) > 0 ? LONGEST : wait;
     }

@@ -48,6 +48,8 @@ public class EventBatchProcessor {
     /** Batches written at once by this process that share a person go one after the other. */
     private final PersonLocks people = new PersonLocks();
     private final PulledInFlight pulledInFlight;
+    /** The events the chunk being written on this thread handed to the single path. */
+    private static final ThreadLocal<java.util.Set<String>> HANDED_ALONE = new ThreadLocal<>();
     private final java.time.Duration batchWait;
 
     /** {@code sluice.crm.batch-size} caps the records of a batch; 0 (the default) takes the CRM's maximum. */
@@ -92,10 +94,14 @@ public class EventBatchProcessor {
 
     private void processChunk(List<Object> raw) {
         List<String> ids = raw.stream().map(Object::toString).toList();
+        HANDED_ALONE.set(new java.util.HashSet<>());
         try {
             write(ids);
         } finally {
-            ids.forEach(pulledInFlight::finished); // written, completed or handed to the single path
+            // done here; an event handed to the single path stays in flight until that path finishes it
+            java.util.Set<String> handed = HANDED_ALONE.get();
+            HANDED_ALONE.remove();
+            ids.stream().filter(id -> !handed.contains(id)).forEach(pulledInFlight::finished);
         }
     }
 
@@ -122,7 +128,8 @@ public class EventBatchProcessor {
         java.util.Set<String> settled = new java.util.HashSet<>();
         List<BatchOutcome> outcomes;
         try (PersonLocks.Held held = people.lockAll(mappedChanges.stream().map(io.sluice.crm.ChangeKeys::email).toList())) {
-            // checked under the locks: a change that a sibling (its webhook, another batch) applied meanwhile is not written again
+            // checked under the locks: a change another batch applied meanwhile is not written again (its webhook on the
+            // single path takes no person lock: for that race the window is only narrower, and the upserts make it harmless)
             java.util.Set<String> alreadyApplied = processed.containing(mapped.stream().map(StoredEvent::idempotencyKey).toList());
             for (int i = 0; i < mapped.size(); i++) {
                 StoredEvent event = mapped.get(i);
@@ -141,7 +148,7 @@ public class EventBatchProcessor {
             }
             outcomes = breaker.executeSupplier(() -> crm.applyBatch(changes));
         } catch (RuntimeException e) {
-            log.warn("A batch of {} pulled events could not be written to {} ({}); each is retried alone", mapped.size(),
+            log.warn("A batch of {} pulled events could not be written to {} ({}); each is retried alone", mapped.size() - settled.size(),
                     crm.provider(), FailedAttemptRecorder.describe(e));
             mapped.stream().filter(event -> !settled.contains(event.id())).forEach(event -> alone(event.id()));
             return;
@@ -210,6 +217,10 @@ public class EventBatchProcessor {
     }
 
     private void alone(String id) {
+        java.util.Set<String> handed = HANDED_ALONE.get();
+        if (handed != null) {
+            handed.add(id);
+        }
         // on an interrupted thread (a stop, a route reload) a put into the queue fails at once and Camel drops the
         // message: hand the event over regardless, then keep the interrupt for whoever asked for it
         boolean interrupted = Thread.interrupted();

@@ -42,9 +42,11 @@ public class EventProcessor {
     private final CrmConnector crm;
     private final ObjectMapper objectMapper;
     private final SluiceMetrics metrics;
+    private final PulledInFlight pulledInFlight;
 
     public EventProcessor(EventLog eventLog, ActiveMapping mapping, CrmConnector crm, ObjectMapper objectMapper,
-                          SluiceMetrics metrics) {
+                          SluiceMetrics metrics, PulledInFlight pulledInFlight) {
+        this.pulledInFlight = pulledInFlight;
         this.eventLog = eventLog;
         this.mapping = mapping;
         this.crm = crm;
@@ -114,6 +116,7 @@ public class EventProcessor {
             metrics.processed(Duration.ofNanos(System.nanoTime() - started));
         }
         log.info("Event {} {} -> {} ({})", id, type, status, detail);
+        pulledInFlight.finished(id);
     }
 
     private static String subject(Exchange exchange) {

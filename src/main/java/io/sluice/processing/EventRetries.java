@@ -45,7 +45,11 @@ public class EventRetries {
     private final CircuitBreaker breaker;
     private final Clock clock;
 
-    public EventRetries(EventLog eventLog, SluiceProperties properties, CircuitBreaker crmCircuitBreaker, Clock clock) {
+    private final PulledInFlight pulledInFlight;
+
+    public EventRetries(EventLog eventLog, SluiceProperties properties, CircuitBreaker crmCircuitBreaker, Clock clock,
+                        PulledInFlight pulledInFlight) {
+        this.pulledInFlight = pulledInFlight;
         this.eventLog = eventLog;
         this.settings = properties.processing();
         this.breakerWait = properties.crm().breaker().waitInOpenState();
@@ -66,6 +70,7 @@ public class EventRetries {
     @Handler
     public void waitOrGiveUp(Exchange exchange) {
         String id = exchange.getMessage().getBody(String.class);
+        pulledInFlight.finished(id); // back to the inbox (waiting or received), or on to the dead letters
         Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         exchange.getMessage().setHeader(WAITING, false);
         if (stopping(exchange)) {

@@ -26,17 +26,19 @@ class RetryAfterTest {
     }
 
     @Test
-    void aWaitInThePastIsNoWait() {
-        assertThat(RetryAfter.parse("-5", NOW)).isEqualTo(Duration.ZERO);
-        assertThat(RetryAfter.parse("Sun, 01 Mar 2026 11:00:00 GMT", NOW)).isEqualTo(Duration.ZERO);
-        assertThat(RetryAfter.parse("-20", null, NOW)).isEqualTo(Duration.ZERO);
+    void aWaitOfZeroOrInThePastIsNoAnswerSoTheCallerBacksOff() {
+        assertThat(RetryAfter.parse("0", NOW)).isNull();
+        assertThat(RetryAfter.parse("-5", NOW)).isNull();
+        assertThat(RetryAfter.parse("Sun, 01 Mar 2026 11:00:00 GMT", NOW)).isNull();
+        assertThat(RetryAfter.parse("-20", null, NOW)).isNull();
+        assertThat(RetryAfter.parse("0", "7", NOW)).isEqualTo(Duration.ofSeconds(7)); // zero milliseconds: the seconds
     }
 
     @Test
     void aHostileValueIsBoundedAndNeverOverflowsACaller() {
         assertThat(RetryAfter.parse("9223372036854775807", NOW)).isEqualTo(RetryAfter.LONGEST);
         assertThat(RetryAfter.parse("99999999999999999999999", NOW)).isEqualTo(RetryAfter.LONGEST);
-        assertThat(RetryAfter.parse("-99999999999999999999999", NOW)).isEqualTo(Duration.ZERO);
+        assertThat(RetryAfter.parse("-99999999999999999999999", NOW)).isNull();
         assertThat(RetryAfter.parse("1e300", null, NOW)).isEqualTo(RetryAfter.LONGEST);
         assertThat(RetryAfter.parse("Infinity", null, NOW)).isEqualTo(RetryAfter.LONGEST);
         assertThat(RetryAfter.parse("9223372036854775807", NOW).toMillis()).isEqualTo(RetryAfter.LONGEST.toMillis());

@@ -115,7 +115,7 @@ public class HubSpotConnector implements CrmConnector {
                     + "); it resets at midnight in the HubSpot account's time zone. Lift the crm pause then");
         }
         Duration asked = http.retryAfter(response);
-        Duration wait = asked == null || asked.isZero() || asked.isNegative() ? rollingLimitWait : asked; // without one, the rolling window's length
+        Duration wait = asked == null ? rollingLimitWait : asked; // without one, the rolling window's length
         return new io.sluice.crm.CrmRateLimitedException("hubspot answered HTTP 429 (" + (policy.isEmpty() ? "rate limit" : policy)
                 + ") to " + request.operation(), wait);
     }
