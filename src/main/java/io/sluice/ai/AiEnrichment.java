@@ -57,9 +57,8 @@ public class AiEnrichment implements io.sluice.store.AppliedChangeFollowUp {
      * so that a failure here retries the event.
      */
     public void requestIfApplied(org.apache.camel.Exchange exchange) {
-        boolean duplicate = Boolean.TRUE.equals(exchange.getProperty(org.apache.camel.Exchange.DUPLICATE_MESSAGE, Boolean.class));
         StoredEvent stored = exchange.getProperty(io.sluice.event.PipelineExchange.STORED, StoredEvent.class);
-        if (stored != null && (duplicate || exchange.getMessage().getHeader(io.sluice.event.PipelineExchange.OUTCOME) == EventStatus.DONE)) {
+        if (stored != null && io.sluice.event.PipelineExchange.applied(exchange)) {
             requestIfWanted(stored);
         }
     }

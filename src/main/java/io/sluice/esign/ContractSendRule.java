@@ -2,7 +2,6 @@ package io.sluice.esign;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.sluice.event.EventStatus;
 import io.sluice.store.StoredEvent;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
@@ -46,13 +45,10 @@ public class ContractSendRule implements io.sluice.store.AppliedChangeFollowUp {
     }
 
     public void requestIfDue(Exchange exchange) throws IOException {
-        boolean duplicate = Boolean.TRUE.equals(exchange.getProperty(Exchange.DUPLICATE_MESSAGE, Boolean.class));
-        StoredEvent event = exchange.getProperty(io.sluice.event.PipelineExchange.STORED, StoredEvent.class);
-        if (duplicate) {
-            requestIfDueAsDuplicate(event);
-        } else if (exchange.getMessage().getHeader(io.sluice.event.PipelineExchange.OUTCOME) == EventStatus.DONE) {
-            requestIfDue(event);
-        } // else the change was stale (or not applied): a newer state of the membership decides
+        if (io.sluice.event.PipelineExchange.applied(exchange)) { // else stale (or not applied): a newer state decides
+            afterApplied(exchange.getProperty(io.sluice.event.PipelineExchange.STORED, StoredEvent.class),
+                    io.sluice.event.PipelineExchange.duplicate(exchange));
+        }
     }
 
     /**

@@ -24,6 +24,16 @@ public final class PipelineExchange {
     private PipelineExchange() {
     }
 
+    /** The event's change was applied before, by a sibling with the same change (the idempotent consumer said so). */
+    public static boolean duplicate(Exchange exchange) {
+        return Boolean.TRUE.equals(exchange.getProperty(Exchange.DUPLICATE_MESSAGE, Boolean.class));
+    }
+
+    /** The event's change is in the CRM: applied by this event ({@code DONE}), or before it by a sibling. */
+    public static boolean applied(Exchange exchange) {
+        return duplicate(exchange) || exchange.getMessage().getHeader(OUTCOME) == EventStatus.DONE;
+    }
+
     /** Records the event's outcome and why, for the step that completes it. */
     public static void outcome(Exchange exchange, EventStatus status, String detail) {
         exchange.getMessage().setHeader(OUTCOME, status);

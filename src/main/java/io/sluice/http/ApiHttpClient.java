@@ -129,7 +129,8 @@ public class ApiHttpClient {
         int status = response.status();
         String what = provider + " answered HTTP " + status + " to " + request.operation() + excerpt(response);
         if (status == 429) {
-            return failures.rateLimited(what, retryAfter(response) != null ? retryAfter(response) : limiter.window());
+            Duration asked = retryAfter(response);
+            return failures.rateLimited(what, asked != null ? asked : limiter.window());
         }
         if (status == 408 || status >= 500) {
             return failures.retryable(what, retryAfter(response), null);

@@ -134,7 +134,7 @@ public class EventBatchProcessor {
             for (int i = 0; i < mapped.size(); i++) {
                 StoredEvent event = mapped.get(i);
                 if (alreadyApplied.contains(event.idempotencyKey())) {
-                    if (followUps(event, true)) {
+                    if (runFollowUps(event, true)) {
                         complete(event, EventStatus.DONE, "this change was already applied earlier; nothing written");
                     }
                     settled.add(event.id()); // completed, or handed to the single path by followUps
@@ -164,7 +164,7 @@ public class EventBatchProcessor {
                 continue;
             }
             boolean applied = outcome.result() != CrmWriteResult.STALE;
-            if (applied && !followUps(event, false)) {
+            if (applied && !runFollowUps(event, false)) {
                 continue; // handed to the single path, which retries or dead-letters it with the reason
             }
             EventStatus status = applied ? EventStatus.DONE : EventStatus.STALE;
@@ -196,7 +196,7 @@ public class EventBatchProcessor {
      * event's type asks for): the same here. Both store requests under once-keys, so running them again asks for
      * nothing twice. False when they failed and the event was handed to the single path.
      */
-    private boolean followUps(StoredEvent event, boolean duplicate) {
+    private boolean runFollowUps(StoredEvent event, boolean duplicate) {
         try {
             for (io.sluice.store.AppliedChangeFollowUp followUp : followUps) {
                 followUp.afterApplied(event, duplicate);

@@ -249,9 +249,7 @@ public class EventLog {
      */
     @Transactional
     public void markCompletedRemembering(String id, EventStatus status, String detail, String processor, String changeKey) {
-        jdbc.update("INSERT INTO camel_messageprocessed (processorname, messageid, createdat) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
-                processor, changeKey, java.sql.Timestamp.from(clock.instant()));
-        markCompleted(id, status, detail);
+        markAllCompletedRemembering(List.of(new Completion(id, status, detail, changeKey)), processor);
     }
 
     /** One event's end, recorded with others by {@link #markAllCompletedRemembering}. */
