@@ -11,7 +11,7 @@ import io.sluice.crm.CrmWriteVersions;
  * a concurrent write of that opportunity then see each other, so the note is linked to it whichever came first.
  * Call inside {@link io.sluice.crm.CrmWriteLeases#run}, which spans the CRM write.
  */
-public record LockedChange(CrmWriteVersions.Written person, CrmWriteVersions.Written opportunity, CrmWriteVersions.Written note,
+record LockedChange(CrmWriteVersions.Written person, CrmWriteVersions.Written opportunity, CrmWriteVersions.Written note,
                            boolean personNewer, boolean opportunityNewer, boolean noteNewer) {
 
     public static LockedChange lock(CrmWriteVersions versions, String provider, CrmChange change) {

@@ -2,7 +2,7 @@ package io.sluice.crm.hubspot;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sluice.crm.BatchOutcome;
-import io.sluice.crm.BatchedObjects;
+import io.sluice.crm.BatchPlan;
 import io.sluice.crm.ChangeKeys;
 import io.sluice.mapping.CrmChange;
 import io.sluice.crm.CrmException;
@@ -44,111 +44,66 @@ final class HubSpotBatchWriter {
 
     /** Runs inside the caller's {@link io.sluice.crm.CrmWriteLeases#run}. */
     List<BatchOutcome> write(List<CrmChange> changes) {
-        Map<String, CrmWriteVersions.Written> contacts = versions.lockAll(HubSpotConnector.PROVIDER, "person", keys(changes, ChangeKeys::email));
-        Map<String, CrmWriteVersions.Written> deals = versions.lockAll(HubSpotConnector.PROVIDER, "opportunity",
-                java.util.stream.Stream.concat(keys(changes, ChangeKeys::membershipId).stream(), keys(changes, ChangeKeys::noteMembershipId).stream()).toList());
-        Map<String, CrmWriteVersions.Written> notes = versions.lockAll(HubSpotConnector.PROVIDER, "note", keys(changes, ChangeKeys::noteKey));
-        RuntimeException[] failures = new RuntimeException[changes.size()];
-        boolean[] stale = new boolean[changes.size()];
-
-        // which parts of each change are newer than what HubSpot holds
-        BatchedObjects contactChanges = new BatchedObjects(changes);
-        BatchedObjects dealChanges = new BatchedObjects(changes);
-        for (int i = 0; i < changes.size(); i++) {
-            CrmChange change = changes.get(i);
-            String email = ChangeKeys.email(change);
-            String membershipId = ChangeKeys.membershipId(change);
-            String noteKey = ChangeKeys.noteKey(change);
-            boolean dealNewer = membershipId != null && deals.get(membershipId).acceptsChangeAt(change.sourceUpdatedAt());
-            boolean noteNewer = noteKey != null && notes.get(noteKey).acceptsChangeAt(change.sourceUpdatedAt());
-            if ((membershipId != null || noteKey != null) && !dealNewer && !noteNewer) {
-                stale[i] = true;
-                continue;
-            }
-            if (email != null && contacts.get(email).acceptsChangeAt(change.sourceUpdatedAt())) {
-                contactChanges.add(email, i);
-            }
-            if (dealNewer) {
-                dealChanges.add(membershipId, i);
-            }
-        }
-        Map<String, Integer> contactWriter = contactChanges.newest();
-        Map<String, Integer> dealWriter = dealChanges.newest();
-
-        Map<String, String> contactIds = upsertContacts(changes, contactWriter, contactChanges, contacts, failures);
-        Map<String, String> dealIds = upsertDeals(changes, dealWriter, dealChanges, deals, failures);
-        associate(changes, dealWriter, contactIds, dealIds, contacts);
+        BatchPlan plan = BatchPlan.lock(versions, HubSpotConnector.PROVIDER, changes);
+        upsertContacts(plan);
+        Map<String, String> dealIds = upsertDeals(plan);
+        associate(plan, dealIds);
         dealIds.forEach(connector::linkWaitingNotes);
-
-        for (int i = 0; i < changes.size(); i++) {
-            CrmChange change = changes.get(i);
-            String noteKey = ChangeKeys.noteKey(change);
-            if (stale[i] || failures[i] != null || noteKey == null || !notes.get(noteKey).acceptsChangeAt(change.sourceUpdatedAt())) {
-                continue;
-            }
+        Map<String, String> noteIds = new HashMap<>();
+        plan.notesToWrite().forEach((noteKey, i) -> {
+            CrmChange change = plan.change(i);
             try {
-                String email = ChangeKeys.email(change);
-                String contactId = email == null ? null : contactIds.getOrDefault(email, contacts.get(email).remoteId());
-                String noteMembership = ChangeKeys.noteMembershipId(change);
-                String dealId = noteMembership == null ? null
-                        : dealIds.getOrDefault(noteMembership, versions.remoteId(HubSpotConnector.PROVIDER, "opportunity", noteMembership).orElse(null));
-                CrmWriteVersions.Written note = notes.get(noteKey);
-                versions.written(note, connector.writeNote(change, noteKey, note.remoteId(), contactId, dealId),
-                        change.sourceUpdatedAt(), change.eventId());
+                noteIds.put(noteKey, connector.writeNote(change, noteKey, plan.rememberedNoteId(noteKey), plan.personIdOf(change),
+                        plan.noteOpportunityIdOf(change)));
             } catch (RuntimeException e) {
-                failures[i] = e;
+                plan.fail(ChangeKeys::noteKey, noteKey, e);
             }
-        }
-        List<BatchOutcome> outcomes = new ArrayList<>(changes.size());
-        for (int i = 0; i < changes.size(); i++) {
-            outcomes.add(stale[i] ? BatchOutcome.of(CrmWriteResult.STALE)
-                    : failures[i] != null ? BatchOutcome.failed(failures[i]) : BatchOutcome.of(CrmWriteResult.APPLIED));
-        }
-        return outcomes;
+        });
+        plan.notesWritten(noteIds);
+        return plan.outcomes();
     }
 
-    private Map<String, String> upsertContacts(List<CrmChange> changes, Map<String, Integer> writers, BatchedObjects merged,
-                                               Map<String, CrmWriteVersions.Written> locked, RuntimeException[] failures) {
+    private void upsertContacts(BatchPlan plan) {
+        Map<String, Integer> writers = plan.peopleToWrite();
         if (writers.isEmpty()) {
-            return Map.of();
+            return;
         }
         List<HubSpotRequests.Input> inputs = new ArrayList<>();
-        writers.forEach((email, i) -> inputs.add(new HubSpotRequests.Input(email, requests.contactProperties(merged.fields(email, CrmChange::person), email))));
+        writers.keySet().forEach(email -> inputs.add(new HubSpotRequests.Input(email, requests.contactProperties(plan.personFields(email), email))));
         Map<String, String> ids = results(http.send(requests.contacts(inputs)), "email");
-        recordOrFail(changes, writers, locked, ids, failures, "contact", ChangeKeys::email);
-        return ids;
+        failMissing(plan, writers, ids, "contact", ChangeKeys::email);
+        plan.peopleWritten(ids);
     }
 
-    private Map<String, String> upsertDeals(List<CrmChange> changes, Map<String, Integer> writers, BatchedObjects merged,
-                                            Map<String, CrmWriteVersions.Written> locked, RuntimeException[] failures) {
+    private Map<String, String> upsertDeals(BatchPlan plan) {
         List<HubSpotRequests.Input> inputs = new ArrayList<>();
         Map<String, Integer> sent = new LinkedHashMap<>();
-        writers.forEach((membershipId, i) -> {
-            Map<String, Object> deal = merged.fields(membershipId, CrmChange::opportunity);
+        plan.opportunitiesToWrite().forEach((membershipId, i) -> {
+            Map<String, Object> deal = plan.opportunityFields(membershipId);
             try {
                 Object stage = deal.get("dealstage");
                 String[] pipelineAndStage = stage == null ? null : pipelines.resolve(stage.toString());
                 inputs.add(new HubSpotRequests.Input(membershipId, requests.dealProperties(deal, membershipId, pipelineAndStage)));
                 sent.put(membershipId, i);
             } catch (RuntimeException e) {
-                failAll(changes, failures, e, c -> membershipId.equals(ChangeKeys.membershipId(c)));
+                plan.fail(ChangeKeys::membershipId, membershipId, e);
             }
         });
         if (inputs.isEmpty()) {
             return Map.of();
         }
         Map<String, String> ids = results(http.send(requests.deals(inputs)), requests.membershipIdProperty());
-        recordOrFail(changes, sent, locked, ids, failures, "deal", ChangeKeys::membershipId);
+        failMissing(plan, sent, ids, "deal", ChangeKeys::membershipId);
+        ids.keySet().retainAll(sent.keySet());
+        plan.opportunitiesWritten(ids);
         return ids;
     }
 
-    private void associate(List<CrmChange> changes, Map<String, Integer> dealWriters, Map<String, String> contactIds,
-                           Map<String, String> dealIds, Map<String, CrmWriteVersions.Written> contacts) {
+    private void associate(BatchPlan plan, Map<String, String> dealIds) {
         List<String[]> pairs = new ArrayList<>();
-        dealWriters.forEach((membershipId, i) -> {
-            String email = ChangeKeys.email(changes.get(i));
+        plan.opportunitiesToWrite().forEach((membershipId, i) -> {
             String dealId = dealIds.get(membershipId);
-            String contactId = email == null ? null : contactIds.getOrDefault(email, contacts.get(email).remoteId());
+            String contactId = plan.personIdOf(plan.change(i));
             if (dealId != null && contactId != null) {
                 pairs.add(new String[]{dealId, contactId});
             }
@@ -174,34 +129,11 @@ final class HubSpotBatchWriter {
         return ids;
     }
 
-    private void recordOrFail(List<CrmChange> changes, Map<String, Integer> writers, Map<String, CrmWriteVersions.Written> locked,
-                              Map<String, String> ids, RuntimeException[] failures, String what,
-                              java.util.function.Function<CrmChange, String> keyOf) {
-        List<CrmWriteVersions.Write> written = new java.util.ArrayList<>();
-        writers.forEach((key, i) -> {
-            String id = ids.get(key);
-            if (id != null) {
-                written.add(new CrmWriteVersions.Write(locked.get(key), id, changes.get(i).sourceUpdatedAt(), changes.get(i).eventId()));
-            } else {
-                failAll(changes, failures, new CrmRejectedException("hubspot did not accept the " + what + " " + key
-                        + " in a batch upsert (a 207 or a missing result); retried alone for its own answer"), c -> key.equals(keyOf.apply(c)));
-            }
-        });
-        versions.writtenAll(written);
-    }
-
-    private static void failAll(List<CrmChange> changes, RuntimeException[] failures, RuntimeException failure,
-                                java.util.function.Predicate<CrmChange> affected) {
-        for (int i = 0; i < changes.size(); i++) {
-            if (failures[i] == null && affected.test(changes.get(i))) {
-                failures[i] = failure;
-            }
-        }
-    }
-
-
-
-    private static List<String> keys(List<CrmChange> changes, Function<CrmChange, String> keyOf) {
-        return changes.stream().map(keyOf).filter(java.util.Objects::nonNull).toList();
+    /** The changes of a record HubSpot did not answer for (a 207, or no result) are retried alone, for its own answer. */
+    private static void failMissing(BatchPlan plan, Map<String, Integer> writers, Map<String, String> ids, String what,
+                                    Function<CrmChange, String> keyOf) {
+        writers.keySet().stream().filter(key -> !ids.containsKey(key)).forEach(key -> plan.fail(keyOf, key,
+                new CrmRejectedException("hubspot did not accept the " + what + " " + key
+                        + " in a batch upsert (a 207 or a missing result); retried alone for its own answer")));
     }
 }

@@ -14,7 +14,9 @@ import io.sluice.crm.CrmException;
 import io.sluice.crm.CrmQuotaExhaustedException;
 import io.sluice.crm.CrmRejectedException;
 import io.sluice.crm.CrmWriteResult;
-import io.sluice.crm.LockedChange;
+import io.sluice.crm.ChangeWrite;
+import io.sluice.crm.CrmRecordWrites;
+import io.sluice.crm.CrmWriteTemplate;
 import io.sluice.http.ApiHttpClient;
 import io.sluice.http.ApiHttpClients;
 import io.sluice.http.ApiRequest;
@@ -41,7 +43,7 @@ import java.util.Map;
  */
 @Component
 @ConditionalOnProperty(name = "sluice.crm.provider", havingValue = "hubspot")
-public class HubSpotConnector implements CrmConnector {
+public class HubSpotConnector implements CrmConnector, CrmRecordWrites {
 
     static final String PROVIDER = "hubspot";
     /** Calls that name a remembered id: their 404 means HubSpot lost that record (deleted, or merged into another). */
@@ -56,7 +58,7 @@ public class HubSpotConnector implements CrmConnector {
     private final io.sluice.crm.CrmWriteLeases leases;
     private final HubSpotBatchWriter batches;
     private final HubSpotSchemaCheck schemaCheck;
-    private final io.sluice.crm.PendingNoteLinks pendingLinks;
+    private final CrmWriteTemplate writeTemplate;
     private final io.micrometer.core.instrument.Counter refound;
     /** HubSpot's rolling window: a ten-secondly 429 without Retry-After waits this long. */
     private final Duration rollingLimitWait;
@@ -81,7 +83,7 @@ public class HubSpotConnector implements CrmConnector {
         this.batches = new HubSpotBatchWriter(http, requests, pipelines, versions, this);
         this.schemaCheck = new HubSpotSchemaCheck(http, pipelines, hubspot.membershipIdProperty(), requests);
         this.refound = CrmMetrics.refound(registry, PROVIDER);
-        this.pendingLinks = pendingLinks;
+        this.writeTemplate = new CrmWriteTemplate(PROVIDER, versions, leases, pendingLinks);
     }
 
     @Override
@@ -132,94 +134,87 @@ public class HubSpotConnector implements CrmConnector {
 
     @Override
     public CrmWriteResult apply(CrmChange change) {
-        return leases.run(() -> applyLocked(change));
+        return writeTemplate.apply(change, this);
     }
 
-    private CrmWriteResult applyLocked(CrmChange change) {
-        String email = ChangeKeys.email(change);
-        String membershipId = ChangeKeys.membershipId(change);
-        String noteKey = ChangeKeys.noteKey(change);
-        LockedChange locked = LockedChange.lock(versions, PROVIDER, change);
-        if (locked.stale()) {
-            return CrmWriteResult.STALE; // the subject already holds a newer change: write nothing
-        }
-        CrmWriteVersions.Written contact = locked.person();
-        CrmWriteVersions.Written deal = locked.opportunity();
-        CrmWriteVersions.Written note = locked.note();
-        boolean dealNewer = locked.opportunityNewer();
-        boolean noteNewer = locked.noteNewer();
-        String contactId = contact == null ? null : contact.remoteId();
-        if (locked.personNewer()) {
-            contactId = upsertedId(http.send(requests.contact(change.person(), email)), "contact.upsert");
-            versions.written(contact, contactId, change.sourceUpdatedAt(), change.eventId());
-        }
-        if (dealNewer) {
-            Object stage = change.opportunity().get("dealstage");
-            String[] pipelineAndStage = stage == null ? null : pipelines.resolve(stage.toString());
-            String dealId = upsertedId(http.send(requests.deal(change.opportunity(), membershipId, pipelineAndStage)), "deal.upsert");
-            if (contactId != null) {
-                try {
-                    http.send(requests.associateDealWithContact(dealId, contactId));
-                } catch (CrmRecordGoneException contactGone) {
-                    contactId = refindContact(change, email, locked);
-                    http.send(requests.associateDealWithContact(dealId, contactId));
-                }
+    @Override
+    public String writePerson(ChangeWrite write) {
+        return upsertedId(http.send(requests.contact(write.change().person(), write.email())), "contact.upsert");
+    }
+
+    @Override
+    public String writeOpportunity(ChangeWrite write) {
+        CrmChange change = write.change();
+        Object stage = change.opportunity().get("dealstage");
+        String[] pipelineAndStage = stage == null ? null : pipelines.resolve(stage.toString());
+        String dealId = upsertedId(http.send(requests.deal(change.opportunity(), write.membershipId(), pipelineAndStage)), "deal.upsert");
+        if (write.personId() != null) {
+            try {
+                http.send(requests.associateDealWithContact(dealId, write.personId()));
+            } catch (CrmRecordGoneException contactGone) {
+                refindContact(write);
+                http.send(requests.associateDealWithContact(dealId, write.personId()));
             }
-            versions.written(deal, dealId, change.sourceUpdatedAt(), change.eventId());
-            linkWaitingNotes(membershipId, dealId);
         }
-        if (noteNewer) {
-            String noteMembership = ChangeKeys.noteMembershipId(change);
-            String dealId = noteMembership == null ? null : versions.remoteId(PROVIDER, "opportunity", noteMembership).orElse(null);
-            versions.written(note, writeNote(change, noteKey, note.remoteId(), contactId, dealId), change.sourceUpdatedAt(),
-                    change.eventId());
-        }
-        return CrmWriteResult.APPLIED;
+        return dealId;
+    }
+
+    @Override
+    public String writeNote(ChangeWrite write) {
+        return sendNote(write.change(), write.noteKey(), write.rememberedNoteId(), write.personId(), write.noteOpportunityId());
+    }
+
+    @Override
+    public boolean linksNotesLater() {
+        return true;
     }
 
     /**
      * The contact HubSpot lost (deleted or merged) found again by its email: the upsert answers the id the email now
      * has. Only the email is sent when this change's person fields are older than what HubSpot last got.
      */
-    private String refindContact(CrmChange change, String email, LockedChange locked) {
-        log.warn("HubSpot no longer has the contact remembered for event {}; finding it again by email", change.eventId());
-        String id = upsertedId(http.send(requests.contact(locked.personNewer() ? change.person() : Map.of(), email)), "contact.upsert");
-        versions.rememberRemoteId(locked.person(), id);
+    private void refindContact(ChangeWrite write) {
+        log.warn("HubSpot no longer has the contact remembered for event {}; finding it again by email", write.change().eventId());
+        String id = upsertedId(http.send(requests.contact(write.personNewer() ? write.change().person() : Map.of(), write.email())),
+                "contact.upsert");
+        write.personFoundAgain(id);
         refound.increment();
-        return id;
     }
 
     /**
      * Associates with this deal the notes written before it existed (a payment processed before its membership);
-     * a note deleted in HubSpot meanwhile is skipped. Call with the deal's {@code crm_write_version} row locked.
+     * a note deleted in HubSpot meanwhile is skipped.
      */
-    void linkWaitingNotes(String membershipId, String dealId) {
-        List<String> waiting = pendingLinks.notesOf(PROVIDER, membershipId);
-        for (String noteKey : waiting) {
-            String noteId = versions.remoteId(PROVIDER, "note", noteKey).orElse(null);
+    @Override
+    public void linkWaitingNotes(String membershipId, String dealId, Map<String, String> noteIds) {
+        noteIds.forEach((noteKey, noteId) -> {
             if (noteId == null) {
-                continue;
+                return;
             }
             try {
                 http.send(requests.associateNote(noteId, "deals", dealId));
             } catch (CrmRecordGoneException noteGone) {
                 log.warn("HubSpot no longer has note {} waiting for membership {}'s deal; its link is dropped", noteId, membershipId);
             }
-        }
-        pendingLinks.linked(PROVIDER, waiting);
+        });
     }
 
-    /** Writes the note; one whose membership has no deal yet is remembered, to be associated when the deal is written. */
+    /** The batch path's note: one whose membership has no deal yet waits to be associated when the deal is written. */
     String writeNote(CrmChange change, String noteKey, String knownId, String contactId, String dealId) {
-        String noteId = writeNoteOnly(change, noteKey, knownId, contactId, dealId);
+        String noteId = sendNote(change, noteKey, knownId, contactId, dealId);
         String noteMembership = ChangeKeys.noteMembershipId(change);
         if (noteMembership != null && dealId == null) {
-            pendingLinks.remember(PROVIDER, noteKey, noteMembership);
+            writeTemplate.awaitOpportunity(noteKey, noteMembership);
         }
         return noteId;
     }
 
-    private String writeNoteOnly(CrmChange change, String noteKey, String knownId, String contactId, String dealId) {
+    /** Links to a deal the batch path just wrote the notes that waited for it. */
+    void linkWaitingNotes(String membershipId, String dealId) {
+        writeTemplate.linkWaitingNotes(this, membershipId, dealId);
+    }
+
+    private String sendNote(CrmChange change, String noteKey, String knownId, String contactId, String dealId) {
         if (knownId != null) {
             try {
                 http.send(requests.updateNote(change.note(), noteKey, knownId, change.sourceUpdatedAt()));

@@ -13,13 +13,16 @@ import io.sluice.crm.CrmRecordGoneException;
 import io.sluice.crm.CrmRequirements;
 import io.sluice.mapping.CrmChange;
 import io.sluice.crm.CrmConnector;
+import io.sluice.crm.ChangeWrite;
+import io.sluice.crm.CrmRecordWrites;
+import io.sluice.crm.CrmWriteVersions;
+import io.sluice.crm.CrmWriteTemplate;
+import io.sluice.crm.PendingNoteLinks;
 import io.sluice.crm.CrmRejectedException;
 import io.sluice.crm.CrmWriteResult;
-import io.sluice.crm.LockedChange;
 import io.sluice.http.ApiHttpClient;
 import io.sluice.http.ApiHttpClients;
 import io.sluice.mapping.CrmFieldSchema;
-import io.sluice.crm.CrmWriteVersions;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
@@ -47,7 +50,7 @@ import java.util.regex.Pattern;
  */
 @Component
 @ConditionalOnProperty(name = "sluice.crm.provider", havingValue = "odoo")
-public class OdooConnector implements CrmConnector {
+public class OdooConnector implements CrmConnector, CrmRecordWrites {
 
     static final String PROVIDER = "odoo";
     private static final Logger log = LoggerFactory.getLogger(OdooConnector.class);
@@ -59,15 +62,15 @@ public class OdooConnector implements CrmConnector {
 
     private final OdooClient odoo;
     private final OdooStages stages;
-    private final CrmWriteVersions versions;
-    private final io.sluice.crm.CrmWriteLeases leases;
+    private final CrmWriteTemplate writeTemplate;
     private final ObjectMapper json;
     private final String leadKeyField;
     private final Long lostReasonId;
     private final Counter refound;
 
     public OdooConnector(SluiceProperties properties, ApiHttpClients clients, CrmWriteVersions versions,
-                         io.sluice.crm.CrmWriteLeases leases, ObjectMapper objectMapper, MeterRegistry registry) {
+                         io.sluice.crm.CrmWriteLeases leases, PendingNoteLinks pendingLinks, ObjectMapper objectMapper,
+                         MeterRegistry registry) {
         SluiceProperties.Odoo config = properties.crm().odoo();
         for (String[] required : new String[][]{{config.url(), "ODOO_URL"}, {config.apiKey(), "ODOO_API_KEY"},
                 {config.db(), "ODOO_DB"}}) {
@@ -88,8 +91,7 @@ public class OdooConnector implements CrmConnector {
         this.stages = new OdooStages(odoo);
         this.lostReasonId = config.lostReasonId();
         this.refound = CrmMetrics.refound(registry, PROVIDER);
-        this.versions = versions;
-        this.leases = leases;
+        this.writeTemplate = new CrmWriteTemplate(PROVIDER, versions, leases, pendingLinks);
         this.json = objectMapper;
         this.leadKeyField = config.leadKeyField();
     }
@@ -157,42 +159,33 @@ public class OdooConnector implements CrmConnector {
 
     @Override
     public CrmWriteResult apply(CrmChange change) {
-        return leases.run(() -> applyLocked(change));
+        return writeTemplate.apply(change, this);
     }
 
-    private CrmWriteResult applyLocked(CrmChange change) {
-        String email = ChangeKeys.email(change);
-        String membershipId = ChangeKeys.membershipId(change);
-        LockedChange locked = LockedChange.lock(versions, PROVIDER, change);
-        if (locked.stale()) {
-            return CrmWriteResult.STALE; // the subject already holds a newer change: write nothing
-        }
-        CrmWriteVersions.Written partner = locked.person();
-        CrmWriteVersions.Written lead = locked.opportunity();
-        CrmWriteVersions.Written note = locked.note();
-        Long partnerId = remembered(partner);
-        if (locked.personNewer()) {
-            partnerId = writePartner(change.person(), email, partnerId, partner);
-            versions.written(partner, partnerId.toString(), change.sourceUpdatedAt(), change.eventId());
-        }
-        if (locked.opportunityNewer()) {
-            long leadId = writeLead(change.opportunity(), membershipId, email, partnerId, remembered(lead), lead);
-            versions.written(lead, Long.toString(leadId), change.sourceUpdatedAt(), change.eventId());
-        }
-        if (locked.noteNewer()) {
-            versions.written(note, Long.toString(writeNote(change, note.remoteId(), partnerId)), change.sourceUpdatedAt(), change.eventId());
-        }
-        return CrmWriteResult.APPLIED;
+    @Override
+    public String writePerson(ChangeWrite write) {
+        return Long.toString(writePartner(write, write.personId()));
     }
 
-    private static Long remembered(CrmWriteVersions.Written object) {
-        return object == null || object.remoteId() == null ? null : Long.valueOf(object.remoteId());
+    @Override
+    public String writeOpportunity(ChangeWrite write) {
+        return Long.toString(writeLead(write, remembered(write.rememberedOpportunityId())));
     }
 
-    private long writePartner(Map<String, Object> person, String email, Long known, CrmWriteVersions.Written row) {
-        ObjectNode vals = values(person, Set.of(CrmFieldSchema.PERSON_KEY));
+    @Override
+    public String writeNote(ChangeWrite write) {
+        return Long.toString(postNote(write));
+    }
+
+    private static Long remembered(String remoteId) {
+        return remoteId == null ? null : Long.valueOf(remoteId);
+    }
+
+    private long writePartner(ChangeWrite write, String known) {
+        String email = write.email();
+        ObjectNode vals = values(write.change().person(), Set.of(CrmFieldSchema.PERSON_KEY));
         vals.put("email", email);
-        Long id = known != null ? known : findPartner(email);
+        Long id = known != null ? remembered(known) : findPartner(email);
         if (id != null) {
             try {
                 odoo.write("res.partner", id, vals);
@@ -202,9 +195,9 @@ public class OdooConnector implements CrmConnector {
                     throw deleted;
                 }
                 log.warn("Odoo no longer has partner {}; finding it again by email", id);
-                versions.forgetRemoteId(row);
+                write.personLost();
                 refound.increment();
-                return writePartner(person, email, null, row);
+                return writePartner(write, null);
             }
         }
         if (!vals.hasNonNull("name")) {
@@ -213,16 +206,18 @@ public class OdooConnector implements CrmConnector {
         return odoo.create("res.partner", vals);
     }
 
-    private long writeLead(Map<String, Object> opportunity, String membershipId, String email, Long partnerId, Long known,
-                           CrmWriteVersions.Written row) {
+    private long writeLead(ChangeWrite write, Long known) {
+        Map<String, Object> opportunity = write.change().opportunity();
+        String membershipId = write.membershipId();
         ObjectNode vals = values(opportunity, Set.of(CrmFieldSchema.OPPORTUNITY_KEY, "stage"));
         vals.put(leadKeyField, membershipId);
         vals.put("type", "opportunity");
+        Long partnerId = remembered(write.personId());
         if (partnerId != null) {
             vals.put("partner_id", partnerId);
         }
-        if (email != null) {
-            vals.put("email_from", email);
+        if (write.email() != null) {
+            vals.put("email_from", write.email());
         }
         Object stage = opportunity.get("stage");
         if (stage != null) {
@@ -238,9 +233,9 @@ public class OdooConnector implements CrmConnector {
                     throw deleted;
                 }
                 log.warn("Odoo no longer has lead {} of membership {}; finding or creating it again", id, membershipId);
-                versions.forgetRemoteId(row);
+                write.opportunityLost();
                 refound.increment();
-                return writeLead(opportunity, membershipId, email, partnerId, null, row);
+                return writeLead(write, null);
             }
         }
         if (!vals.hasNonNull("name")) {
@@ -269,28 +264,30 @@ public class OdooConnector implements CrmConnector {
         }
     }
 
-    private long writeNote(CrmChange change, String knownMessageId, Long partnerId) {
+    private long postNote(ChangeWrite write) {
+        CrmChange change = write.change();
+        String knownMessageId = write.rememberedNoteId();
         Object body = change.note().get("body");
-        String text = body == null ? ChangeKeys.noteKey(change) : body.toString();
+        String text = body == null ? write.noteKey() : body.toString();
         if (knownMessageId != null) {
             try {
                 odoo.write("mail.message", Long.parseLong(knownMessageId), json.createObjectNode().put("body", text));
                 return Long.parseLong(knownMessageId);
             } catch (CrmRecordGoneException deleted) {
-                log.warn("Odoo no longer has note message {} of {}; posting it again", knownMessageId, ChangeKeys.noteKey(change));
+                log.warn("Odoo no longer has note message {} of {}; posting it again", knownMessageId, write.noteKey());
             }
         }
-        String noteMembership = ChangeKeys.noteMembershipId(change);
-        String leadId = noteMembership == null ? null : versions.remoteId(PROVIDER, "opportunity", noteMembership).orElse(null);
+        String leadId = write.noteOpportunityId();
         if (leadId != null) {
             try {
                 return odoo.messagePost("crm.lead", Long.parseLong(leadId), text);
             } catch (CrmRecordGoneException deleted) {
                 // the lead was deleted: its membership's next change creates it again; the note goes on the contact
-                log.warn("Odoo no longer has lead {} of membership {}; the note goes on the contact", leadId, noteMembership);
-                versions.forget(PROVIDER, "opportunity", noteMembership);
+                log.warn("Odoo no longer has lead {} of membership {}; the note goes on the contact", leadId, write.noteMembershipId());
+                write.noteOpportunityLost();
             }
         }
+        Long partnerId = remembered(write.personId());
         if (partnerId == null) {
             throw new CrmRejectedException("odoo note " + ChangeKeys.noteKey(change)
                     + " has neither a lead nor a partner to be posted on (no email mapped)");

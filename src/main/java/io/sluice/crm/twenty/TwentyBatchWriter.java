@@ -3,11 +3,10 @@ package io.sluice.crm.twenty;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sluice.crm.BatchOutcome;
-import io.sluice.crm.BatchedObjects;
+import io.sluice.crm.BatchPlan;
 import io.sluice.crm.ChangeKeys;
 import io.sluice.mapping.CrmChange;
 import io.sluice.crm.CrmException;
-import io.sluice.crm.CrmWriteResult;
 import io.sluice.http.ApiHttpClient;
 import io.sluice.http.ApiResponse;
 import io.sluice.crm.CrmWriteVersions;
@@ -19,9 +18,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
-import java.util.function.Function;
-import java.util.stream.Stream;
 
 /**
  * A backfill's changes written to Twenty with one batch upsert per object kind (people, opportunities, notes, note
@@ -46,48 +42,11 @@ final class TwentyBatchWriter {
 
     /** Runs inside the caller's {@link io.sluice.crm.CrmWriteLeases#run}. */
     List<BatchOutcome> write(List<CrmChange> changes) {
-        Map<String, CrmWriteVersions.Written> people = versions.lockAll(TwentyConnector.PROVIDER, "person", keys(changes, ChangeKeys::email));
-        Map<String, CrmWriteVersions.Written> opportunities = versions.lockAll(TwentyConnector.PROVIDER, "opportunity",
-                Stream.concat(keys(changes, ChangeKeys::membershipId).stream(), keys(changes, ChangeKeys::noteMembershipId).stream()).toList());
-        Map<String, CrmWriteVersions.Written> notes = versions.lockAll(TwentyConnector.PROVIDER, "note", keys(changes, ChangeKeys::noteKey));
-        boolean[] stale = new boolean[changes.size()];
-        BatchedObjects personChanges = new BatchedObjects(changes);
-        BatchedObjects opportunityChanges = new BatchedObjects(changes);
-        BatchedObjects noteChanges = new BatchedObjects(changes);
-        for (int i = 0; i < changes.size(); i++) {
-            CrmChange change = changes.get(i);
-            String email = ChangeKeys.email(change);
-            String membershipId = ChangeKeys.membershipId(change);
-            String noteKey = ChangeKeys.noteKey(change);
-            boolean opportunityNewer = membershipId != null && opportunities.get(membershipId).acceptsChangeAt(change.sourceUpdatedAt());
-            boolean noteNewer = noteKey != null && notes.get(noteKey).acceptsChangeAt(change.sourceUpdatedAt());
-            if ((membershipId != null || noteKey != null) && !opportunityNewer && !noteNewer) {
-                stale[i] = true;
-                continue;
-            }
-            if (email != null && people.get(email).acceptsChangeAt(change.sourceUpdatedAt())) {
-                personChanges.add(email, i);
-            }
-            if (opportunityNewer) {
-                opportunityChanges.add(membershipId, i);
-            }
-            if (noteNewer) {
-                noteChanges.add(noteKey, i);
-            }
-        }
-        Map<String, Integer> personWriter = personChanges.newest();
-        Map<String, Integer> opportunityWriter = opportunityChanges.newest();
-        Map<String, Integer> noteWriter = noteChanges.newest();
-
-        Map<String, String> personIds = new HashMap<>();
-        people.forEach((email, written) -> {
-            if (written.remoteId() != null) {
-                personIds.put(email, written.remoteId());
-            }
-        });
-        if (!personWriter.isEmpty()) {
+        BatchPlan plan = BatchPlan.lock(versions, TwentyConnector.PROVIDER, changes);
+        Map<String, Integer> people = plan.peopleToWrite();
+        if (!people.isEmpty()) {
             List<ObjectNode> records = new ArrayList<>();
-            personWriter.forEach((email, i) -> records.add(requests.personRecord(personChanges.fields(email, CrmChange::person), email)));
+            people.keySet().forEach(email -> records.add(requests.personRecord(plan.personFields(email), email)));
             ApiResponse response = http.send(requests.batch("person.upsert.batch", "people", records));
             Map<String, String> returned = new HashMap<>();
             for (JsonNode person : TwentyAnswers.records(response, "people")) {
@@ -96,46 +55,43 @@ final class TwentyBatchWriter {
                     returned.put(email, person.path("id").asText());
                 }
             }
-            List<CrmWriteVersions.Write> written = new ArrayList<>();
-            personWriter.forEach((email, i) -> {
+            for (String email : people.keySet()) {
                 if (!returned.containsKey(email)) {
                     throw new CrmException("twenty answered the people batch without a record for " + email, true, null);
                 }
-                personIds.put(email, returned.get(email));
-                written.add(new CrmWriteVersions.Write(people.get(email), returned.get(email), changes.get(i).sourceUpdatedAt(),
-                        changes.get(i).eventId()));
-            });
-            versions.writtenAll(written);
+            }
+            plan.peopleWritten(returned);
         }
-        if (!opportunityWriter.isEmpty()) {
+        Map<String, Integer> opportunities = plan.opportunitiesToWrite();
+        if (!opportunities.isEmpty()) {
             List<ObjectNode> records = new ArrayList<>();
-            opportunityWriter.forEach((membershipId, i) -> records.add(requests.opportunityRecord(opportunityChanges.fields(membershipId, CrmChange::opportunity),
-                    membershipId, personIds.get(ChangeKeys.email(changes.get(i))))));
+            opportunities.forEach((membershipId, i) -> records.add(requests.opportunityRecord(plan.opportunityFields(membershipId),
+                    membershipId, plan.personIdOf(plan.change(i)))));
             http.send(requests.batch("opportunity.upsert.batch", "opportunities", records));
-            List<CrmWriteVersions.Write> written = new ArrayList<>();
-            opportunityWriter.forEach((membershipId, i) -> written.add(new CrmWriteVersions.Write(opportunities.get(membershipId),
-                    TwentyRequests.opportunityId(membershipId), changes.get(i).sourceUpdatedAt(), changes.get(i).eventId())));
-            versions.writtenAll(written);
+            Map<String, String> ids = new HashMap<>();
+            opportunities.keySet().forEach(membershipId -> ids.put(membershipId, TwentyRequests.opportunityId(membershipId)));
+            plan.opportunitiesWritten(ids);
         }
+        // the notes that waited for these opportunities are linked in the same noteTargets call as this batch's notes
         List<JsonNode> targets = new ArrayList<>();
         List<String> linkedNow = new ArrayList<>();
-        pendingLinks.notesOfAll(TwentyConnector.PROVIDER, opportunityWriter.keySet()).forEach((membershipId, noteKeys) -> noteKeys.forEach(noteKey -> {
+        pendingLinks.notesOfAll(TwentyConnector.PROVIDER, opportunities.keySet()).forEach((membershipId, noteKeys) -> noteKeys.forEach(noteKey -> {
             requests.noteTargetRecords(noteKey, null, TwentyRequests.opportunityId(membershipId)).forEach(targets::add);
             linkedNow.add(noteKey);
         }));
         Map<String, String> waitingNow = new LinkedHashMap<>(); // note key -> membership whose opportunity is not written yet
-        if (!noteWriter.isEmpty()) {
+        Map<String, Integer> notes = plan.notesToWrite();
+        if (!notes.isEmpty()) {
             List<ObjectNode> records = new ArrayList<>();
-            noteWriter.forEach((noteKey, i) -> {
-                CrmChange change = changes.get(i);
-                records.add(requests.noteRecord(noteChanges.fields(noteKey, CrmChange::note), noteKey));
+            notes.forEach((noteKey, i) -> {
+                CrmChange change = plan.change(i);
+                records.add(requests.noteRecord(plan.noteFields(noteKey), noteKey));
                 String noteMembership = ChangeKeys.noteMembershipId(change);
-                String opportunity = noteMembership == null ? null
-                        : versions.remoteId(TwentyConnector.PROVIDER, "opportunity", noteMembership).orElse(null);
+                String opportunity = plan.noteOpportunityIdOf(change);
                 if (noteMembership != null && opportunity == null) {
                     waitingNow.put(noteKey, noteMembership);
                 }
-                requests.noteTargetRecords(noteKey, personIds.get(ChangeKeys.email(change)), opportunity).forEach(targets::add);
+                requests.noteTargetRecords(noteKey, plan.personIdOf(change), opportunity).forEach(targets::add);
             });
             http.send(requests.batch("note.upsert.batch", "notes", records));
         }
@@ -147,18 +103,10 @@ final class TwentyBatchWriter {
         }
         pendingLinks.linked(TwentyConnector.PROVIDER, linkedNow);
         waitingNow.forEach((noteKey, membershipId) -> pendingLinks.remember(TwentyConnector.PROVIDER, noteKey, membershipId));
-        List<CrmWriteVersions.Write> notesWritten = new ArrayList<>();
-        noteWriter.forEach((noteKey, i) -> notesWritten.add(new CrmWriteVersions.Write(notes.get(noteKey), TwentyRequests.noteId(noteKey),
-                changes.get(i).sourceUpdatedAt(), changes.get(i).eventId())));
-        versions.writtenAll(notesWritten);
-        List<BatchOutcome> outcomes = new ArrayList<>(changes.size());
-        for (boolean s : stale) {
-            outcomes.add(BatchOutcome.of(s ? CrmWriteResult.STALE : CrmWriteResult.APPLIED));
-        }
-        return outcomes;
+        Map<String, String> noteIds = new HashMap<>();
+        notes.keySet().forEach(noteKey -> noteIds.put(noteKey, TwentyRequests.noteId(noteKey)));
+        plan.notesWritten(noteIds);
+        return plan.outcomes();
     }
 
-    private static List<String> keys(List<CrmChange> changes, Function<CrmChange, String> keyOf) {
-        return changes.stream().map(keyOf).filter(Objects::nonNull).toList();
-    }
 }

@@ -13,7 +13,9 @@ import io.sluice.crm.CrmMetrics;
 import io.sluice.crm.CrmRecordGoneException;
 import io.sluice.crm.CrmRequirements;
 import io.sluice.crm.CrmWriteResult;
-import io.sluice.crm.LockedChange;
+import io.sluice.crm.ChangeWrite;
+import io.sluice.crm.CrmRecordWrites;
+import io.sluice.crm.CrmWriteTemplate;
 import io.sluice.http.ApiHttpClient;
 import io.sluice.http.ApiHttpClients;
 import io.sluice.http.ApiRequest;
@@ -42,7 +44,7 @@ import java.util.Map;
  */
 @Component
 @ConditionalOnProperty(name = "sluice.crm.provider", havingValue = "twenty")
-public class TwentyConnector implements CrmConnector {
+public class TwentyConnector implements CrmConnector, CrmRecordWrites {
 
     static final String PROVIDER = "twenty";
     public static final CrmFieldSchema SCHEMA = TwentyRequests.SCHEMA;
@@ -52,7 +54,7 @@ public class TwentyConnector implements CrmConnector {
     private final ApiHttpClient http;
     private final TwentyRequests requests;
     private final CrmWriteVersions versions;
-    private final PendingNoteLinks pendingLinks;
+    private final CrmWriteTemplate writeTemplate;
     private final io.sluice.crm.CrmWriteLeases leases;
     private final TwentyBatchWriter batches;
     private final TwentySchemaCheck schemaCheck;
@@ -73,7 +75,7 @@ public class TwentyConnector implements CrmConnector {
                 "TWENTY_API_KEY", twenty.maxRequests(), twenty.per(), this::classify);
         this.requests = new TwentyRequests(objectMapper, twenty.noteTargetPersonField(), twenty.noteTargetOpportunityField());
         this.versions = versions;
-        this.pendingLinks = pendingLinks;
+        this.writeTemplate = new CrmWriteTemplate(PROVIDER, versions, leases, pendingLinks);
         this.leases = leases;
         this.batches = new TwentyBatchWriter(http, requests, versions, pendingLinks);
         this.schemaCheck = new TwentySchemaCheck(http, objectMapper, twenty.noteTargetPersonField(), twenty.noteTargetOpportunityField());
@@ -143,52 +145,45 @@ public class TwentyConnector implements CrmConnector {
 
     @Override
     public CrmWriteResult apply(CrmChange change) {
-        return leases.run(() -> applyLocked(change));
+        return writeTemplate.apply(change, this);
     }
 
-    private CrmWriteResult applyLocked(CrmChange change) {
-        String email = ChangeKeys.email(change);
-        String membershipId = ChangeKeys.membershipId(change);
-        String noteKey = ChangeKeys.noteKey(change);
-        LockedChange locked = LockedChange.lock(versions, PROVIDER, change);
-        if (locked.stale()) {
-            return CrmWriteResult.STALE; // the subject already holds a newer change: write nothing
-        }
-        PersonRef person = new PersonRef(change, email, locked);
-        if (locked.personNewer()) {
-            person.id = upsertPerson(change.person(), email);
-            versions.written(locked.person(), person.id, change.sourceUpdatedAt(), change.eventId());
-        }
-        if (locked.opportunityNewer()) {
-            person.send(id -> requests.opportunity(change.opportunity(), membershipId, id));
-            versions.written(locked.opportunity(), TwentyRequests.opportunityId(membershipId), change.sourceUpdatedAt(), change.eventId());
-            linkWaitingNotes(membershipId);
-        }
-        if (locked.noteNewer()) {
-            http.send(requests.note(change.note(), noteKey));
-            String noteMembership = ChangeKeys.noteMembershipId(change);
-            String opportunity = noteMembership == null ? null : versions.remoteId(PROVIDER, "opportunity", noteMembership).orElse(null);
-            if (person.id != null || opportunity != null) {
-                try {
-                    person.send(id -> requests.noteTargets(noteKey, id, opportunity));
-                } catch (CrmRecordGoneException opportunityGone) {
-                    // the person is fresh, so the opportunity is what Twenty lost: link the person now, the
-                    // opportunity when a change of the membership writes it again
-                    log.warn("Twenty no longer has the opportunity of membership {}; it is written again with the membership's next change",
-                            noteMembership);
-                    versions.forget(PROVIDER, "opportunity", noteMembership);
-                    if (person.id != null) {
-                        http.send(requests.noteTargets(noteKey, person.id, null));
-                    }
-                    pendingLinks.remember(PROVIDER, noteKey, noteMembership);
+    @Override
+    public String writePerson(ChangeWrite write) {
+        return upsertPerson(write.change().person(), write.email());
+    }
+
+    @Override
+    public String writeOpportunity(ChangeWrite write) {
+        sendForPerson(write, id -> requests.opportunity(write.change().opportunity(), write.membershipId(), id));
+        return TwentyRequests.opportunityId(write.membershipId());
+    }
+
+    @Override
+    public String writeNote(ChangeWrite write) {
+        String noteKey = write.noteKey();
+        http.send(requests.note(write.change().note(), noteKey));
+        String opportunity = write.noteOpportunityId();
+        if (write.personId() != null || opportunity != null) {
+            try {
+                sendForPerson(write, id -> requests.noteTargets(noteKey, id, opportunity));
+            } catch (CrmRecordGoneException opportunityGone) {
+                // the person is fresh, so the opportunity is what Twenty lost: link the person now, the
+                // opportunity when a change of the membership writes it again
+                log.warn("Twenty no longer has the opportunity of membership {}; it is written again with the membership's next change",
+                        write.noteMembershipId());
+                write.noteOpportunityLost();
+                if (write.personId() != null) {
+                    http.send(requests.noteTargets(noteKey, write.personId(), null));
                 }
             }
-            if (noteMembership != null && opportunity == null) {
-                pendingLinks.remember(PROVIDER, noteKey, noteMembership);
-            }
-            versions.written(locked.note(), TwentyRequests.noteId(noteKey), change.sourceUpdatedAt(), change.eventId());
         }
-        return CrmWriteResult.APPLIED;
+        return TwentyRequests.noteId(noteKey);
+    }
+
+    @Override
+    public boolean linksNotesLater() {
+        return true;
     }
 
     /**
@@ -196,18 +191,14 @@ public class TwentyConnector implements CrmConnector {
      * replay is harmless. A note deleted in Twenty meanwhile must not fail the opportunity's change: when Twenty
      * refuses the links together, each is sent alone and the ones whose note is gone are dropped.
      */
-    private void linkWaitingNotes(String membershipId) {
-        List<String> waiting = pendingLinks.notesOf(PROVIDER, membershipId);
-        if (waiting.isEmpty()) {
-            return;
-        }
-        String opportunityId = TwentyRequests.opportunityId(membershipId);
+    @Override
+    public void linkWaitingNotes(String membershipId, String opportunityId, Map<String, String> noteIds) {
         List<JsonNode> targets = new ArrayList<>();
-        waiting.forEach(noteKey -> requests.noteTargetRecords(noteKey, null, opportunityId).forEach(targets::add));
+        noteIds.keySet().forEach(noteKey -> requests.noteTargetRecords(noteKey, null, opportunityId).forEach(targets::add));
         try {
             http.send(requests.batch("noteTarget.upsert", "noteTargets", targets));
         } catch (CrmRecordGoneException someNoteGone) {
-            for (String noteKey : waiting) {
+            for (String noteKey : noteIds.keySet()) {
                 try {
                     http.send(requests.noteTargets(noteKey, null, opportunityId));
                 } catch (CrmRecordGoneException noteGone) {
@@ -215,7 +206,6 @@ public class TwentyConnector implements CrmConnector {
                 }
             }
         }
-        pendingLinks.linked(PROVIDER, waiting);
     }
 
     private boolean personExists(String id) {
@@ -237,50 +227,29 @@ public class TwentyConnector implements CrmConnector {
     }
 
     /**
-     * The person a change's requests point at: the id remembered (or just written). When Twenty answers that it no
-     * longer has that person, the id is forgotten, the person upserted again by email and the request sent once more.
+     * Sends a request that points at the change's person (the id remembered, or just written). When Twenty answers
+     * that it no longer has that person, the person is written again by email and the request sent once more.
      */
-    private final class PersonRef {
-        private final CrmChange change;
-        private final String email;
-        private final LockedChange locked;
-        private String id;
-        private boolean healed;
-
-        PersonRef(CrmChange change, String email, LockedChange locked) {
-            this.change = change;
-            this.email = email;
-            this.locked = locked;
-            this.id = locked.person() == null ? null : locked.person().remoteId();
+    private void sendForPerson(ChangeWrite write, java.util.function.Function<String, ApiRequest> request) {
+        String id = write.personId();
+        ApiRequest first = request.apply(id);
+        if (first == null) {
+            return;
         }
-
-        void send(java.util.function.Function<String, ApiRequest> request) {
-            ApiRequest first = request.apply(id);
-            if (first == null) {
-                return;
+        try {
+            http.send(first);
+        } catch (CrmRecordGoneException e) {
+            // Twenty's foreign-key error names no column: ask whether the person is the record that is gone
+            if (write.personWasFoundAgain() || id == null || write.email() == null || personExists(id)) {
+                throw e;
             }
-            try {
-                http.send(first);
-            } catch (CrmRecordGoneException e) {
-                // Twenty's foreign-key error names no column: ask whether the person is the record that is gone
-                if (healed || id == null || email == null || personExists(id)) {
-                    throw e;
-                }
-                log.warn("Twenty no longer has person {} (remembered for event {}); writing it again by email", id, change.eventId());
-                // Twenty holds nothing of this person now: write what this change knows; when that is older than
-                // what Sluice wrote before, forget the source time, so the person's next change writes it fully
-                id = upsertPerson(change.person(), email);
-                if (locked.personNewer()) {
-                    versions.rememberRemoteId(locked.person(), id);
-                } else {
-                    versions.refound(locked.person(), id);
-                }
-                healCounter.increment();
-                healed = true;
-                ApiRequest again = request.apply(id);
-                if (again != null) {
-                    http.send(again);
-                }
+            log.warn("Twenty no longer has person {} (remembered for event {}); writing it again by email", id, write.change().eventId());
+            // Twenty holds nothing of this person now: write what this change knows
+            write.personFoundAgain(upsertPerson(write.change().person(), write.email()));
+            healCounter.increment();
+            ApiRequest again = request.apply(write.personId());
+            if (again != null) {
+                http.send(again);
             }
         }
     }

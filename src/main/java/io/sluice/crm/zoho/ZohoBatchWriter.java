@@ -3,7 +3,7 @@ package io.sluice.crm.zoho;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sluice.crm.BatchOutcome;
-import io.sluice.crm.BatchedObjects;
+import io.sluice.crm.BatchPlan;
 import io.sluice.crm.ChangeKeys;
 import io.sluice.mapping.CrmChange;
 import io.sluice.crm.CrmException;
@@ -39,131 +39,60 @@ final class ZohoBatchWriter {
         this.connector = connector;
     }
 
+    /** Runs inside the caller's {@link io.sluice.crm.CrmWriteLeases#run}. */
     List<BatchOutcome> write(List<CrmChange> changes) {
-        Map<String, CrmWriteVersions.Written> contacts = versions.lockAll(ZohoConnector.PROVIDER, "person", keys(changes, ChangeKeys::email));
-        Map<String, CrmWriteVersions.Written> deals = versions.lockAll(ZohoConnector.PROVIDER, "opportunity", keys(changes, ChangeKeys::membershipId));
-        Map<String, CrmWriteVersions.Written> notes = versions.lockAll(ZohoConnector.PROVIDER, "note", keys(changes, ChangeKeys::noteKey));
-        RuntimeException[] failures = new RuntimeException[changes.size()];
-        boolean[] stale = new boolean[changes.size()];
-        BatchedObjects contactChanges = new BatchedObjects(changes);
-        BatchedObjects dealChanges = new BatchedObjects(changes);
-        for (int i = 0; i < changes.size(); i++) {
-            CrmChange change = changes.get(i);
-            String email = ChangeKeys.email(change);
-            String membershipId = ChangeKeys.membershipId(change);
-            String noteKey = ChangeKeys.noteKey(change);
-            boolean dealNewer = membershipId != null && deals.get(membershipId).acceptsChangeAt(change.sourceUpdatedAt());
-            boolean noteNewer = noteKey != null && notes.get(noteKey).acceptsChangeAt(change.sourceUpdatedAt());
-            if ((membershipId != null || noteKey != null) && !dealNewer && !noteNewer) {
-                stale[i] = true;
-                continue;
-            }
-            if (email != null && contacts.get(email).acceptsChangeAt(change.sourceUpdatedAt())) {
-                contactChanges.add(email, i);
-            }
-            if (dealNewer) {
-                dealChanges.add(membershipId, i);
-            }
+        BatchPlan plan = BatchPlan.lock(versions, ZohoConnector.PROVIDER, changes);
+        Map<String, Integer> contacts = plan.peopleToWrite();
+        if (!contacts.isEmpty()) {
+            List<ObjectNode> records = new ArrayList<>();
+            contacts.keySet().forEach(email -> records.add(requests.contactRecord(plan.personFields(email), email,
+                    false))); // no stand-ins: a new record Zoho refuses for a mandatory field is retried alone, with them
+            plan.peopleWritten(perRecord(http.send(requests.contacts(records)), "contact.upsert", plan, contacts, ChangeKeys::email));
         }
-        Map<String, Integer> contactWriter = contactChanges.newest();
-        Map<String, Integer> dealWriter = dealChanges.newest();
-        Map<String, String> contactIds = new HashMap<>();
-        contacts.forEach((email, written) -> {
-            if (written.remoteId() != null) {
-                contactIds.put(email, written.remoteId());
+        Map<String, Integer> deals = plan.opportunitiesToWrite();
+        if (!deals.isEmpty()) {
+            List<ObjectNode> records = new ArrayList<>();
+            deals.forEach((membershipId, i) -> records.add(requests.dealRecord(plan.opportunityFields(membershipId), membershipId,
+                    plan.personIdOf(plan.change(i)), null)));
+            plan.opportunitiesWritten(perRecord(http.send(requests.deals(records)), "deal.upsert", plan, deals, ChangeKeys::membershipId));
+        }
+        Map<String, String> noteIds = new HashMap<>();
+        plan.notesToWrite().forEach((noteKey, i) -> {
+            CrmChange change = plan.change(i);
+            try {
+                noteIds.put(noteKey, connector.writeNote(change, plan.rememberedNoteId(noteKey), plan.personIdOf(change),
+                        plan.noteOpportunityIdOf(change)));
+            } catch (RuntimeException e) {
+                plan.fail(ChangeKeys::noteKey, noteKey, e);
             }
         });
-        if (!contactWriter.isEmpty()) {
-            List<ObjectNode> records = new ArrayList<>();
-            contactWriter.forEach((email, i) -> records.add(requests.contactRecord(contactChanges.fields(email, CrmChange::person), email,
-                    false))); // no stand-ins: a new record Zoho refuses for a mandatory field is retried alone, with them
-            List<String> ids = perRecord(http.send(requests.contacts(records)), records.size(), "contact.upsert", failures, changes,
-                    contactWriter, ChangeKeys::email);
-            int n = 0;
-            List<CrmWriteVersions.Write> written = new ArrayList<>();
-            for (var entry : contactWriter.entrySet()) {
-                String id = ids.get(n++);
-                if (id != null) {
-                    contactIds.put(entry.getKey(), id);
-                    written.add(new CrmWriteVersions.Write(contacts.get(entry.getKey()), id, changes.get(entry.getValue()).sourceUpdatedAt(),
-                            changes.get(entry.getValue()).eventId()));
-                }
-            }
-            versions.writtenAll(written);
-        }
-        Map<String, String> dealIds = new HashMap<>();
-        if (!dealWriter.isEmpty()) {
-            List<ObjectNode> records = new ArrayList<>();
-            dealWriter.forEach((membershipId, i) -> records.add(requests.dealRecord(dealChanges.fields(membershipId, CrmChange::opportunity), membershipId,
-                    contactIds.get(ChangeKeys.email(changes.get(i))), null)));
-            List<String> ids = perRecord(http.send(requests.deals(records)), records.size(), "deal.upsert", failures, changes,
-                    dealWriter, ChangeKeys::membershipId);
-            int n = 0;
-            List<CrmWriteVersions.Write> written = new ArrayList<>();
-            for (var entry : dealWriter.entrySet()) {
-                String id = ids.get(n++);
-                if (id != null) {
-                    dealIds.put(entry.getKey(), id);
-                    written.add(new CrmWriteVersions.Write(deals.get(entry.getKey()), id, changes.get(entry.getValue()).sourceUpdatedAt(),
-                            changes.get(entry.getValue()).eventId()));
-                }
-            }
-            versions.writtenAll(written);
-        }
-        for (int i = 0; i < changes.size(); i++) {
-            CrmChange change = changes.get(i);
-            String noteKey = ChangeKeys.noteKey(change);
-            if (stale[i] || failures[i] != null || noteKey == null || !notes.get(noteKey).acceptsChangeAt(change.sourceUpdatedAt())) {
-                continue;
-            }
-            try {
-                CrmWriteVersions.Written note = notes.get(noteKey);
-                versions.written(note, connector.writeNote(change, note.remoteId(), contactIds.get(ChangeKeys.email(change))),
-                        change.sourceUpdatedAt(), change.eventId());
-            } catch (RuntimeException e) {
-                failures[i] = e;
-            }
-        }
-        List<BatchOutcome> outcomes = new ArrayList<>(changes.size());
-        for (int i = 0; i < changes.size(); i++) {
-            outcomes.add(stale[i] ? BatchOutcome.of(CrmWriteResult.STALE)
-                    : failures[i] != null ? BatchOutcome.failed(failures[i]) : BatchOutcome.of(CrmWriteResult.APPLIED));
-        }
-        return outcomes;
+        plan.notesWritten(noteIds);
+        return plan.outcomes();
     }
 
-    /** The record ids of Zoho's answer, in input order; null where Zoho refused that record (its changes fail). */
-    private static List<String> perRecord(ApiResponse response, int expected, String operation, RuntimeException[] failures,
-                                          List<CrmChange> changes, Map<String, Integer> writers, Function<CrmChange, String> keyOf) {
+    /**
+     * The record ids of Zoho's answer, by key (Zoho answers in input order); a record Zoho refused has none, and the
+     * changes that need it fail with Zoho's words.
+     */
+    private static Map<String, String> perRecord(ApiResponse response, String operation, BatchPlan plan, Map<String, Integer> writers,
+                                                 Function<CrmChange, String> keyOf) {
+        int expected = writers.size();
         JsonNode data = response.json() == null ? null : response.json().path("data");
         if (data == null || data.size() != expected) {
             throw new CrmException("zoho answered " + operation + " with " + (data == null ? 0 : data.size()) + " results for "
                     + expected + " records", true, null);
         }
-        List<String> ids = new ArrayList<>(expected);
+        Map<String, String> ids = new HashMap<>();
         List<String> keys = new ArrayList<>(writers.keySet());
         for (int n = 0; n < expected; n++) {
             JsonNode record = data.get(n);
             if ("success".equalsIgnoreCase(record.path("status").asText()) && record.path("details").hasNonNull("id")) {
-                ids.add(record.path("details").path("id").asText());
-                continue;
-            }
-            ids.add(null);
-            String key = keys.get(n);
-            RuntimeException refused = new CrmRejectedException("zoho refused " + operation + ": " + record.path("code").asText("error")
-                    + " " + record.path("message").asText("") + " " + record.path("details"));
-            for (int i = 0; i < changes.size(); i++) {
-                if (failures[i] == null && key.equals(keyOf.apply(changes.get(i)))) {
-                    failures[i] = refused;
-                }
+                ids.put(keys.get(n), record.path("details").path("id").asText());
+            } else {
+                plan.fail(keyOf, keys.get(n), new CrmRejectedException("zoho refused " + operation + ": " + record.path("code").asText("error")
+                        + " " + record.path("message").asText("") + " " + record.path("details")));
             }
         }
         return ids;
-    }
-
-
-
-    private static List<String> keys(List<CrmChange> changes, Function<CrmChange, String> keyOf) {
-        return changes.stream().map(keyOf).filter(java.util.Objects::nonNull).toList();
     }
 }

@@ -12,7 +12,10 @@ import io.sluice.crm.CrmException;
 import io.sluice.crm.CrmQuotaExhaustedException;
 import io.sluice.crm.CrmRejectedException;
 import io.sluice.crm.CrmWriteResult;
-import io.sluice.crm.LockedChange;
+import io.sluice.crm.ChangeWrite;
+import io.sluice.crm.CrmRecordWrites;
+import io.sluice.crm.CrmWriteTemplate;
+import io.sluice.crm.PendingNoteLinks;
 import io.sluice.http.ApiHttpClient;
 import io.sluice.http.ApiHttpClients;
 import io.sluice.http.ApiRequest;
@@ -35,7 +38,7 @@ import java.util.Map;
  */
 @Component
 @ConditionalOnProperty(name = "sluice.crm.provider", havingValue = "zoho")
-public class ZohoConnector implements CrmConnector {
+public class ZohoConnector implements CrmConnector, CrmRecordWrites {
 
     static final String PROVIDER = "zoho";
     public static final CrmFieldSchema SCHEMA = ZohoRequests.SCHEMA;
@@ -45,12 +48,13 @@ public class ZohoConnector implements CrmConnector {
     private final ZohoRequests requests;
     private final CrmWriteVersions versions;
     private final io.sluice.crm.CrmWriteLeases leases;
+    private final CrmWriteTemplate writeTemplate;
     private final Duration limitWait;
     private final ZohoBatchWriter batches;
     private final ZohoSchemaCheck schemaCheck;
 
     public ZohoConnector(SluiceProperties properties, ApiHttpClients clients, CrmWriteVersions versions,
-                         io.sluice.crm.CrmWriteLeases leases, ObjectMapper objectMapper, Clock clock) {
+                         io.sluice.crm.CrmWriteLeases leases, PendingNoteLinks pendingLinks, ObjectMapper objectMapper, Clock clock) {
         SluiceProperties.Zoho zoho = properties.crm().zoho();
         for (String[] required : new String[][]{{zoho.clientId(), "ZOHO_CLIENT_ID"}, {zoho.clientSecret(), "ZOHO_CLIENT_SECRET"},
                 {zoho.refreshToken(), "ZOHO_REFRESH_TOKEN"}}) {
@@ -69,6 +73,7 @@ public class ZohoConnector implements CrmConnector {
         this.requests = new ZohoRequests(objectMapper, zoho.apiVersion(), zoho.membershipIdField(), zoho.runWorkflows());
         this.versions = versions;
         this.leases = leases;
+        this.writeTemplate = new CrmWriteTemplate(PROVIDER, versions, leases, pendingLinks);
         this.batches = new ZohoBatchWriter(http, requests, versions, this);
         this.schemaCheck = new ZohoSchemaCheck(http, tokens, zoho.apiVersion(), zoho.membershipIdField());
     }
@@ -123,46 +128,34 @@ public class ZohoConnector implements CrmConnector {
 
     @Override
     public CrmWriteResult apply(CrmChange change) {
-        return leases.run(() -> applyLocked(change));
+        return writeTemplate.apply(change, this);
     }
 
-    private CrmWriteResult applyLocked(CrmChange change) {
-        String email = ChangeKeys.email(change);
-        String membershipId = ChangeKeys.membershipId(change);
-        LockedChange locked = LockedChange.lock(versions, PROVIDER, change);
-        if (locked.stale()) {
-            return CrmWriteResult.STALE; // the subject already holds a newer change: write nothing
-        }
-        CrmWriteVersions.Written contact = locked.person();
-        CrmWriteVersions.Written deal = locked.opportunity();
-        CrmWriteVersions.Written note = locked.note();
-        boolean dealNewer = locked.opportunityNewer();
-        boolean noteNewer = locked.noteNewer();
-        String contactId = contact == null ? null : contact.remoteId();
-        if (locked.personNewer()) {
-            contactId = upsert(() -> requests.contact(change.person(), email, false), () -> requests.contact(change.person(), email, true),
-                    "contact.upsert");
-            versions.written(contact, contactId, change.sourceUpdatedAt(), change.eventId());
-        }
-        if (dealNewer) {
-            String linkedContact = contactId;
-            String dealId = upsert(() -> requests.deal(change.opportunity(), membershipId, linkedContact, null),
-                    () -> requests.deal(change.opportunity(), membershipId, linkedContact, change.sourceUpdatedAt()), "deal.upsert");
-            versions.written(deal, dealId, change.sourceUpdatedAt(), change.eventId());
-        }
-        if (noteNewer) {
-            versions.written(note, writeNote(change, note.remoteId(), contactId), change.sourceUpdatedAt(), change.eventId());
-        }
-        return CrmWriteResult.APPLIED;
+    @Override
+    public String writePerson(ChangeWrite write) {
+        CrmChange change = write.change();
+        return upsert(() -> requests.contact(change.person(), write.email(), false), () -> requests.contact(change.person(), write.email(), true),
+                "contact.upsert");
     }
 
-    String writeNote(CrmChange change, String knownId, String contactId) {
+    @Override
+    public String writeOpportunity(ChangeWrite write) {
+        CrmChange change = write.change();
+        return upsert(() -> requests.deal(change.opportunity(), write.membershipId(), write.personId(), null),
+                () -> requests.deal(change.opportunity(), write.membershipId(), write.personId(), change.sourceUpdatedAt()), "deal.upsert");
+    }
+
+    @Override
+    public String writeNote(ChangeWrite write) {
+        return writeNote(write.change(), write.rememberedNoteId(), write.personId(), write.noteOpportunityId());
+    }
+
+    /** Updates a remembered note, or creates it on the membership's deal (or, without one, on the contact). */
+    String writeNote(CrmChange change, String knownId, String contactId, String dealId) {
         if (knownId != null) {
             recordId(http.send(requests.updateNote(change.note(), knownId)), "note.update");
             return knownId;
         }
-        String noteMembership = ChangeKeys.noteMembershipId(change);
-        String dealId = noteMembership == null ? null : versions.remoteId(PROVIDER, "opportunity", noteMembership).orElse(null);
         if (dealId == null && contactId == null) {
             throw new CrmRejectedException("zoho note " + ChangeKeys.noteKey(change)
                     + " has neither a deal nor a contact to belong to (no email mapped)");
@@ -171,7 +164,6 @@ public class ZohoConnector implements CrmConnector {
                 : requests.createNote(change.note(), "Contacts", contactId)), "note.create");
     }
 
-    /** The record id of Zoho's per-record answer; a per-record error refuses the record with Zoho's words. */
     /**
      * Upserts without stand-ins for Zoho's mandatory fields first: on an update they would overwrite real values
      * (a last name, a closing date). Only when Zoho answers that the record is new and lacks one
@@ -191,6 +183,7 @@ public class ZohoConnector implements CrmConnector {
         }
     }
 
+    /** The record id of Zoho's per-record answer; a per-record error refuses the record with Zoho's words. */
     private static String recordId(ApiResponse response, String operation) {
         JsonNode record = response.json() == null ? null : response.json().path("data").path(0);
         if (record == null || record.isMissingNode()) {
