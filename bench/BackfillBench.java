@@ -136,6 +136,15 @@ public class BackfillBench {
             perSecond.append(s == 0 ? "" : " ").append(people[s]).append('+').append(others[s]);
         }
         System.out.println("[timeline] CRM calls in each second from the first (people+opportunities): " + perSecond);
+        // a call that carries less than a full batch costs a call of the budget: when they came and how full they were
+        StringBuilder partial = new StringBuilder();
+        for (long[] w : writes) {
+            if (w[2] < BATCH) {
+                partial.append(partial.isEmpty() ? "" : ", ").append(at.apply(w[0])).append(" s ")
+                        .append(w[1] == 0 ? "people " : "opportunities ").append(w[2]);
+            }
+        }
+        System.out.println("[timeline] calls with less than " + BATCH + " records: " + (partial.isEmpty() ? "none" : partial));
         // no call before the first page; from then on the budget paces them
         double bound = (firstPage - start) / 1e9 + Math.ceil((double) records / BATCH) * 3 / crmRps;
         System.out.printf(Locale.ROOT, "[timeline] with the CRM at its budget from the first page on, the last call would be "

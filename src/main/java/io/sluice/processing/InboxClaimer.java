@@ -80,6 +80,11 @@ public class InboxClaimer {
         int limit = state == io.github.resilience4j.circuitbreaker.CircuitBreaker.State.HALF_OPEN
                 ? Math.min(batchSize, breaker.getCircuitBreakerConfig().getPermittedNumberOfCallsInHalfOpenState()) : batchSize;
         boolean crmBatches = crm.batchSize() > 1;
+        if (crmBatches && state == io.github.resilience4j.circuitbreaker.CircuitBreaker.State.CLOSED) {
+            // whole CRM batches: a claim of pulled records leaves no remainder waiting in the aggregator, where it
+            // would go as a partial batch (a call of the budget for fewer records) if the next claim is held back
+            limit = wholeBatches(limit, batches.batchSize());
+        }
         // a feature's kill switch (ai, esign) holds its work in the inbox; everything else goes on
         java.util.List<String> held = new java.util.ArrayList<>(5);
         for (io.sluice.store.PausableWork work : pausable) {
@@ -96,6 +101,11 @@ public class InboxClaimer {
                 .toList();
         pulledInFlight.claimed(claims.stream().filter(Claim::batched).map(Claim::id).toList());
         return claims;
+    }
+
+    /** {@code limit} rounded up to a multiple of {@code batch}. */
+    static int wholeBatches(int limit, int batch) {
+        return (limit + batch - 1) / batch * batch;
     }
 
     /** Once a minute: events claimed longer than sluice.inbox.claim-timeout ago lost their exchange; claim them again. */
