@@ -47,13 +47,38 @@ public class ConfigurationValidator {
             problems.add(dir + ": route directory does not exist (set sluice.routes.dir / SLUICE_ROUTES_DIR)");
             return problems;
         }
-        CamelContext scratch = new DefaultCamelContext(false);
+        Map<Path, String> contents = new java.util.LinkedHashMap<>();
         try (Stream<Path> files = Files.walk(dir)) {
             for (Path file : files.filter(p -> p.getFileName().toString().endsWith(".camel.yaml")).sorted().toList()) {
-                problems.addAll(RouteFileValidator.validate(file, Files.readString(file, StandardCharsets.UTF_8), scratch));
+                contents.put(file, Files.readString(file, StandardCharsets.UTF_8));
             }
         } catch (IOException e) {
             problems.add(dir + ": cannot be read (" + e.getMessage() + ")");
+            return problems;
+        }
+        return validateRouteSet(contents);
+    }
+
+    /**
+     * Every file on its own ({@link RouteFileValidator}), then, when each is valid, the set as a whole against what
+     * the pipeline relies on ({@link PipelineContract}).
+     */
+    public static List<String> validateRouteSet(Map<Path, String> contents) {
+        List<String> problems = new ArrayList<>();
+        CamelContext scratch = new DefaultCamelContext(false);
+        try {
+            contents.forEach((file, content) -> problems.addAll(RouteFileValidator.validate(file, content, scratch)));
+            if (!problems.isEmpty()) {
+                return problems;
+            }
+            List<org.apache.camel.model.RouteDefinition> routes = new ArrayList<>();
+            List<org.apache.camel.model.RouteConfigurationDefinition> configurations = new ArrayList<>();
+            for (Map.Entry<Path, String> file : contents.entrySet()) {
+                RouteFileValidator.definitions(file.getKey(), file.getValue(), scratch, routes, configurations);
+            }
+            problems.addAll(PipelineContract.check(routes, configurations));
+        } catch (Exception e) {
+            problems.add(RouteFileValidator.rootMessage(e));
         } finally {
             scratch.stop();
         }

@@ -2,6 +2,9 @@ package io.sluice.routes;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.RoutesBuilder;
+import org.apache.camel.builder.RouteConfigurationBuilder;
+import org.apache.camel.model.RouteConfigurationDefinition;
+import org.apache.camel.model.RouteDefinition;
 import org.apache.camel.spi.Resource;
 import org.apache.camel.support.PluginHelper;
 import org.apache.camel.support.ResourceHelper;
@@ -80,16 +83,28 @@ public final class RouteFileValidator {
     /** Lets Camel's YAML DSL build the route definitions, without starting anything. */
     private static List<String> parse(Path file, String content, CamelContext context) {
         try {
-            Resource resource = ResourceHelper.fromString("file:" + file, content);
-            for (RoutesBuilder builder : PluginHelper.getRoutesLoader(context).findRoutesBuilders(resource)) {
-                if (builder instanceof org.apache.camel.builder.RouteBuilder routeBuilder) {
-                    routeBuilder.setCamelContext(context);
-                    routeBuilder.configure();
-                }
-            }
+            definitions(file, content, context, new ArrayList<>(), new ArrayList<>());
             return List.of();
         } catch (Exception e) {
             return List.of(file + ": " + rootMessage(e));
+        }
+    }
+
+    /** The routes and route configurations {@code content} defines, built by Camel's YAML DSL into the lists. */
+    static void definitions(Path file, String content, CamelContext context, List<RouteDefinition> routes,
+                            List<RouteConfigurationDefinition> configurations) throws Exception {
+        Resource resource = ResourceHelper.fromString("file:" + file, content);
+        for (RoutesBuilder builder : PluginHelper.getRoutesLoader(context).findRoutesBuilders(resource)) {
+            if (builder instanceof RouteConfigurationBuilder configurationBuilder) {
+                configurationBuilder.setCamelContext(context);
+                configurationBuilder.configuration();
+                configurations.addAll(configurationBuilder.getRouteConfigurationCollection().getRouteConfigurations());
+            }
+            if (builder instanceof org.apache.camel.builder.RouteBuilder routeBuilder) {
+                routeBuilder.setCamelContext(context);
+                routeBuilder.configure();
+                routes.addAll(routeBuilder.getRouteCollection().getRoutes());
+            }
         }
     }
 

@@ -2,7 +2,6 @@ package io.sluice.routes;
 
 import io.sluice.config.SluiceProperties;
 import org.apache.camel.CamelContext;
-import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.spi.Resource;
 import org.apache.camel.support.PluginHelper;
 import org.apache.camel.support.ResourceHelper;
@@ -32,6 +31,8 @@ public class RouteReloader {
     private final CamelContext camelContext;
     private final Path dir;
     private final Map<Path, String> loaded = new HashMap<>();
+    /** The version of each file that runs: what a changed file is checked together with. */
+    private final Map<Path, String> running = new HashMap<>();
     private volatile String lastProblem;
 
     public RouteReloader(CamelContext camelContext, SluiceProperties properties) {
@@ -40,6 +41,7 @@ public class RouteReloader {
         for (Path file : routeFiles()) {
             loaded.put(file, read(file));
         }
+        running.putAll(loaded);
     }
 
     public String lastProblem() {
@@ -64,19 +66,18 @@ public class RouteReloader {
     }
 
     private boolean reload(Path file, String content, String previous) {
-        List<String> problems;
-        CamelContext scratch = new DefaultCamelContext(false);
-        try {
-            problems = RouteFileValidator.validate(file, content, scratch);
-        } finally {
-            scratch.stop();
-        }
+        // the changed file on its own, and with the files that run, against what the pipeline relies on
+        Map<Path, String> set = new java.util.TreeMap<>(running);
+        set.values().removeIf(java.util.Objects::isNull);
+        set.put(file, content);
+        List<String> problems = ConfigurationValidator.validateRouteSet(set);
         if (!problems.isEmpty()) {
             fail(file, String.join("; ", problems));
             return false;
         }
         try {
             var ids = PluginHelper.getRoutesLoader(camelContext).updateRoutes(resource(file, content));
+            running.put(file, content);
             lastProblem = null;
             log.info("Reloaded {}: routes {}", file, ids);
             return true;

@@ -82,4 +82,47 @@ class ConfigurationValidationTest {
                 .close())
                 .rootCause().hasMessageContaining("broken.camel.yaml").hasMessageContaining("not valid YAML");
     }
+    @Test
+    void aRouteSetThatBreaksWhatThePipelineReliesOnIsRefusedNamingWhy() throws IOException {
+        Path routes = Files.createDirectories(dir.resolve("routes"));
+        FileSystemUtils.copyRecursively(Path.of("routes"), routes);
+        Path processEvents = routes.resolve("process-events.camel.yaml");
+        String shipped = Files.readString(processEvents);
+
+        // an eager key is remembered before the CRM write; a missing complete leaves every event to be claimed again
+        Files.writeString(processEvents, shipped.replace("eager: false", "eager: true")
+                .replace("""
+                        - bean:
+                            ref: eventProcessor
+                            method: complete
+                """, ""));
+        Files.delete(routes.resolve("dead-letter.camel.yaml"));
+
+        assertThat(ConfigurationValidator.validateRoutes(routes))
+                .anySatisfy(p -> assertThat(p).contains("process-event").contains("eager: false"))
+                .anySatisfy(p -> assertThat(p).contains("must end with eventProcessor.complete"))
+                .anySatisfy(p -> assertThat(p).contains("direct:dead-letter is sent to but no route reads it"));
+
+        // the CRM write moved out of the idempotent consumer, and an error configuration that does not exist
+        Files.writeString(processEvents, shipped
+                .replace("""
+                        - bean:
+                            ref: eventProcessor
+                            method: complete
+                """, """
+                        - to:
+                            uri: direct:crm-upsert
+                        - bean:
+                            ref: eventProcessor
+                            method: complete
+                """).replace("routeConfigurationId: event-errors", "routeConfigurationId: event-errorz"));
+        FileSystemUtils.copyRecursively(Path.of("routes/dead-letter.camel.yaml"), routes.resolve("dead-letter.camel.yaml"));
+
+        assertThat(ConfigurationValidator.validateRoutes(routes))
+                .anySatisfy(p -> assertThat(p).contains("sends to direct:crm-upsert outside its idempotentConsumer"))
+                .anySatisfy(p -> assertThat(p).contains("names route configuration 'event-errorz'"));
+
+        Files.writeString(processEvents, shipped);
+        assertThat(ConfigurationValidator.validateRoutes(routes)).isEmpty();
+    }
 }
