@@ -161,6 +161,14 @@ public final class BatchPlan {
         record(noteChanges.newest(), notes, idsByNoteKey);
     }
 
+    /**
+     * Records one note as soon as it is written, for a provider that writes notes one call each: a failure or a crash
+     * after it cannot make the note's retry create it again.
+     */
+    public void noteWritten(String noteKey, String id) {
+        notesWritten(Map.of(noteKey, id));
+    }
+
     private void record(Map<String, Integer> writers, Map<String, CrmWriteVersions.Written> locked, Map<String, String> ids) {
         List<CrmWriteVersions.Write> written = new ArrayList<>();
         writers.forEach((key, i) -> {

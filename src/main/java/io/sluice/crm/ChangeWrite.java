@@ -78,15 +78,16 @@ public final class ChangeWrite {
     }
 
     /**
-     * The CRM lost the remembered person and it was written again by email under {@code id}. When this change's
-     * person fields are older than what was written before, the CRM now holds only what this write sent, so the
-     * source time is forgotten and the person's next change writes it fully.
+     * The CRM lost the remembered person and it was found again by email under {@code id}; {@code createdAgain} when
+     * the CRM had nothing of it left (deleted, not merged into another record). Then, when this change's person fields
+     * are older than what was written before, the CRM holds only what this write sent: the source time is forgotten,
+     * so the person's next change writes it fully. A person merged into another keeps its fields and its time.
      */
-    public void personFoundAgain(String id) {
-        if (locked.personNewer()) {
-            versions.rememberRemoteId(locked.person(), id);
-        } else {
+    public void personFoundAgain(String id, boolean createdAgain) {
+        if (createdAgain && !locked.personNewer()) {
             versions.refound(locked.person(), id);
+        } else {
+            versions.rememberRemoteId(locked.person(), id);
         }
         personId = id;
         personFoundAgain = true;

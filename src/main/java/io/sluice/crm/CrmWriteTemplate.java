@@ -31,6 +31,18 @@ public final class CrmWriteTemplate {
         return leases.run(() -> applyLocked(change, writes));
     }
 
+    /**
+     * The batch path's version: every key of {@code changes} leased and planned ({@link BatchPlan}), then
+     * {@code writer} sends the provider's batch calls and reports into the plan; one outcome per change, in order.
+     */
+    public List<BatchOutcome> applyBatch(List<CrmChange> changes, java.util.function.Consumer<BatchPlan> writer) {
+        return leases.run(() -> {
+            BatchPlan plan = BatchPlan.lock(versions, provider, changes);
+            writer.accept(plan);
+            return plan.outcomes();
+        });
+    }
+
     private CrmWriteResult applyLocked(CrmChange change, CrmRecordWrites writes) {
         LockedChange locked = LockedChange.lock(versions, provider, change);
         if (locked.stale()) {

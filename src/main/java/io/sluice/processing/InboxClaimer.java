@@ -80,7 +80,7 @@ public class InboxClaimer {
         int limit = state == io.github.resilience4j.circuitbreaker.CircuitBreaker.State.HALF_OPEN
                 ? Math.min(batchSize, breaker.getCircuitBreakerConfig().getPermittedNumberOfCallsInHalfOpenState()) : batchSize;
         boolean crmBatches = crm.batchSize() > 1;
-        if (crmBatches && state == io.github.resilience4j.circuitbreaker.CircuitBreaker.State.CLOSED) {
+        if (crmBatches && state != io.github.resilience4j.circuitbreaker.CircuitBreaker.State.HALF_OPEN) {
             // whole CRM batches: a claim of pulled records leaves no remainder waiting in the aggregator, where it
             // would go as a partial batch (a call of the budget for fewer records) if the next claim is held back
             limit = wholeBatches(limit, batches.batchSize());
@@ -105,7 +105,7 @@ public class InboxClaimer {
 
     /** {@code limit} rounded up to a multiple of {@code batch}. */
     static int wholeBatches(int limit, int batch) {
-        return (limit + batch - 1) / batch * batch;
+        return (int) Math.min(Integer.MAX_VALUE, ((long) limit + batch - 1) / batch * batch);
     }
 
     /** Once a minute: events claimed longer than sluice.inbox.claim-timeout ago lost their exchange; claim them again. */

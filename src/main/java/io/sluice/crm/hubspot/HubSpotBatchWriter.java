@@ -1,16 +1,13 @@
 package io.sluice.crm.hubspot;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.sluice.crm.BatchOutcome;
 import io.sluice.crm.BatchPlan;
 import io.sluice.crm.ChangeKeys;
 import io.sluice.mapping.CrmChange;
 import io.sluice.crm.CrmException;
 import io.sluice.crm.CrmRejectedException;
-import io.sluice.crm.CrmWriteResult;
 import io.sluice.http.ApiHttpClient;
 import io.sluice.http.ApiResponse;
-import io.sluice.crm.CrmWriteVersions;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -30,37 +27,31 @@ final class HubSpotBatchWriter {
     private final ApiHttpClient http;
     private final HubSpotRequests requests;
     private final HubSpotPipelines pipelines;
-    private final CrmWriteVersions versions;
     private final HubSpotConnector connector;
 
-    HubSpotBatchWriter(ApiHttpClient http, HubSpotRequests requests, HubSpotPipelines pipelines, CrmWriteVersions versions,
+    HubSpotBatchWriter(ApiHttpClient http, HubSpotRequests requests, HubSpotPipelines pipelines,
                        HubSpotConnector connector) {
         this.http = http;
         this.requests = requests;
         this.pipelines = pipelines;
-        this.versions = versions;
         this.connector = connector;
     }
 
-    /** Runs inside the caller's {@link io.sluice.crm.CrmWriteLeases#run}. */
-    List<BatchOutcome> write(List<CrmChange> changes) {
-        BatchPlan plan = BatchPlan.lock(versions, HubSpotConnector.PROVIDER, changes);
+    /** Sends the batch calls {@code plan} asks for (inside {@link io.sluice.crm.CrmWriteTemplate#applyBatch}). */
+    void write(BatchPlan plan) {
         upsertContacts(plan);
         Map<String, String> dealIds = upsertDeals(plan);
         associate(plan, dealIds);
         dealIds.forEach(connector::linkWaitingNotes);
-        Map<String, String> noteIds = new HashMap<>();
         plan.notesToWrite().forEach((noteKey, i) -> {
             CrmChange change = plan.change(i);
             try {
-                noteIds.put(noteKey, connector.writeNote(change, noteKey, plan.rememberedNoteId(noteKey), plan.personIdOf(change),
+                plan.noteWritten(noteKey, connector.writeNote(change, noteKey, plan.rememberedNoteId(noteKey), plan.personIdOf(change),
                         plan.noteOpportunityIdOf(change)));
             } catch (RuntimeException e) {
                 plan.fail(ChangeKeys::noteKey, noteKey, e);
             }
         });
-        plan.notesWritten(noteIds);
-        return plan.outcomes();
     }
 
     private void upsertContacts(BatchPlan plan) {

@@ -55,7 +55,6 @@ public class HubSpotConnector implements CrmConnector, CrmRecordWrites {
     private final HubSpotRequests requests;
     private final HubSpotPipelines pipelines;
     private final CrmWriteVersions versions;
-    private final io.sluice.crm.CrmWriteLeases leases;
     private final HubSpotBatchWriter batches;
     private final HubSpotSchemaCheck schemaCheck;
     private final CrmWriteTemplate writeTemplate;
@@ -79,8 +78,7 @@ public class HubSpotConnector implements CrmConnector, CrmRecordWrites {
         this.requests = new HubSpotRequests(objectMapper, hubspot.membershipIdProperty(), noteIdProperty);
         this.pipelines = new HubSpotPipelines(http, hubspot.pipeline(), hubspot.pipelineCacheTtl(), clock);
         this.versions = versions;
-        this.leases = leases;
-        this.batches = new HubSpotBatchWriter(http, requests, pipelines, versions, this);
+        this.batches = new HubSpotBatchWriter(http, requests, pipelines, this);
         this.schemaCheck = new HubSpotSchemaCheck(http, pipelines, hubspot.membershipIdProperty(), requests);
         this.refound = CrmMetrics.refound(registry, PROVIDER);
         this.writeTemplate = new CrmWriteTemplate(PROVIDER, versions, leases, pendingLinks);
@@ -99,7 +97,7 @@ public class HubSpotConnector implements CrmConnector, CrmRecordWrites {
 
     @Override
     public List<io.sluice.crm.BatchOutcome> applyBatch(List<CrmChange> changes) {
-        return leases.run(() -> batches.write(changes));
+        return writeTemplate.applyBatch(changes, batches::write);
     }
 
     /** HubSpot's 429 names its policy: DAILY cannot heal before midnight (account time), TEN_SECONDLY_ROLLING soon. */
@@ -175,9 +173,10 @@ public class HubSpotConnector implements CrmConnector, CrmRecordWrites {
      */
     private void refindContact(ChangeWrite write) {
         log.warn("HubSpot no longer has the contact remembered for event {}; finding it again by email", write.change().eventId());
-        String id = upsertedId(http.send(requests.contact(write.personNewer() ? write.change().person() : Map.of(), write.email())),
-                "contact.upsert");
-        write.personFoundAgain(id);
+        ApiResponse answer = http.send(requests.contact(write.personNewer() ? write.change().person() : Map.of(), write.email()));
+        String id = upsertedId(answer, "contact.upsert");
+        // "new": the contact was deleted and is created again now; otherwise it was merged into one that keeps its fields
+        write.personFoundAgain(id, answer.json().path("results").path(0).path("new").asBoolean(false));
         refound.increment();
     }
 

@@ -2,14 +2,12 @@ package io.sluice.crm.twenty;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.sluice.crm.BatchOutcome;
 import io.sluice.crm.BatchPlan;
 import io.sluice.crm.ChangeKeys;
 import io.sluice.mapping.CrmChange;
 import io.sluice.crm.CrmException;
 import io.sluice.http.ApiHttpClient;
 import io.sluice.http.ApiResponse;
-import io.sluice.crm.CrmWriteVersions;
 import io.sluice.crm.PendingNoteLinks;
 
 import java.util.ArrayList;
@@ -30,19 +28,16 @@ final class TwentyBatchWriter {
 
     private final ApiHttpClient http;
     private final TwentyRequests requests;
-    private final CrmWriteVersions versions;
     private final PendingNoteLinks pendingLinks;
 
-    TwentyBatchWriter(ApiHttpClient http, TwentyRequests requests, CrmWriteVersions versions, PendingNoteLinks pendingLinks) {
+    TwentyBatchWriter(ApiHttpClient http, TwentyRequests requests, PendingNoteLinks pendingLinks) {
         this.http = http;
         this.requests = requests;
-        this.versions = versions;
         this.pendingLinks = pendingLinks;
     }
 
-    /** Runs inside the caller's {@link io.sluice.crm.CrmWriteLeases#run}. */
-    List<BatchOutcome> write(List<CrmChange> changes) {
-        BatchPlan plan = BatchPlan.lock(versions, TwentyConnector.PROVIDER, changes);
+    /** Sends the batch calls {@code plan} asks for (inside {@link io.sluice.crm.CrmWriteTemplate#applyBatch}). */
+    void write(BatchPlan plan) {
         Map<String, Integer> people = plan.peopleToWrite();
         if (!people.isEmpty()) {
             List<ObjectNode> records = new ArrayList<>();
@@ -106,7 +101,6 @@ final class TwentyBatchWriter {
         Map<String, String> noteIds = new HashMap<>();
         notes.keySet().forEach(noteKey -> noteIds.put(noteKey, TwentyRequests.noteId(noteKey)));
         plan.notesWritten(noteIds);
-        return plan.outcomes();
     }
 
 }

@@ -55,7 +55,6 @@ public class TwentyConnector implements CrmConnector, CrmRecordWrites {
     private final TwentyRequests requests;
     private final CrmWriteVersions versions;
     private final CrmWriteTemplate writeTemplate;
-    private final io.sluice.crm.CrmWriteLeases leases;
     private final TwentyBatchWriter batches;
     private final TwentySchemaCheck schemaCheck;
     private final Duration rateLimitWait;
@@ -76,8 +75,7 @@ public class TwentyConnector implements CrmConnector, CrmRecordWrites {
         this.requests = new TwentyRequests(objectMapper, twenty.noteTargetPersonField(), twenty.noteTargetOpportunityField());
         this.versions = versions;
         this.writeTemplate = new CrmWriteTemplate(PROVIDER, versions, leases, pendingLinks);
-        this.leases = leases;
-        this.batches = new TwentyBatchWriter(http, requests, versions, pendingLinks);
+        this.batches = new TwentyBatchWriter(http, requests, pendingLinks);
         this.schemaCheck = new TwentySchemaCheck(http, objectMapper, twenty.noteTargetPersonField(), twenty.noteTargetOpportunityField());
     }
 
@@ -125,7 +123,7 @@ public class TwentyConnector implements CrmConnector, CrmRecordWrites {
 
     @Override
     public List<BatchOutcome> applyBatch(List<CrmChange> changes) {
-        return leases.run(() -> batches.write(changes));
+        return writeTemplate.applyBatch(changes, batches::write);
     }
 
     @Override
@@ -245,7 +243,7 @@ public class TwentyConnector implements CrmConnector, CrmRecordWrites {
             }
             log.warn("Twenty no longer has person {} (remembered for event {}); writing it again by email", id, write.change().eventId());
             // Twenty holds nothing of this person now: write what this change knows
-            write.personFoundAgain(upsertPerson(write.change().person(), write.email()));
+            write.personFoundAgain(upsertPerson(write.change().person(), write.email()), true);
             healCounter.increment();
             ApiRequest again = request.apply(write.personId());
             if (again != null) {

@@ -2,16 +2,13 @@ package io.sluice.crm.zoho;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.sluice.crm.BatchOutcome;
 import io.sluice.crm.BatchPlan;
 import io.sluice.crm.ChangeKeys;
 import io.sluice.mapping.CrmChange;
 import io.sluice.crm.CrmException;
 import io.sluice.crm.CrmRejectedException;
-import io.sluice.crm.CrmWriteResult;
 import io.sluice.http.ApiHttpClient;
 import io.sluice.http.ApiResponse;
-import io.sluice.crm.CrmWriteVersions;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -29,19 +26,16 @@ final class ZohoBatchWriter {
 
     private final ApiHttpClient http;
     private final ZohoRequests requests;
-    private final CrmWriteVersions versions;
     private final ZohoConnector connector;
 
-    ZohoBatchWriter(ApiHttpClient http, ZohoRequests requests, CrmWriteVersions versions, ZohoConnector connector) {
+    ZohoBatchWriter(ApiHttpClient http, ZohoRequests requests, ZohoConnector connector) {
         this.http = http;
         this.requests = requests;
-        this.versions = versions;
         this.connector = connector;
     }
 
-    /** Runs inside the caller's {@link io.sluice.crm.CrmWriteLeases#run}. */
-    List<BatchOutcome> write(List<CrmChange> changes) {
-        BatchPlan plan = BatchPlan.lock(versions, ZohoConnector.PROVIDER, changes);
+    /** Sends the batch calls {@code plan} asks for (inside {@link io.sluice.crm.CrmWriteTemplate#applyBatch}). */
+    void write(BatchPlan plan) {
         Map<String, Integer> contacts = plan.peopleToWrite();
         if (!contacts.isEmpty()) {
             List<ObjectNode> records = new ArrayList<>();
@@ -56,18 +50,15 @@ final class ZohoBatchWriter {
                     plan.personIdOf(plan.change(i)), null)));
             plan.opportunitiesWritten(perRecord(http.send(requests.deals(records)), "deal.upsert", plan, deals, ChangeKeys::membershipId));
         }
-        Map<String, String> noteIds = new HashMap<>();
         plan.notesToWrite().forEach((noteKey, i) -> {
             CrmChange change = plan.change(i);
             try {
-                noteIds.put(noteKey, connector.writeNote(change, plan.rememberedNoteId(noteKey), plan.personIdOf(change),
+                plan.noteWritten(noteKey, connector.writeNote(change, plan.rememberedNoteId(noteKey), plan.personIdOf(change),
                         plan.noteOpportunityIdOf(change)));
             } catch (RuntimeException e) {
                 plan.fail(ChangeKeys::noteKey, noteKey, e);
             }
         });
-        plan.notesWritten(noteIds);
-        return plan.outcomes();
     }
 
     /**

@@ -47,7 +47,6 @@ public class ZohoConnector implements CrmConnector, CrmRecordWrites {
     private final ZohoTokens tokens;
     private final ZohoRequests requests;
     private final CrmWriteVersions versions;
-    private final io.sluice.crm.CrmWriteLeases leases;
     private final CrmWriteTemplate writeTemplate;
     private final Duration limitWait;
     private final ZohoBatchWriter batches;
@@ -72,9 +71,8 @@ public class ZohoConnector implements CrmConnector, CrmRecordWrites {
                 zoho.maxRequests(), zoho.per(), this::classify);
         this.requests = new ZohoRequests(objectMapper, zoho.apiVersion(), zoho.membershipIdField(), zoho.runWorkflows());
         this.versions = versions;
-        this.leases = leases;
         this.writeTemplate = new CrmWriteTemplate(PROVIDER, versions, leases, pendingLinks);
-        this.batches = new ZohoBatchWriter(http, requests, versions, this);
+        this.batches = new ZohoBatchWriter(http, requests, this);
         this.schemaCheck = new ZohoSchemaCheck(http, tokens, zoho.apiVersion(), zoho.membershipIdField());
     }
 
@@ -91,7 +89,7 @@ public class ZohoConnector implements CrmConnector, CrmRecordWrites {
 
     @Override
     public List<io.sluice.crm.BatchOutcome> applyBatch(List<CrmChange> changes) {
-        return leases.run(() -> batches.write(changes));
+        return writeTemplate.applyBatch(changes, batches::write);
     }
 
     /**
