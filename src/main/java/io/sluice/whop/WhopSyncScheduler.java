@@ -10,10 +10,13 @@ import org.springframework.stereotype.Component;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Called by the {@code whop-poll} timer route: resumes interrupted runs, then starts the pulls that are due. A full
+ * Called by the {@code whop-poll} timer route: finds the interrupted runs to resume and starts the pulls that are due;
+ * the route hands each to {@code whop-sync}. A full
  * sweep is due every {@code sluice.whop.poll.full-interval} (and when none ever ran); an incremental pull every
  * {@code WHOP_POLL_INTERVAL}, except while a full run (which pulls payments too) is unfinished.
  */
@@ -38,23 +41,28 @@ public class WhopSyncScheduler {
         this.clock = clock;
     }
 
-    public void tick() {
-        service.resumeUnfinished(firstTick.getAndSet(false));
+    /**
+     * The ids of the runs to pull now, for the route to hand to {@code seda:whop-sync}: the unfinished ones this
+     * process takes over, then the one that is due (if any).
+     */
+    public List<String> tick() {
+        List<String> toPull = new ArrayList<>(service.claimUnfinished(firstTick.getAndSet(false)));
         if (!whop.pollEnabled() || pauses.isPaused("whop-poll")) {
-            return;
+            return toPull;
         }
         try {
             if (due(WhopSyncService.FULL, whop.poll().fullInterval())) {
-                service.start(WhopSyncService.FULL, "schedule");
+                toPull.add(service.create(WhopSyncService.FULL, "schedule").id());
             } else if (runs.activeRun(WhopSyncService.FULL).isEmpty() && due(WhopSyncService.INCREMENTAL, whop.poll().interval())
                     && !recentlyStarted(WhopSyncService.FULL, whop.poll().interval())) {
-                service.start(WhopSyncService.INCREMENTAL, "schedule");
+                toPull.add(service.create(WhopSyncService.INCREMENTAL, "schedule").id());
             }
         } catch (SyncRunStore.RunConflictException e) {
             log.debug("Scheduled Whop pull skipped: {}", e.getMessage());
         } catch (WhopNotConnectedException e) {
             log.warn("Scheduled Whop pull skipped: {}", e.getMessage());
         }
+        return toPull;
     }
 
     /** A full run pulls payments too: the next incremental pull waits its interval after it. */

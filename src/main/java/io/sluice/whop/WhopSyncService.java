@@ -65,6 +65,16 @@ public class WhopSyncService {
      * @throws SyncRunStore.RunConflictException when a run of this mode is unfinished
      */
     public SyncRun start(String mode, String startedBy) {
+        SyncRun run = create(mode, startedBy);
+        dispatch(run.id());
+        return run;
+    }
+
+    /**
+     * Stores a new run and counts it as this process's, without handing it to {@code seda:whop-sync}: the caller does
+     * (the {@code whop-poll} route, after {@link WhopSyncScheduler#tick}).
+     */
+    SyncRun create(String mode, String startedBy) {
         requireCredentials();
         List<String> resources;
         Instant updatedAfter = null;
@@ -79,7 +89,7 @@ public class WhopSyncService {
         SyncRun run = runs.create(newId(), mode, startedBy, resources, null, updatedAfter);
         log.info("Whop sync {} ({}) started by {}: {}{}", run.id(), mode, startedBy, resources,
                 updatedAfter == null ? "" : ", payments updated after " + updatedAfter);
-        dispatch(run.id());
+        inThisProcess.add(run.id());
         return run;
     }
 
@@ -88,15 +98,18 @@ public class WhopSyncService {
         requireCredentials();
         SyncRun run = runs.create(newId(), FULL, startedBy, List.of(resource.path()), cursor, null);
         log.info("Whop sync {} started by {}: {} from a stored cursor", run.id(), startedBy, resource.path());
+        inThisProcess.add(run.id());
         dispatch(run.id());
         return run;
     }
 
     /**
-     * Picks up unfinished runs nobody is working on: after a restart every RUNNING run (with {@code afterRestart}),
-     * PAUSED runs once the kill switch is off, WAITING runs after {@code sluice.whop.sync.resume-waiting-after}.
+     * The ids of the unfinished runs nobody is working on, claimed for this process, for the caller to hand to
+     * {@code seda:whop-sync}: after a restart every RUNNING run (with {@code afterRestart}), PAUSED runs once the
+     * kill switch is off, WAITING runs after {@code sluice.whop.sync.resume-waiting-after}.
      */
-    public void resumeUnfinished(boolean afterRestart) {
+    List<String> claimUnfinished(boolean afterRestart) {
+        List<String> claimed = new java.util.ArrayList<>();
         boolean paused = pauses.isPaused("whop-poll");
         Instant now = clock.instant();
         for (SyncRun run : runs.unfinished()) {
@@ -109,13 +122,14 @@ public class WhopSyncService {
                 case SyncRun.WAITING -> !paused && !run.updatedAt().isAfter(now.minus(whop.sync().resumeWaitingAfter()));
                 default -> false;
             };
-            if (due && runs.claim(run)) {
+            if (due && runs.claim(run) && inThisProcess.add(run.id())) {
                 log.info("Whop sync {} ({}) resumes from {} after {}", run.id(), run.mode(),
                         run.currentResource() == null ? "its end" : run.currentResource()
                                 + (run.pageCursor() == null ? " (first page)" : " (stored cursor)"), run.status());
-                dispatch(run.id());
+                claimed.add(run.id());
             }
         }
+        return claimed;
     }
 
     public boolean runningHere(String runId) {
@@ -141,8 +155,11 @@ public class WhopSyncService {
     }
 
     private void dispatchNow(String runId) {
-        if (inThisProcess.add(runId)) {
+        try {
             producer.sendBody(ROUTE_URI, runId);
+        } catch (RuntimeException e) {
+            inThisProcess.remove(runId); // not handed over: the next whop-poll tick may resume it
+            throw e;
         }
     }
 
