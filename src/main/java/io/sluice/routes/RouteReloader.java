@@ -19,9 +19,10 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * Picks up edits to {@code routes/*.camel.yaml} without a restart. A changed file is validated first; if it is
- * invalid, or Camel cannot start its routes, the previous version of the file keeps running and the reason
- * is logged and shown in {@code GET /api/status}. A removed file's routes keep running until the next restart.
+ * Picks up edits to {@code routes/*.camel.yaml} without a restart. The set of files is validated first, as a
+ * restart would load it ({@link ConfigurationValidator#validateRouteSet}); if it is invalid, or Camel cannot start a
+ * file's routes, the previous version keeps running and the reason is logged and shown in {@code GET /api/status}.
+ * A removed file's routes keep running until the next restart.
  */
 @Component
 public class RouteReloader {
@@ -30,6 +31,7 @@ public class RouteReloader {
 
     private final CamelContext camelContext;
     private final Path dir;
+    /** What the last scan saw on disk. */
     private final Map<Path, String> loaded = new HashMap<>();
     /** The version of each file that runs: what a changed file is checked together with. */
     private final Map<Path, String> running = new HashMap<>();
@@ -48,41 +50,52 @@ public class RouteReloader {
         return lastProblem;
     }
 
-    /** Reloads every route file whose content changed; returns the number of files reloaded. */
+    /**
+     * When the route files changed since the last scan: checks the set on disk as a whole (each file, and what the
+     * pipeline relies on across files) and, if it passes, reloads every file whose content differs from what runs.
+     * A refused set changes nothing and is reported once; its files are tried again, with the rest, at the next
+     * change. Returns the number of files reloaded.
+     */
     public synchronized int reloadIfChanged() {
-        int reloaded = 0;
+        Map<Path, String> onDisk = new java.util.TreeMap<>();
         for (Path file : routeFiles()) {
             String content = read(file);
-            String previous = loaded.get(file);
-            if (content == null || content.equals(previous)) {
-                continue;
-            }
-            loaded.put(file, content); // an invalid version is reported once, not on every scan
-            if (reload(file, content, previous)) {
-                reloaded++;
+            if (content != null) {
+                onDisk.put(file, content);
             }
         }
+        if (onDisk.equals(loaded)) {
+            return 0;
+        }
+        loaded.clear();
+        loaded.putAll(onDisk);
+        List<Path> pending = onDisk.keySet().stream().filter(file -> !onDisk.get(file).equals(running.get(file))).toList();
+        // a removed file's routes run on until the next restart; the set checked is the one a restart would load
+        List<String> problems = ConfigurationValidator.validateRouteSet(onDisk);
+        if (!problems.isEmpty()) {
+            fail(pending.isEmpty() ? "the route files as they are now (a restart would refuse them)" : pending.toString(),
+                    String.join("; ", problems));
+            return 0;
+        }
+        int reloaded = 0;
+        for (Path file : pending) {
+            if (!reload(file, onDisk.get(file), running.get(file))) {
+                return reloaded;
+            }
+            reloaded++;
+        }
+        lastProblem = null;
         return reloaded;
     }
 
     private boolean reload(Path file, String content, String previous) {
-        // the changed file on its own, and with the files that run, against what the pipeline relies on
-        Map<Path, String> set = new java.util.TreeMap<>(running);
-        set.values().removeIf(java.util.Objects::isNull);
-        set.put(file, content);
-        List<String> problems = ConfigurationValidator.validateRouteSet(set);
-        if (!problems.isEmpty()) {
-            fail(file, String.join("; ", problems));
-            return false;
-        }
         try {
             var ids = PluginHelper.getRoutesLoader(camelContext).updateRoutes(resource(file, content));
             running.put(file, content);
-            lastProblem = null;
             log.info("Reloaded {}: routes {}", file, ids);
             return true;
         } catch (Exception e) {
-            fail(file, RouteFileValidator.rootMessage(e));
+            fail(file.toString(), RouteFileValidator.rootMessage(e));
             restore(file, previous);
             return false;
         }
@@ -100,9 +113,9 @@ public class RouteReloader {
         }
     }
 
-    private void fail(Path file, String reason) {
+    private void fail(String files, String reason) {
         lastProblem = reason;
-        log.error("Route file {} changed but cannot be loaded; the previous routes keep running. {}", file, reason);
+        log.error("Route files {} changed but cannot be loaded; the previous routes keep running. {}", files, reason);
     }
 
     private static Resource resource(Path file, String content) {

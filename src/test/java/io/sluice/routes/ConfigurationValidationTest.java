@@ -100,7 +100,7 @@ class ConfigurationValidationTest {
 
         assertThat(ConfigurationValidator.validateRoutes(routes))
                 .anySatisfy(p -> assertThat(p).contains("process-event").contains("eager: false"))
-                .anySatisfy(p -> assertThat(p).contains("must end with eventProcessor.complete"))
+                .anySatisfy(p -> assertThat(p).contains("must call eventProcessor.complete after its idempotentConsumer"))
                 .anySatisfy(p -> assertThat(p).contains("direct:dead-letter is sent to but no route reads it"));
 
         // the CRM write moved out of the idempotent consumer, and an error configuration that does not exist
@@ -122,6 +122,41 @@ class ConfigurationValidationTest {
                 .anySatisfy(p -> assertThat(p).contains("sends to direct:crm-upsert outside its idempotentConsumer"))
                 .anySatisfy(p -> assertThat(p).contains("names route configuration 'event-errorz'"));
 
+        // a write around the guard through a route of its own, and a CRM write route whose open breaker lets events pass
+        Files.writeString(routes.resolve("process-events.camel.yaml"), shipped.replace("""
+                        - bean:
+                            ref: eventProcessor
+                            method: complete
+                """, """
+                        - to:
+                            uri: direct:write-again
+                        - bean:
+                            ref: eventProcessor
+                            method: complete
+                """));
+        Files.writeString(routes.resolve("zz-write-again.camel.yaml"), """
+                - route:
+                    id: write-again
+                    description: a detour around the idempotent consumer
+                    errorHandler:
+                      noErrorHandler: {}
+                    from:
+                      uri: direct:write-again
+                      steps:
+                        - to:
+                            uri: direct:crm-upsert
+                """);
+        Path crmUpsert = routes.resolve("crm-upsert.camel.yaml");
+        String shippedUpsert = Files.readString(crmUpsert);
+        Files.writeString(crmUpsert, shippedUpsert.replace("throwExceptionWhenHalfOpenOrOpenState: true",
+                "throwExceptionWhenHalfOpenOrOpenState: false"));
+
+        assertThat(ConfigurationValidator.validateRoutes(routes))
+                .anySatisfy(p -> assertThat(p).contains("sends to direct:write-again, which reaches direct:crm-upsert outside"))
+                .anySatisfy(p -> assertThat(p).contains("throwExceptionWhenHalfOpenOrOpenState: true"));
+
+        Files.delete(routes.resolve("zz-write-again.camel.yaml"));
+        Files.writeString(crmUpsert, shippedUpsert);
         Files.writeString(processEvents, shipped);
         assertThat(ConfigurationValidator.validateRoutes(routes)).isEmpty();
     }

@@ -69,6 +69,49 @@ class RouteReloadTest extends SluiceTestBase {
                 "Keep an event that failed every retry as a replayable dead letter".equals(camelContext.getRoute("dead-letter").getDescription()));
     }
 
+    @Test
+    void anEditThatBreaksExactlyOnceIsRefusedAndAnEditSpreadOverTwoFilesGoesLiveTogether() throws IOException {
+        Path events = ROUTES.resolve("process-events.camel.yaml");
+        String original = Files.readString(events, StandardCharsets.UTF_8);
+        String description = "Apply one stored event to the CRM exactly once, by event type";
+        String complete = """
+                        - bean:
+                            ref: eventProcessor
+                            method: complete
+                """;
+        assertThat(original).contains(description).contains(complete);
+
+        // an eager key would be remembered before the CRM is written: refused, the running route stays as it was
+        Files.writeString(events, original.replace(description, description + " (eager)").replace("eager: false", "eager: true"),
+                StandardCharsets.UTF_8);
+        await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() ->
+                adminJson("GET", "/api/status").path("routes").path("reloadProblem").asText().contains("must say eager: false"));
+        assertThat(camelContext.getRoute("process-event").getDescription()).isEqualTo(description);
+
+        // a new step that sends to a new route in a new file: whichever file the scan sees first, both go live together
+        Files.writeString(events, original.replace(description, description + " (audited)")
+                .replace(complete, "        - to:\n            uri: direct:audit\n" + complete), StandardCharsets.UTF_8);
+        Files.writeString(ROUTES.resolve("zz-audit.camel.yaml"), """
+                - route:
+                    id: audit
+                    description: Log every processed event
+                    from:
+                      uri: direct:audit
+                      steps:
+                        - log: "audited ${header.SluiceEventId}"
+                """, StandardCharsets.UTF_8);
+        await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() ->
+                (description + " (audited)").equals(camelContext.getRoute("process-event").getDescription())
+                        && camelContext.getRoute("audit") != null);
+        assertThat(adminJson("GET", "/api/status").path("routes").path("reloadProblem").isNull()
+                || adminJson("GET", "/api/status").path("routes").path("reloadProblem").isMissingNode()).isTrue();
+
+        Files.delete(ROUTES.resolve("zz-audit.camel.yaml"));
+        Files.writeString(events, original, StandardCharsets.UTF_8);
+        await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() ->
+                description.equals(camelContext.getRoute("process-event").getDescription()));
+    }
+
     private static Path copyOfRoutes() {
         try {
             Path dir = Files.createTempDirectory("sluice-routes");
