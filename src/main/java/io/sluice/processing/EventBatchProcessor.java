@@ -13,6 +13,7 @@ import io.sluice.store.EventLog;
 import io.sluice.store.ProcessedEventRepository;
 import io.sluice.store.StoredEvent;
 import org.apache.camel.Handler;
+import org.apache.camel.ProducerTemplate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Qualifier;
@@ -30,6 +31,8 @@ import java.util.List;
 @Component("eventBatchProcessor")
 public class EventBatchProcessor {
 
+    /** The single-event path; waits for room rather than failing a batch whose events it takes. */
+    static final String SINGLE_PATH = "seda:process-event?size=10000&blockWhenFull=true";
     private static final Logger log = LoggerFactory.getLogger(EventBatchProcessor.class);
 
     private final EventLog eventLog;
@@ -38,18 +41,21 @@ public class EventBatchProcessor {
     private final CrmConnector crm;
     private final ProcessedEventRepository processed;
     private final CircuitBreaker breaker;
+    private final ProducerTemplate producer;
     private final SluiceMetrics metrics;
     private final List<io.sluice.store.AppliedChangeFollowUp> followUps;
     private final int batchSize;
     /** Batches written at once by this process that share a person go one after the other. */
     private final PersonLocks people = new PersonLocks();
     private final PulledInFlight pulledInFlight;
+    /** The events the chunk being written on this thread handed to the single path. */
+    private static final ThreadLocal<java.util.Set<String>> HANDED_ALONE = new ThreadLocal<>();
     private final java.time.Duration batchWait;
 
     /** {@code sluice.crm.batch-size} caps the records of a batch; 0 (the default) takes the CRM's maximum. */
     public EventBatchProcessor(EventLog eventLog, ActiveMapping mapping, EventProcessor single, CrmConnector crm,
                                @Qualifier("processedEvents") ProcessedEventRepository processed, CircuitBreaker crmCircuitBreaker,
-                               SluiceMetrics metrics,
+                               ProducerTemplate producer, SluiceMetrics metrics,
                                List<io.sluice.store.AppliedChangeFollowUp> followUps, PulledInFlight pulledInFlight, io.sluice.config.SluiceProperties properties) {
         this.pulledInFlight = pulledInFlight;
         this.followUps = followUps;
@@ -63,6 +69,7 @@ public class EventBatchProcessor {
         this.crm = crm;
         this.processed = processed;
         this.breaker = crmCircuitBreaker;
+        this.producer = producer;
         this.metrics = metrics;
     }
 
@@ -76,53 +83,41 @@ public class EventBatchProcessor {
         return batchSize;
     }
 
-    /**
-     * Body in: the ids of claimed pulled events, as the aggregator grouped them. Body out: the ids of those a batch
-     * did not settle, for the route to hand to the single-event path one by one.
-     */
+    /** Body in: the ids of claimed pulled events, as the aggregator grouped them. */
     @Handler
-    public List<String> process(List<Object> ids) {
+    public void process(List<Object> ids) {
         int size = Math.max(1, crm.batchSize());
-        List<String> alone = new ArrayList<>();
         for (int from = 0; from < ids.size(); from += size) {
-            List<Object> chunk = ids.subList(from, Math.min(ids.size(), from + size));
-            try {
-                processChunk(chunk, alone);
-            } catch (RuntimeException e) {
-                // the database failed before the chunk was settled: its events stay claimed and are claimed again
-                // after sluice.inbox.claim-timeout; the other chunks' events still go on
-                log.warn("A batch of {} pulled events could not be processed ({}); they are claimed again after the claim timeout",
-                        chunk.size(), FailedAttemptRecorder.describe(e));
-            }
+            processChunk(ids.subList(from, Math.min(ids.size(), from + size)));
         }
-        return alone;
     }
 
-    private void processChunk(List<Object> raw, List<String> alone) {
+    private void processChunk(List<Object> raw) {
         List<String> ids = raw.stream().map(Object::toString).toList();
-        int before = alone.size();
+        HANDED_ALONE.set(new java.util.HashSet<>());
         try {
-            write(ids, alone);
+            write(ids);
         } finally {
             // done here; an event handed to the single path stays in flight until that path finishes it
-            java.util.Set<String> handed = new java.util.HashSet<>(alone.subList(before, alone.size()));
+            java.util.Set<String> handed = HANDED_ALONE.get();
+            HANDED_ALONE.remove();
             ids.stream().filter(id -> !handed.contains(id)).forEach(pulledInFlight::finished);
         }
     }
 
-    private void write(List<String> ids, List<String> alone) {
+    private void write(List<String> ids) {
         List<StoredEvent> mapped = new ArrayList<>();
         List<CrmChange> mappedChanges = new ArrayList<>();
         for (StoredEvent event : eventLog.findAll(ids)) {
             if (!mapping.handles(event.type())) {
-                alone.add(event.id()); // the single path marks it IGNORED
+                alone(event.id()); // the single path marks it IGNORED
                 continue;
             }
             try {
                 mappedChanges.add(single.map(event));
                 mapped.add(event);
             } catch (MappingException e) {
-                alone.add(event.id()); // dead-lettered there at once, with the mapping's reason (or DONE if already applied)
+                alone(event.id()); // dead-lettered there at once, with the mapping's reason (or DONE if already applied)
             }
         }
         if (mapped.isEmpty()) {
@@ -139,7 +134,7 @@ public class EventBatchProcessor {
             for (int i = 0; i < mapped.size(); i++) {
                 StoredEvent event = mapped.get(i);
                 if (alreadyApplied.contains(event.idempotencyKey())) {
-                    if (runFollowUps(event, true, alone)) {
+                    if (runFollowUps(event, true)) {
                         complete(event, EventStatus.DONE, "this change was already applied earlier; nothing written");
                     }
                     settled.add(event.id()); // completed, or handed to the single path by followUps
@@ -155,7 +150,7 @@ public class EventBatchProcessor {
         } catch (RuntimeException e) {
             log.warn("A batch of {} pulled events could not be written to {} ({}); each is retried alone", mapped.size() - settled.size(),
                     crm.provider(), FailedAttemptRecorder.describe(e));
-            mapped.stream().filter(event -> !settled.contains(event.id())).forEach(event -> alone.add(event.id()));
+            mapped.stream().filter(event -> !settled.contains(event.id())).forEach(event -> alone(event.id()));
             return;
         }
         List<EventLog.Completion> completions = new ArrayList<>();
@@ -165,11 +160,11 @@ public class EventBatchProcessor {
             BatchOutcome outcome = outcomes.get(i);
             if (!outcome.succeeded()) {
                 log.info("Event {} failed in a batch ({}); retried alone", event.id(), FailedAttemptRecorder.describe(outcome.failure()));
-                alone.add(event.id());
+                alone(event.id());
                 continue;
             }
             boolean applied = outcome.result() != CrmWriteResult.STALE;
-            if (applied && !runFollowUps(event, false, alone)) {
+            if (applied && !runFollowUps(event, false)) {
                 continue; // handed to the single path, which retries or dead-letters it with the reason
             }
             EventStatus status = applied ? EventStatus.DONE : EventStatus.STALE;
@@ -185,7 +180,7 @@ public class EventBatchProcessor {
             // again (the same fields, an upsert) and records it, or waits while the database is away
             log.warn("{} events written in a batch could not be marked done ({}); each is retried alone", completed.size(),
                     FailedAttemptRecorder.describe(e));
-            completed.forEach(event -> alone.add(event.id()));
+            completed.forEach(event -> alone(event.id()));
             return;
         }
         for (int i = 0; i < completed.size(); i++) {
@@ -201,7 +196,7 @@ public class EventBatchProcessor {
      * event's type asks for): the same here. Both store requests under once-keys, so running them again asks for
      * nothing twice. False when they failed and the event was handed to the single path.
      */
-    private boolean runFollowUps(StoredEvent event, boolean duplicate, List<String> alone) {
+    private boolean runFollowUps(StoredEvent event, boolean duplicate) {
         try {
             for (io.sluice.store.AppliedChangeFollowUp followUp : followUps) {
                 followUp.afterApplied(event, duplicate);
@@ -210,7 +205,7 @@ public class EventBatchProcessor {
         } catch (Exception e) {
             // one event's follow-up must not strand the rest of the batch: this one goes the single-event way
             log.warn("Event {}: its follow-ups failed in a batch ({}); retried alone", event.id(), FailedAttemptRecorder.describe(e));
-            alone.add(event.id());
+            alone(event.id());
             return false;
         }
     }
@@ -219,5 +214,22 @@ public class EventBatchProcessor {
         eventLog.markCompleted(event.id(), status, detail);
         metrics.event(event.type(), status);
         log.info("Event {} {} -> {} ({})", event.id(), event.type(), status, detail);
+    }
+
+    private void alone(String id) {
+        java.util.Set<String> handed = HANDED_ALONE.get();
+        if (handed != null) {
+            handed.add(id);
+        }
+        // on an interrupted thread (a stop, a route reload) a put into the queue fails at once and Camel drops the
+        // message: hand the event over regardless, then keep the interrupt for whoever asked for it
+        boolean interrupted = Thread.interrupted();
+        try {
+            producer.sendBody(SINGLE_PATH, id);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 }

@@ -47,12 +47,25 @@ public final class PipelineContract {
     private final List<String> problems = new ArrayList<>();
 
     private PipelineContract(List<RouteDefinition> routes) {
-        routes.forEach(route -> byInput.putIfAbsent(endpoint(route.getInput().getEndpointUri()), route));
+        Set<String> ids = new LinkedHashSet<>();
+        for (RouteDefinition route : routes) {
+            String input = endpoint(route.getInput().getEndpointUri());
+            RouteDefinition other = internal(input) ? byInput.putIfAbsent(input, route) : null;
+            if (other != null) {
+                // a second reader of one queue takes part of its messages past the first one's guarantees
+                problems.add("routes " + other.getRouteId() + " and " + route.getRouteId() + " both read " + input
+                        + ": each message would go to one of them only");
+            }
+            if (route.getRouteId() != null && !ids.add(route.getRouteId())) {
+                problems.add("two routes have the id " + route.getRouteId() + ": loading the second replaces the first");
+            }
+        }
     }
 
     public static List<String> check(List<RouteDefinition> routes, List<RouteConfigurationDefinition> configurations) {
         PipelineContract contract = new PipelineContract(routes);
         contract.checkEndpointsAreRead(routes, configurations);
+        contract.checkWritesAndSchedule(routes);
         contract.checkConfigurationsExist(routes, configurations);
         RouteDefinition single = contract.byInput.get(SINGLE_EVENT_ROUTE);
         if (single != null) {
@@ -79,6 +92,27 @@ public final class PipelineContract {
         for (String target : sent) {
             if (internal(target) && !byInput.containsKey(target)) {
                 problems.add(target + " is sent to but no route reads it: what goes there would be lost or fail");
+            }
+        }
+    }
+
+    /** The CRM is written only by the CRM write route; the schedule's runs are handed to whop-sync. */
+    private void checkWritesAndSchedule(List<RouteDefinition> routes) {
+        RouteDefinition write = byInput.get(CRM_WRITE_ROUTE);
+        for (RouteDefinition route : routes) {
+            boolean[] writes = {false};
+            boolean[] ticks = {false};
+            walk(route.getOutputs(), step -> {
+                writes[0] |= isBean(step, "eventProcessor", "write");
+                ticks[0] |= isBean(step, "whopSyncScheduler", "tick");
+            });
+            if (writes[0] && route != write) {
+                problems.add("route " + route.getRouteId() + " calls eventProcessor.write: only the route reading "
+                        + CRM_WRITE_ROUTE + " may (behind the CRM's breaker, called inside process-event's idempotent consumer)");
+            }
+            if (ticks[0] && !sends(route.getOutputs()).contains("seda:whop-sync")) {
+                problems.add("route " + route.getRouteId() + " calls whopSyncScheduler.tick but does not send its runs to"
+                        + " seda:whop-sync: the runs it resumes or starts would wait, RUNNING, until they count as orphaned");
             }
         }
     }
@@ -134,6 +168,14 @@ public final class PipelineContract {
                 }
             }
         }
+        if (guard >= 0) {
+            for (String target : sends(steps.get(guard).getOutputs())) {
+                if (target.startsWith("seda:") && reachedApplyEndpoint(target) != null) {
+                    problems.add(name + " hands a change to " + target + " inside its idempotentConsumer: it would be marked"
+                            + " done before it is written, and a failed write lost");
+                }
+            }
+        }
         // the routes it calls hand their failures back to it, where they wait, retry or dead-letter
         for (String target : reachable(sends(steps))) {
             RouteDefinition called = byInput.get(target);
@@ -182,6 +224,10 @@ public final class PipelineContract {
                     + " CRM from being called while it is down");
         }
         for (CircuitBreakerDefinition breaker : breakers) {
+            if (breaker.getOnFallback() != null) {
+                problems.add(name + "'s circuitBreaker must have no onFallback: a fallback answers for the CRM, and the event"
+                        + " would be completed as if written");
+            }
             if (breaker.getResilience4jConfiguration() == null
                     || !"true".equals(breaker.getResilience4jConfiguration().getThrowExceptionWhenHalfOpenOrOpenState())) {
                 problems.add(name + "'s circuitBreaker must say throwExceptionWhenHalfOpenOrOpenState: true: otherwise an open"
@@ -219,7 +265,7 @@ public final class PipelineContract {
 
     /** The first {@link #APPLY_ENDPOINTS} member the route reading {@code target} reaches, following direct: routes. */
     private String reachedApplyEndpoint(String target) {
-        for (String reached : reachable(List.of(target))) {
+        for (String reached : reachable(List.of(target), true)) {
             if (APPLY_ENDPOINTS.contains(reached)) {
                 return reached;
             }
@@ -229,15 +275,21 @@ public final class PipelineContract {
 
     /** The internal endpoints reachable from {@code start} (included), following the routes that read them. */
     private Set<String> reachable(java.util.Collection<String> start) {
+        return reachable(start, false);
+    }
+
+    /** With {@code followSeda}, through seda: queues too (a change handed to a queue is applied later, elsewhere). */
+    private Set<String> reachable(java.util.Collection<String> start, boolean followSeda) {
         Set<String> seen = new LinkedHashSet<>();
         Deque<String> todo = new ArrayDeque<>(start);
         while (!todo.isEmpty()) {
             String target = todo.pop();
-            if (!internal(target) || !seen.add(target)) {
+            // process-event itself is behind its guard: a queue leading back to it applies nothing unguarded
+            if (!internal(target) || (followSeda && SINGLE_EVENT_ROUTE.equals(target)) || !seen.add(target)) {
                 continue;
             }
             RouteDefinition route = byInput.get(target);
-            if (route != null && target.startsWith("direct:")) {
+            if (route != null && (target.startsWith("direct:") || followSeda)) {
                 todo.addAll(sends(route.getOutputs()));
             }
         }
@@ -249,7 +301,7 @@ public final class PipelineContract {
         walk(steps, step -> {
             String uri = step instanceof SendDefinition<?> send ? send.getUri()
                     : step instanceof ToDynamicDefinition dynamic ? dynamic.getUri() : null;
-            if (uri != null) {
+            if (uri != null && !uri.contains("${")) { // a uri computed per message cannot be followed here
                 sent.add(endpoint(uri));
             }
         });

@@ -77,27 +77,22 @@ public class RouteReloader {
                     String.join("; ", problems));
             return 0;
         }
-        int reloaded = 0;
-        for (Path file : pending) {
-            if (!reload(file, onDisk.get(file), running.get(file))) {
-                return reloaded;
-            }
-            reloaded++;
+        if (pending.isEmpty()) {
+            lastProblem = null;
+            return 0;
         }
-        lastProblem = null;
-        return reloaded;
-    }
-
-    private boolean reload(Path file, String content, String previous) {
+        // every changed file in one update, so that a step and the route it calls go live together; if Camel cannot
+        // start them, every file goes back to the version that ran
         try {
-            var ids = PluginHelper.getRoutesLoader(camelContext).updateRoutes(resource(file, content));
-            running.put(file, content);
-            log.info("Reloaded {}: routes {}", file, ids);
-            return true;
+            var ids = PluginHelper.getRoutesLoader(camelContext).updateRoutes(pending.stream().map(file -> resource(file, onDisk.get(file))).toList());
+            pending.forEach(file -> running.put(file, onDisk.get(file)));
+            lastProblem = null;
+            log.info("Reloaded {}: routes {}", pending, ids);
+            return pending.size();
         } catch (Exception e) {
-            fail(file.toString(), RouteFileValidator.rootMessage(e));
-            restore(file, previous);
-            return false;
+            fail(pending.toString(), RouteFileValidator.rootMessage(e));
+            pending.forEach(file -> restore(file, running.get(file)));
+            return 0;
         }
     }
 

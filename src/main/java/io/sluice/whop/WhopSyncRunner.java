@@ -81,6 +81,11 @@ public class WhopSyncRunner {
     public void begin(Exchange exchange) {
         String runId = exchange.getMessage().getBody(String.class);
         exchange.setProperty(RUN_ID, runId);
+        if (!service.began(runId)) {
+            log.info("Whop sync {} is already being pulled here; this hand-over is dropped", runId);
+            exchange.setProperty(MORE, false);
+            return;
+        }
         exchange.setProperty(MORE, true);
         exchange.setProperty(STARTED, System.nanoTime());
         exchange.setProperty(LAST_LOG, System.nanoTime());

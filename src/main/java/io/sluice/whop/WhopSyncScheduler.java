@@ -47,10 +47,10 @@ public class WhopSyncScheduler {
      */
     public List<String> tick() {
         List<String> toPull = new ArrayList<>(service.claimUnfinished(firstTick.getAndSet(false)));
-        if (!whop.pollEnabled() || pauses.isPaused("whop-poll")) {
-            return toPull;
-        }
         try {
+            if (!whop.pollEnabled() || pauses.isPaused("whop-poll")) {
+                return toPull;
+            }
             if (due(WhopSyncService.FULL, whop.poll().fullInterval())) {
                 toPull.add(service.create(WhopSyncService.FULL, "schedule").id());
             } else if (runs.activeRun(WhopSyncService.FULL).isEmpty() && due(WhopSyncService.INCREMENTAL, whop.poll().interval())
@@ -61,6 +61,9 @@ public class WhopSyncScheduler {
             log.debug("Scheduled Whop pull skipped: {}", e.getMessage());
         } catch (WhopNotConnectedException e) {
             log.warn("Scheduled Whop pull skipped: {}", e.getMessage());
+        } catch (RuntimeException e) {
+            // the runs resumed above still go; what is due is looked at again at the next tick
+            log.warn("Scheduled Whop pull skipped this tick: {}", e.getMessage());
         }
         return toPull;
     }

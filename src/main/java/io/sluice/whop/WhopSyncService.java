@@ -71,8 +71,8 @@ public class WhopSyncService {
     }
 
     /**
-     * Stores a new run and counts it as this process's, without handing it to {@code seda:whop-sync}: the caller does
-     * (the {@code whop-poll} route, after {@link WhopSyncScheduler#tick}).
+     * Stores a new run without handing it to {@code seda:whop-sync}: the caller does (the {@code whop-poll} route,
+     * after {@link WhopSyncScheduler#tick}).
      */
     SyncRun create(String mode, String startedBy) {
         requireCredentials();
@@ -89,7 +89,6 @@ public class WhopSyncService {
         SyncRun run = runs.create(newId(), mode, startedBy, resources, null, updatedAfter);
         log.info("Whop sync {} ({}) started by {}: {}{}", run.id(), mode, startedBy, resources,
                 updatedAfter == null ? "" : ", payments updated after " + updatedAfter);
-        inThisProcess.add(run.id());
         return run;
     }
 
@@ -98,7 +97,6 @@ public class WhopSyncService {
         requireCredentials();
         SyncRun run = runs.create(newId(), FULL, startedBy, List.of(resource.path()), cursor, null);
         log.info("Whop sync {} started by {}: {} from a stored cursor", run.id(), startedBy, resource.path());
-        inThisProcess.add(run.id());
         dispatch(run.id());
         return run;
     }
@@ -122,11 +120,16 @@ public class WhopSyncService {
                 case SyncRun.WAITING -> !paused && !run.updatedAt().isAfter(now.minus(whop.sync().resumeWaitingAfter()));
                 default -> false;
             };
-            if (due && runs.claim(run) && inThisProcess.add(run.id())) {
-                log.info("Whop sync {} ({}) resumes from {} after {}", run.id(), run.mode(),
-                        run.currentResource() == null ? "its end" : run.currentResource()
-                                + (run.pageCursor() == null ? " (first page)" : " (stored cursor)"), run.status());
-                claimed.add(run.id());
+            try {
+                if (due && runs.claim(run)) {
+                    log.info("Whop sync {} ({}) resumes from {} after {}", run.id(), run.mode(),
+                            run.currentResource() == null ? "its end" : run.currentResource()
+                                    + (run.pageCursor() == null ? " (first page)" : " (stored cursor)"), run.status());
+                    claimed.add(run.id());
+                }
+            } catch (RuntimeException e) {
+                // the runs claimed so far still go; this one is looked at again at the next tick
+                log.warn("Whop sync {} could not be resumed now: {}", run.id(), e.getMessage());
             }
         }
         return claimed;
@@ -134,6 +137,15 @@ public class WhopSyncService {
 
     public boolean runningHere(String runId) {
         return inThisProcess.contains(runId);
+    }
+
+    /**
+     * The run starts being pulled here (the whop-sync route took it): false when it already is, for a run handed over
+     * twice. Until then it is only RUNNING in the database: a hand-over that failed leaves it to be resumed once
+     * orphaned, as after a crash, never held by this process.
+     */
+    boolean began(String runId) {
+        return inThisProcess.add(runId);
     }
 
     void release(String runId) {
@@ -155,12 +167,7 @@ public class WhopSyncService {
     }
 
     private void dispatchNow(String runId) {
-        try {
-            producer.sendBody(ROUTE_URI, runId);
-        } catch (RuntimeException e) {
-            inThisProcess.remove(runId); // not handed over: the next whop-poll tick may resume it
-            throw e;
-        }
+        producer.sendBody(ROUTE_URI, runId);
     }
 
     private void requireCredentials() {

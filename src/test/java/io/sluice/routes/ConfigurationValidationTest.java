@@ -155,6 +155,49 @@ class ConfigurationValidationTest {
                 .anySatisfy(p -> assertThat(p).contains("sends to direct:write-again, which reaches direct:crm-upsert outside"))
                 .anySatisfy(p -> assertThat(p).contains("throwExceptionWhenHalfOpenOrOpenState: true"));
 
+        // a second reader of the single-event queue, duplicates let through, a fallback for the CRM, the schedule's
+        // runs handed nowhere
+        Files.writeString(routes.resolve("zz-write-again.camel.yaml"), """
+                - route:
+                    id: second-reader
+                    description: takes some events past the guard
+                    from:
+                      uri: seda:process-event
+                      steps:
+                        - log: "taken"
+                """);
+        Files.writeString(processEvents, shipped.replace("removeOnFailure: false", "removeOnFailure: false\n            skipDuplicate: false"));
+        Files.writeString(crmUpsert, shippedUpsert.replace("""
+                            steps:
+                              - bean:
+                                  ref: eventProcessor
+                                  method: write
+                """, """
+                            steps:
+                              - bean:
+                                  ref: eventProcessor
+                                  method: write
+                            onFallback:
+                              steps:
+                                - log: "the CRM is down"
+                """));
+        Path whopSync = routes.resolve("whop-sync.camel.yaml");
+        String shippedSync = Files.readString(whopSync);
+        Files.writeString(whopSync, shippedSync.replace("""
+                        - split:
+                            simple: "${body}"
+                            steps:
+                              - to:
+                                  uri: seda:whop-sync
+                """, ""));
+
+        assertThat(ConfigurationValidator.validateRoutes(routes))
+                .anySatisfy(p -> assertThat(p).contains("both read seda:process-event"))
+                .anySatisfy(p -> assertThat(p).contains("must not say skipDuplicate: false"))
+                .anySatisfy(p -> assertThat(p).contains("must have no onFallback"))
+                .anySatisfy(p -> assertThat(p).contains("calls whopSyncScheduler.tick but does not send its runs"));
+
+        Files.writeString(whopSync, shippedSync);
         Files.delete(routes.resolve("zz-write-again.camel.yaml"));
         Files.writeString(crmUpsert, shippedUpsert);
         Files.writeString(processEvents, shipped);

@@ -95,6 +95,8 @@ class RouteReloadTest extends SluiceTestBase {
                 - route:
                     id: audit
                     description: Log every processed event
+                    errorHandler:
+                      noErrorHandler: {}
                     from:
                       uri: direct:audit
                       steps:
@@ -102,9 +104,8 @@ class RouteReloadTest extends SluiceTestBase {
                 """, StandardCharsets.UTF_8);
         await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() ->
                 (description + " (audited)").equals(camelContext.getRoute("process-event").getDescription())
-                        && camelContext.getRoute("audit") != null);
-        assertThat(adminJson("GET", "/api/status").path("routes").path("reloadProblem").isNull()
-                || adminJson("GET", "/api/status").path("routes").path("reloadProblem").isMissingNode()).isTrue();
+                        && camelContext.getRoute("audit") != null
+                        && adminJson("GET", "/api/status").path("routes").path("reloadProblem").isNull());
 
         Files.delete(ROUTES.resolve("zz-audit.camel.yaml"));
         Files.writeString(events, original, StandardCharsets.UTF_8);
