@@ -73,8 +73,8 @@ public class RouteReloader {
         // a removed file's routes run on until the next restart; the set checked is the one a restart would load
         List<String> problems = ConfigurationValidator.validateRouteSet(onDisk);
         if (!problems.isEmpty()) {
-            fail(pending.isEmpty() ? "the route files as they are now (a restart would refuse them)" : pending.toString(),
-                    String.join("; ", problems));
+            fail(pending.isEmpty() ? "The route files as they are now (nothing to reload, but a restart would refuse them)"
+                    : "Route files " + pending + " changed but", String.join("; ", problems));
             return 0;
         }
         if (pending.isEmpty()) {
@@ -90,7 +90,7 @@ public class RouteReloader {
             log.info("Reloaded {}: routes {}", pending, ids);
             return pending.size();
         } catch (Exception e) {
-            fail(pending.toString(), RouteFileValidator.rootMessage(e));
+            fail("Route files " + pending + " changed but", RouteFileValidator.rootMessage(e));
             pending.forEach(file -> restore(file, running.get(file)));
             return 0;
         }
@@ -108,9 +108,9 @@ public class RouteReloader {
         }
     }
 
-    private void fail(String files, String reason) {
+    private void fail(String what, String reason) {
         lastProblem = reason;
-        log.error("Route files {} changed but cannot be loaded; the previous routes keep running. {}", files, reason);
+        log.error("{} cannot be loaded; the previous routes keep running. {}", what, reason);
     }
 
     private static Resource resource(Path file, String content) {
