@@ -40,12 +40,16 @@ public class InboxClaimer {
     private final PulledInFlight pulledInFlight;
     private final EventBatchProcessor batches;
     private final List<io.sluice.store.PausableWork> pausable;
+    /** The sources whose events go to the CRM's batch calls (store/BackfillSource). */
+    private final java.util.Set<String> backfillSources;
 
     public InboxClaimer(EventLog eventLog, PauseStore pauses, SluiceProperties properties, Clock clock,
                         CrmConnector crm, CrmPreflight preflight,
                         io.github.resilience4j.circuitbreaker.CircuitBreaker crmCircuitBreaker, io.sluice.http.ProviderLimits limits,
-                        PulledInFlight pulledInFlight, EventBatchProcessor batches, List<io.sluice.store.PausableWork> pausable) {
+                        PulledInFlight pulledInFlight, EventBatchProcessor batches, List<io.sluice.store.PausableWork> pausable,
+                        List<io.sluice.store.BackfillSource> backfills) {
         this.pausable = pausable;
+        this.backfillSources = backfills.stream().map(io.sluice.store.BackfillSource::source).collect(java.util.stream.Collectors.toUnmodifiableSet());
         this.pulledInFlight = pulledInFlight;
         this.batches = batches;
         this.crm = crm;
@@ -94,10 +98,10 @@ public class InboxClaimer {
         }
         if (crmBatches && pulledInFlight.size() >= BATCHES_AHEAD * batches.batchSize()) {
             // this process has enough pulled records on hand: the rest of a backfill waits in the inbox (PulledInFlight)
-            held.add(io.sluice.whop.PulledRecordEvents.SOURCE);
+            held.addAll(backfillSources);
         }
         List<Claim> claims = eventLog.claimReceived(limit, held).stream()
-                .map(c -> new Claim(c.id(), crmBatches && io.sluice.whop.PulledRecordEvents.SOURCE.equals(c.source())))
+                .map(c -> new Claim(c.id(), crmBatches && backfillSources.contains(c.source())))
                 .toList();
         pulledInFlight.claimed(claims.stream().filter(Claim::batched).map(Claim::id).toList());
         return claims;
