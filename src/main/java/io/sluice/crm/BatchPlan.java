@@ -33,6 +33,10 @@ public final class BatchPlan {
     private final BatchedObjects personChanges;
     private final BatchedObjects opportunityChanges;
     private final BatchedObjects noteChanges;
+    /** Per key, the index of the newest change that writes it (planned once, in the constructor). */
+    private final Map<String, Integer> personWriters;
+    private final Map<String, Integer> opportunityWriters;
+    private final Map<String, Integer> noteWriters;
     private final Map<String, String> personIds = new HashMap<>();
     private final Map<String, String> opportunityIds = new HashMap<>();
 
@@ -77,6 +81,9 @@ public final class BatchPlan {
                 noteChanges.add(noteKey, i);
             }
         }
+        this.personWriters = personChanges.newest();
+        this.opportunityWriters = opportunityChanges.newest();
+        this.noteWriters = noteChanges.newest();
     }
 
     /** Leases every key of {@code changes} and plans their writes. */
@@ -90,18 +97,18 @@ public final class BatchPlan {
 
     /** Per email to write, the index of its newest change (in first-seen order). */
     public Map<String, Integer> peopleToWrite() {
-        return personChanges.newest();
+        return personWriters;
     }
 
     /** Per membership to write, the index of its newest change. */
     public Map<String, Integer> opportunitiesToWrite() {
-        return opportunityChanges.newest();
+        return opportunityWriters;
     }
 
     /** Per note key to write, the index of its newest change; notes of changes already failed are left out. */
     public Map<String, Integer> notesToWrite() {
         Map<String, Integer> toWrite = new java.util.LinkedHashMap<>();
-        noteChanges.newest().forEach((noteKey, i) -> {
+        noteWriters.forEach((noteKey, i) -> {
             if (failures[i] != null) {
                 fail(ChangeKeys::noteKey, noteKey, failures[i]); // the newest retries alone: its older siblings with it
             } else {
@@ -158,7 +165,7 @@ public final class BatchPlan {
 
     /** Records the notes written, by note key. */
     public void notesWritten(Map<String, String> idsByNoteKey) {
-        record(noteChanges.newest(), notes, idsByNoteKey);
+        record(noteWriters, notes, idsByNoteKey);
     }
 
     /**

@@ -243,9 +243,8 @@ public final class PipelineContract {
                 writesOutside.add(step);
             }
             if (step instanceof CircuitBreakerDefinition breaker) {
-                List<ProcessorDefinition<?>> inside = new ArrayList<>();
-                collectWrites(breaker.getOutputs(), true, breakers, inside);
-                if (!inside.isEmpty() || containsWrite(breaker.getOutputs())) {
+                collectWrites(breaker.getOutputs(), true, breakers, writesOutside);
+                if (containsWrite(breaker.getOutputs())) {
                     breakers.add(breaker);
                 }
                 if (breaker.getOnFallback() != null) {
