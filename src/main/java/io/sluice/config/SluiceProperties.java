@@ -130,12 +130,15 @@ public record SluiceProperties(
 
     /**
      * AI enrichment. {@code provider} {@code heuristic} works offline; {@code dailyTokenBudget} (0 = none) stops model
-     * calls for the day once spent; {@code enrichOn} lists the event types whose person gets scored.
+     * calls for the day once spent; {@code enrichOn} lists the event types whose person gets scored. At most
+     * {@code maxRequests} model calls go out in any {@code per} (per process), and a 429 holds every call.
      */
     public record Ai(
             @DefaultValue("heuristic") @NotBlank String provider,
             @DefaultValue("0") @Min(0) long dailyTokenBudget,
             @DefaultValue({"membership.activated", "payment.failed"}) List<String> enrichOn,
+            @DefaultValue("300") @Min(1) int maxRequests,
+            @DefaultValue("1m") @NotNull Duration per,
             @DefaultValue @Valid OpenAi openai,
             @DefaultValue @Valid Anthropic anthropic) {
 

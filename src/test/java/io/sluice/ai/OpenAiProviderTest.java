@@ -159,6 +159,9 @@ class OpenAiProviderTest extends SluiceTestBase {
         HttpResponse<String> limited = adminPost("/api/ai/sentiment", "{\"text\":\"great course\"}");
         assertThat(limited.statusCode()).isEqualTo(503);
         assertThat(limited.headers().firstValue("Retry-After")).contains("7");
+        // the 429 holds every call to the model for the 7 s it asked; this test does not wait them out
+        assertThat(limits.heldFor("ai", "openai")).isPositive();
+        limits.releaseHolds();
 
         JsonNode fallback = call("/api/ai/sentiment", "{\"text\":\"great course\"}");
         assertThat(fallback.path("provider").asText()).isEqualTo("heuristic");

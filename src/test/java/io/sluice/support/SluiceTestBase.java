@@ -74,7 +74,7 @@ public abstract class SluiceTestBase {
     @Autowired
     private io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry breakers;
     @Autowired
-    private io.sluice.http.ProviderLimits limits;
+    protected io.sluice.http.ProviderLimits limits;
 
     @BeforeEach
     void cleanSlate() {

@@ -9,7 +9,7 @@ import io.sluice.ai.AiProvider;
 import io.sluice.ai.AiResults;
 import io.sluice.ai.PersonFacts;
 import io.sluice.config.SluiceProperties;
-import org.apache.camel.ProducerTemplate;
+import io.sluice.http.ApiHttpClients;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.stereotype.Component;
 
@@ -40,7 +40,7 @@ public class LanguageModelProvider implements AiProvider {
     private final io.sluice.ai.ChatModel chat;
     private final ObjectMapper json;
 
-    public LanguageModelProvider(SluiceProperties properties, ProducerTemplate producer, ObjectMapper json) {
+    public LanguageModelProvider(SluiceProperties properties, ApiHttpClients clients, ObjectMapper json) {
         SluiceProperties.OpenAi config = properties.ai().openai();
         this.name = properties.ai().provider();
         if ("openai".equals(name) && (config.apiKey() == null || config.apiKey().isBlank())) {
@@ -49,8 +49,8 @@ public class LanguageModelProvider implements AiProvider {
         this.model = "anthropic".equals(name) ? properties.ai().anthropic().model() : config.model();
         this.maxTokens = config.maxCompletionTokens();
         this.chat = "anthropic".equals(name)
-                ? new AnthropicMessages(properties.ai().anthropic(), producer, json)
-                : new OpenAiChat(config, producer, json, name);
+                ? new AnthropicMessages(properties.ai().anthropic(), properties.ai(), clients, json)
+                : new OpenAiChat(config, properties.ai(), clients, json, name);
         this.json = json;
     }
 

@@ -4,18 +4,20 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sluice.ai.AiCallException;
+import io.sluice.ai.AiCallFailures;
 import io.sluice.ai.AiQuotaException;
 import io.sluice.ai.AiResults;
 import io.sluice.config.SluiceProperties;
-import org.apache.camel.Exchange;
-import org.apache.camel.ProducerTemplate;
+import io.sluice.http.ApiHttpClient;
+import io.sluice.http.ApiHttpClients;
+import io.sluice.http.ApiRequest;
+import io.sluice.http.ApiResponse;
 
-import java.io.IOException;
-import java.time.Duration;
+import java.util.Map;
 import java.util.Set;
 
 /**
- * {@code POST <base>/chat/completions} through Camel's HTTP component: the system
+ * {@code POST <base>/chat/completions} through the model's {@link ApiHttpClient} (budget, 429 hold, metrics): the system
  * message holds every instruction, the user message only data; structured answers use {@code response_format:
  * json_schema} (strict). A 429 of type {@code insufficient_quota} is a spent budget, not a rate limit, and is not retried (docs/ai.md).
  */
@@ -25,15 +27,21 @@ final class OpenAiChat implements io.sluice.ai.ChatModel {
             "organization_spend_limit_exceeded", "project_spend_limit_exceeded", "organization_usage_limit_exceeded");
 
     private final SluiceProperties.OpenAi config;
-    private final ProducerTemplate producer;
     private final ObjectMapper json;
     private final String providerName;
+    private final ApiHttpClient client;
 
-    OpenAiChat(SluiceProperties.OpenAi config, ProducerTemplate producer, ObjectMapper json, String providerName) {
+    OpenAiChat(SluiceProperties.OpenAi config, SluiceProperties.Ai ai, ApiHttpClients clients, ObjectMapper json, String providerName) {
         this.config = config;
-        this.producer = producer;
         this.json = json;
         this.providerName = providerName;
+        this.client = clients.create("ai", AiCallFailures.INSTANCE, providerName, () -> config.baseUrl().toString(), this::authorization,
+                "OPENAI_API_KEY", ai.maxRequests(), ai.per(), this::classify);
+    }
+
+    /** An OpenAI-compatible server may need no key. */
+    private Map<String, String> authorization() {
+        return config.apiKey() == null || config.apiKey().isBlank() ? Map.of() : Map.of("Authorization", "Bearer " + config.apiKey().trim());
     }
 
     @Override
@@ -60,57 +68,29 @@ final class OpenAiChat implements io.sluice.ai.ChatModel {
 
     @Override
     public Answer send(ObjectNode body) {
-        String uri = config.baseUrl().toString().replaceAll("/+$", "") + "?throwExceptionOnFailure=false";
-        String payload;
-        try {
-            payload = json.writeValueAsString(body);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
+        ApiResponse response = client.send(new ApiRequest("chat.completions", "POST", "/chat/completions", null, body));
+        if (response.json() == null) {
+            throw new AiCallException(providerName + " answered HTTP " + response.status() + " with no body", true, null);
         }
-        Exchange result = producer.send(uri, exchange -> {
-            var message = exchange.getMessage();
-            message.setHeader(Exchange.HTTP_METHOD, "POST");
-            message.setHeader(Exchange.HTTP_PATH, "/chat/completions");
-            message.setHeader(Exchange.CONTENT_TYPE, "application/json");
-            if (config.apiKey() != null && !config.apiKey().isBlank()) {
-                message.setHeader("Authorization", "Bearer " + config.apiKey().trim());
-            }
-            message.setBody(payload);
-        });
-        if (result.getException() != null) {
-            throw new AiCallException("cannot reach " + providerName + ": " + result.getException().getClass().getSimpleName(), true, null);
-        }
-        int status = result.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
-        JsonNode answer = parse(result.getMessage().getBody(byte[].class));
-        if (status >= 200 && status < 300 && answer != null) {
-            JsonNode choice = answer.path("choices").path(0);
-            JsonNode usage = answer.path("usage");
-            return new Answer(choice.path("message").path("content").asText(null), "length".equals(choice.path("finish_reason").asText("")),
-                    new AiResults.Usage(usage.path("prompt_tokens").asLong(0), usage.path("completion_tokens").asLong(0),
-                            usage.path("prompt_tokens_details").path("cached_tokens").asLong(0)));
-        }
-        JsonNode error = answer == null ? json.createObjectNode() : answer.path("error");
+        JsonNode choice = response.json().path("choices").path(0);
+        JsonNode usage = response.json().path("usage");
+        return new Answer(choice.path("message").path("content").asText(null), "length".equals(choice.path("finish_reason").asText("")),
+                new AiResults.Usage(usage.path("prompt_tokens").asLong(0), usage.path("completion_tokens").asLong(0),
+                        usage.path("prompt_tokens_details").path("cached_tokens").asLong(0)));
+    }
+
+    /** OpenAI's error object names the problem; a spent quota (a 429 too) is not a rate limit and is not retried. */
+    private RuntimeException classify(ApiRequest request, ApiResponse response) {
+        int status = response.status();
+        JsonNode error = response.json() == null ? json.createObjectNode() : response.json().path("error");
         String what = providerName + " answered HTTP " + status + ": " + error.path("message").asText("(no message)");
         if (status == 429 && (QUOTA_CODES.contains(error.path("type").asText()) || QUOTA_CODES.contains(error.path("code").asText()))) {
-            throw new AiQuotaException(what + " (" + error.path("code").asText(error.path("type").asText()) + "): fix the billing or "
+            return new AiQuotaException(what + " (" + error.path("code").asText(error.path("type").asText()) + "): fix the billing or "
                     + "quota, then lift the ai pause");
         }
         if (status == 429 || status == 408 || status >= 500) {
-            throw new AiCallException(what, true, retryAfter(result));
+            return new AiCallException(what, true, client.retryAfter(response));
         }
-        throw new AiCallException(what + (status == 401 || status == 403 ? " (check OPENAI_API_KEY)" : ""), false, null);
-    }
-
-    private static Duration retryAfter(Exchange result) {
-        return io.sluice.http.RetryAfter.parse(result.getMessage().getHeader("retry-after-ms", String.class),
-                result.getMessage().getHeader("Retry-After", String.class), java.time.Instant.now());
-    }
-
-    private JsonNode parse(byte[] bytes) {
-        try {
-            return bytes == null || bytes.length == 0 ? null : json.readTree(bytes);
-        } catch (IOException e) {
-            return null;
-        }
+        return new AiCallException(what + (status == 401 || status == 403 ? " (check OPENAI_API_KEY)" : ""), false, null);
     }
 }

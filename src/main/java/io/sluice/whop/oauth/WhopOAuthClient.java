@@ -1,22 +1,24 @@
 package io.sluice.whop.oauth;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sluice.config.SluiceProperties;
-import org.apache.camel.Exchange;
-import org.apache.camel.ProducerTemplate;
+import io.sluice.http.ApiFailures;
+import io.sluice.http.ApiHttpClient;
+import io.sluice.http.ApiHttpClients;
+import io.sluice.http.ApiRequest;
+import io.sluice.http.ApiResponse;
 import org.springframework.stereotype.Component;
 
-import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * Whop's OAuth endpoints: token exchange, refresh and revocation, through Camel's HTTP
- * component. Token requests are form-encoded as OAuth 2.1 specifies; {@code client_secret} is sent only when
+ * Whop's OAuth endpoints: token exchange, refresh and revocation, through an {@link ApiHttpClient} of their own
+ * (budget, 429 hold, {@code whop_requests_total}). Token requests are form-encoded as OAuth 2.1 specifies; {@code client_secret} is sent only when
  * configured (whether Whop needs it for confidential clients is unconfirmed).
  */
 @Component
@@ -40,14 +42,45 @@ public class WhopOAuthClient {
         }
     }
 
-    private final SluiceProperties.Whop whop;
-    private final ProducerTemplate producer;
-    private final ObjectMapper objectMapper;
+    /** Whop's OAuth calls that did not get a token: unreachable or throttled ({@code status} 0), or refused. */
+    private static final ApiFailures FAILURES = new ApiFailures() {
+        @Override
+        public RuntimeException retryable(String message, Duration retryAfter, Throwable cause) {
+            return new TokenRequestRejectedException(0, message);
+        }
 
-    public WhopOAuthClient(SluiceProperties properties, ProducerTemplate producer, ObjectMapper objectMapper) {
+        @Override
+        public RuntimeException rejected(String message) {
+            return new TokenRequestRejectedException(0, message);
+        }
+    };
+
+    private final SluiceProperties.Whop whop;
+    private final ApiHttpClient client;
+
+    public WhopOAuthClient(SluiceProperties properties, ApiHttpClients clients) {
         this.whop = properties.whop();
-        this.producer = producer;
-        this.objectMapper = objectMapper;
+        // the OAuth host is not the API's: a budget and a 429 hold of its own, at the API's rate
+        this.client = clients.create("whop", FAILURES, "whop-oauth", () -> whop.oauth().baseUrl().toString(), Map::of,
+                "WHOP_CLIENT_ID and WHOP_CLIENT_SECRET", whop.api().maxRequestsPerSecond(), Duration.ofSeconds(1), WhopOAuthClient::refused);
+    }
+
+    /** Every refusal keeps Whop's status: a refused refresh (400, 401) means reconnecting, others may pass. */
+    private static RuntimeException refused(ApiRequest request, ApiResponse response) {
+        int status = response.status();
+        if (request.operation().equals("oauth.revoke")) {
+            return new TokenRequestRejectedException(status, "Whop refused to revoke the token (HTTP " + status + ")");
+        }
+        // OAuth error bodies carry 'error' and 'error_description', never the tokens we sent
+        JsonNode json = response.json();
+        String reason = json == null ? "" : (json.path("error").asText("") + " " + json.path("error_description").asText("")).trim();
+        return new TokenRequestRejectedException(status, "Whop refused the token request (HTTP " + status + ")"
+                + (reason.isEmpty() ? "" : ": " + clip(reason)));
+    }
+
+    private static String clip(String text) {
+        String clean = text.replaceAll("[\\p{Cntrl}]", " ");
+        return clean.length() <= 300 ? clean : clean.substring(0, 300) + "…";
     }
 
     public TokenResponse exchangeCode(String code, String codeVerifier) {
@@ -74,11 +107,7 @@ public class WhopOAuthClient {
     /** Revokes a refresh token; access tokens cannot be revoked and simply expire within the hour. */
     public void revoke(String refreshToken) {
         Map<String, String> body = Map.of("token", refreshToken, "client_id", whop.oauth().clientId());
-        Exchange result = post("/revoke", "application/json", toJson(body));
-        int status = status(result);
-        if (status >= 300) {
-            throw new TokenRequestRejectedException(status, "Whop refused to revoke the token (HTTP " + status + ")");
-        }
+        post("oauth.revoke", "/revoke", body, null);
     }
 
     private TokenResponse token(Map<String, String> form) {
@@ -88,62 +117,16 @@ public class WhopOAuthClient {
         String body = form.entrySet().stream()
                 .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
                 .collect(Collectors.joining("&"));
-        Exchange result = post("/token", "application/x-www-form-urlencoded", body);
-        int status = status(result);
-        JsonNode json = readJson(result);
-        if (status >= 300) {
-            // OAuth error bodies carry 'error' and 'error_description', never the tokens we sent
-            String reason = json == null ? "" : (json.path("error").asText("") + " " + json.path("error_description").asText("")).trim();
-            throw new TokenRequestRejectedException(status, "Whop refused the token request (HTTP " + status + ")"
-                    + (reason.isEmpty() ? "" : ": " + clip(reason)));
-        }
+        JsonNode json = post("oauth.token", "/token", body, "application/x-www-form-urlencoded").json();
         if (json == null || !json.path("access_token").isTextual()) {
-            throw new TokenRequestRejectedException(status, "Whop's token response has no access_token");
+            throw new TokenRequestRejectedException(200, "Whop's token response has no access_token");
         }
         return new TokenResponse(json.path("access_token").asText(),
                 json.path("refresh_token").isTextual() ? json.path("refresh_token").asText() : null,
                 json.path("expires_in").asLong(3600), json.path("scope").asText(null));
     }
 
-    private Exchange post(String path, String contentType, String body) {
-        String uri = whop.oauth().baseUrl().toString().replaceAll("/+$", "") + path + "?throwExceptionOnFailure=false";
-        Exchange result = producer.send(uri, exchange -> {
-            exchange.getMessage().setHeader(Exchange.HTTP_METHOD, "POST");
-            exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, contentType);
-            exchange.getMessage().setHeader("Accept", "application/json");
-            exchange.getMessage().setBody(body);
-        });
-        if (result.getException() != null) {
-            throw new TokenRequestRejectedException(0, "cannot reach Whop's OAuth endpoint: "
-                    + result.getException().getClass().getSimpleName());
-        }
-        return result;
-    }
-
-    private static int status(Exchange result) {
-        Integer status = result.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
-        return status == null ? 0 : status;
-    }
-
-    private JsonNode readJson(Exchange result) {
-        try {
-            byte[] bytes = result.getMessage().getBody(byte[].class);
-            return bytes == null || bytes.length == 0 ? null : objectMapper.readTree(bytes);
-        } catch (IOException e) {
-            return null;
-        }
-    }
-
-    private String toJson(Map<String, String> body) {
-        try {
-            return objectMapper.writeValueAsString(body);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static String clip(String text) {
-        String clean = text.replaceAll("[\\p{Cntrl}]", " ");
-        return clean.length() <= 300 ? clean : clean.substring(0, 300) + "…";
+    private ApiResponse post(String operation, String path, Object body, String contentType) {
+        return client.send(new ApiRequest(operation, "POST", path, null, body, contentType));
     }
 }
