@@ -79,7 +79,7 @@ class DocuSignContractsTest extends SluiceTestBase {
 
     private static final WireMockServer DOCUSIGN = new WireMockServer(WireMockConfiguration.options().dynamicPort());
     private static final KeyPair KEYS = TestRsaKeys.generate();
-    private static final Path KEY_FILE = TestRsaKeys.writePkcs1(KEYS, Path.of("target/test-data/docusign-test-key.pem"));
+    private static final Path KEY_FILE = TestRsaKeys.writePkcs1(KEYS, Path.of("target/test-data-" + io.sluice.support.TestFork.id() + "/docusign-test-key.pem"));
 
     static {
         DOCUSIGN.start();

@@ -12,9 +12,12 @@ import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -100,8 +103,19 @@ public final class CrmConformance {
         }
     }
 
-    /** {@code npm ci} unless node_modules already holds every dependency at the version package.json pins. */
+    /**
+     * {@code npm ci} unless node_modules already holds every dependency at the version package.json pins. Test JVMs run
+     * side by side: a file lock keeps a second one from deleting node_modules while the first installs or reads it.
+     */
     static synchronized void install(Path checker) throws IOException {
+        Files.createDirectories(OUTPUT_DIR);
+        try (FileChannel lock = FileChannel.open(OUTPUT_DIR.resolve("npm-" + checker.getFileName() + ".lock"),
+                StandardOpenOption.CREATE, StandardOpenOption.WRITE); FileLock held = lock.lock()) {
+            installLocked(checker);
+        }
+    }
+
+    private static void installLocked(Path checker) throws IOException {
         boolean installed = true;
         for (Map.Entry<String, JsonNode> dependency : JSON.readTree(checker.resolve("package.json").toFile()).path("dependencies").properties()) {
             Path manifest = checker.resolve("node_modules").resolve(dependency.getKey()).resolve("package.json");

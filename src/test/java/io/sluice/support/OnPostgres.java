@@ -18,6 +18,9 @@ import java.lang.annotation.Target;
 @TestPropertySource(properties = {
         "spring.datasource.url=${SLUICE_TEST_POSTGRES_URL}",
         "spring.datasource.username=${SLUICE_TEST_POSTGRES_USER:postgres}",
-        "spring.datasource.password=${SLUICE_TEST_POSTGRES_PASSWORD:}"})
+        "spring.datasource.password=${SLUICE_TEST_POSTGRES_PASSWORD:}",
+        // test JVMs run side by side (see TestFork): each has a schema of its own, created by Flyway
+        "spring.datasource.hikari.schema=sluice_f${sluice.test.fork:0}",
+        "spring.flyway.schemas=sluice_f${sluice.test.fork:0}"})
 public @interface OnPostgres {
 }

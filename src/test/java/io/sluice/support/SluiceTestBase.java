@@ -29,7 +29,7 @@ import static org.awaitility.Awaitility.await;
 @DisableJmx(false)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "spring.datasource.url=jdbc:h2:mem:${random.uuid};MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1",
-        "sluice.data-dir=target/test-data",
+        "sluice.data-dir=target/test-data-${sluice.test.fork:0}",
         "sluice.admin.token=" + SluiceTestBase.ADMIN_TOKEN,
         "sluice.whop.webhook-secrets=ws_0ld5ecret0000000000000000000000000000000000000000000000000000000," + Webhooks.SECRET,
         "sluice.processing.max-redeliveries=2",

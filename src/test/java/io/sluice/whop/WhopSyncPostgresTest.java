@@ -1,6 +1,7 @@
 package io.sluice.whop;
 
 import io.sluice.support.OnPostgres;
+import io.sluice.support.TestFork;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -17,8 +18,8 @@ class WhopSyncPostgresTest extends WhopSyncContract {
     static void ownSchema(DynamicPropertyRegistry registry) {
         String url = System.getenv("SLUICE_TEST_POSTGRES_URL");
         if (url != null) {
-            registry.add("spring.datasource.url", () -> url + (url.contains("?") ? "&" : "?") + "currentSchema=whop_sync");
-            registry.add("spring.flyway.schemas", () -> "whop_sync");
+            registry.add("spring.datasource.hikari.schema", () -> TestFork.schema("whop_sync"));
+            registry.add("spring.flyway.schemas", () -> TestFork.schema("whop_sync"));
         }
     }
 }
