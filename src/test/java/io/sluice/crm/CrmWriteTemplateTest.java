@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The one write algorithm every CRM provider shares, single and batch, against a provider that only records what it
@@ -106,6 +107,39 @@ class CrmWriteTemplateTest {
     }
 
     @Test
+    void aPersonMergedIntoAnotherInTheCrmKeepsItsSourceTimeWhenFoundAgain() {
+        template.apply(membership("e2", T2, "a@x.io", null, null), crm);
+        crm.personGoneOnce = true;
+        crm.createdAgain = false; // merged: the record found by email still holds the newer fields
+
+        template.apply(membership("e1", T1, "a@x.io", "mem_1", null), crm);
+
+        assertThat(remoteId("person", "a@x.io")).isEqualTo("again-a@x.io");
+        Map<String, CrmWriteVersions.Written> person = leases.run(() -> versions.lockAll("test", "person", List.of("a@x.io")));
+        assertThat(person.get("a@x.io").sourceUpdatedAt()).isEqualTo(T2);
+    }
+
+    @Test
+    void aBatchWriterThatFailsAfterSomeNotesKeepsThoseNotesRecordedSoTheirRetryDoesNotCreateThemAgain() {
+        List<CrmChange> changes = List.of(payment("e1", T1, "a@x.io", "pay_1", "mem_1"), payment("e2", T1, "b@x.io", "pay_2", "mem_2"));
+
+        assertThatThrownBy(() -> template.applyBatch(changes, plan -> {
+            plan.peopleWritten(Map.of("a@x.io", "id-a", "b@x.io", "id-b"));
+            assertThat(plan.notesToWrite()).containsOnlyKeys("pay_1", "pay_2");
+            plan.noteWritten("pay_1", "note-1");
+            throw new CrmException("the CRM went away before pay_2", true, null);
+        })).hasMessageContaining("before pay_2");
+
+        assertThat(remoteId("note", "pay_1")).isEqualTo("note-1");
+        assertThat(remoteId("note", "pay_2")).isNull();
+        // retried alone (the leases are released), each writes its note: pay_1 onto the note the CRM already has
+        template.apply(payment("e1", T1, "a@x.io", "pay_1", "mem_1"), crm);
+        template.apply(payment("e2", T1, "b@x.io", "pay_2", "mem_2"), crm);
+        assertThat(crm.sent).containsExactly("person a@x.io", "note pay_1 on person-a@x.io/- (is note-1)", "person b@x.io",
+                "note pay_2 on person-b@x.io/-");
+    }
+
+    @Test
     void aBatchPlansLikeSingleWritesNewestWritesMergedFieldsStaleSetAsideFailuresTakeTheirSiblings() {
         template.apply(membership("e0", T2, "old@x.io", "mem_old", null), crm);
         List<CrmChange> changes = List.of(
@@ -163,6 +197,7 @@ class CrmWriteTemplateTest {
     private static final class RecordingWrites implements CrmRecordWrites {
         final List<String> sent = new ArrayList<>();
         boolean personGoneOnce;
+        boolean createdAgain = true;
 
         @Override
         public String writePerson(ChangeWrite write) {
@@ -176,7 +211,7 @@ class CrmWriteTemplateTest {
             if (personGoneOnce) {
                 personGoneOnce = false;
                 sent.add("found again " + write.email());
-                write.personFoundAgain("again-" + write.email(), true);
+                write.personFoundAgain("again-" + write.email(), createdAgain);
                 sent.add("opportunity " + write.membershipId() + " for " + write.personId());
             }
             return "opp-" + write.membershipId();
@@ -185,7 +220,8 @@ class CrmWriteTemplateTest {
         @Override
         public String writeNote(ChangeWrite write) {
             String opportunity = write.noteOpportunityId();
-            sent.add("note " + write.noteKey() + " on " + write.personId() + "/" + (opportunity == null ? "-" : opportunity));
+            sent.add("note " + write.noteKey() + " on " + write.personId() + "/" + (opportunity == null ? "-" : opportunity)
+                    + (write.rememberedNoteId() == null ? "" : " (is " + write.rememberedNoteId() + ")"));
             return "note-" + write.noteKey();
         }
 
