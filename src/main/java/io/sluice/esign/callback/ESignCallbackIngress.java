@@ -15,10 +15,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Camel steps of {@code esign-callback} (routes/esign-callback.camel.yaml): {@link #verify} checks a callback at
- * {@code /webhooks/esign/{provider}} by that provider's scheme before the ingress throttle, {@link #parse} turns its
- * events into canonical events for the inbox ({@code esign.<provider's type>}) after it; events Sluice does not act
- * on are stored as IGNORED.
+ * Camel steps of {@code esign-callback} (routes/esign-callback.camel.yaml, made from the webhook ingress template in
+ * routes/_templates/webhook-ingress.camel.yaml): {@link #verify}, the template's verifier, checks a callback at
+ * {@code /webhooks/esign/{provider}} by that provider's scheme before the ingress throttle; {@link #parse}, its
+ * parser, turns the events into canonical events for the inbox ({@code esign.<provider's type>}) after it. Events
+ * Sluice does not act on are stored as IGNORED.
  */
 @Component("esignCallbackIngress")
 public class ESignCallbackIngress {
