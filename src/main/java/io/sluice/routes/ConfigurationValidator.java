@@ -61,7 +61,8 @@ public class ConfigurationValidator {
 
     /**
      * Every file on its own ({@link RouteFileValidator}), then, when each is valid, the set as a whole against what
-     * the pipeline relies on ({@link PipelineContract}).
+     * the pipeline relies on ({@link PipelineContract}), the routes made from route templates included
+     * ({@link RouteTemplates}).
      */
     public static List<String> validateRouteSet(Map<Path, String> contents) {
         List<String> problems = new ArrayList<>();
@@ -71,12 +72,13 @@ public class ConfigurationValidator {
             if (!problems.isEmpty()) {
                 return problems;
             }
-            List<org.apache.camel.model.RouteDefinition> routes = new ArrayList<>();
-            List<org.apache.camel.model.RouteConfigurationDefinition> configurations = new ArrayList<>();
+            RouteFileValidator.Definitions set = new RouteFileValidator.Definitions();
             for (Map.Entry<Path, String> file : contents.entrySet()) {
-                RouteFileValidator.definitions(file.getKey(), file.getValue(), scratch, routes, configurations);
+                RouteFileValidator.definitions(file.getKey(), file.getValue(), scratch, set);
             }
-            problems.addAll(PipelineContract.check(routes, configurations));
+            // templated routes are made last, as at start: a template may live in another file than its routes
+            problems.addAll(RouteTemplates.instantiate(scratch, set.templates, set.templatedRoutes, set.routes));
+            problems.addAll(PipelineContract.check(set.routes, set.configurations));
         } catch (Exception e) {
             problems.add(RouteFileValidator.rootMessage(e));
         } finally {

@@ -5,6 +5,8 @@ import org.apache.camel.RoutesBuilder;
 import org.apache.camel.builder.RouteConfigurationBuilder;
 import org.apache.camel.model.RouteConfigurationDefinition;
 import org.apache.camel.model.RouteDefinition;
+import org.apache.camel.model.RouteTemplateDefinition;
+import org.apache.camel.model.TemplatedRouteDefinition;
 import org.apache.camel.spi.Resource;
 import org.apache.camel.support.PluginHelper;
 import org.apache.camel.support.ResourceHelper;
@@ -20,11 +22,15 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
 import java.io.StringReader;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
- * Checks one {@code routes/*.camel.yaml} before it is loaded: valid YAML, Camel's YAML DSL accepts it, and every
- * route has an {@code id} and a {@code description}. Problems are {@code file:line: reason}.
+ * Checks one {@code routes/*.camel.yaml} before it is loaded: valid YAML, Camel's YAML DSL accepts it, every route
+ * has an {@code id} and a {@code description}, every route template an {@code id}, a {@code description} and a
+ * {@code description} for each parameter, and every templated route a {@code routeId} and the template it is made
+ * from. Problems are {@code file:line: reason}.
  */
 public final class RouteFileValidator {
 
@@ -51,8 +57,11 @@ public final class RouteFileValidator {
         for (Node item : items.getValue()) {
             if (item instanceof MappingNode map) {
                 for (NodeTuple t : map.getValue()) {
-                    if ("route".equals(key(t))) {
-                        checkRoute(file, t.getValueNode(), problems);
+                    switch (key(t)) {
+                        case "route" -> checkRoute(file, t.getValueNode(), problems);
+                        case "routeTemplate" -> checkTemplate(file, t.getValueNode(), problems);
+                        case "templatedRoute" -> checkTemplatedRoute(file, t.getValueNode(), problems);
+                        default -> { }
                     }
                 }
             }
@@ -80,30 +89,115 @@ public final class RouteFileValidator {
         }
     }
 
+    private static void checkTemplate(Path file, Node template, List<String> problems) {
+        if (!has(template, "id")) {
+            problems.add(file + ":" + line(template) + ": route template has no 'id' (templated routes name it)");
+        }
+        if (!has(template, "description")) {
+            problems.add(file + ":" + line(template) + ": route template has no 'description' (what the routes made from it do)");
+        }
+        Node parameters = value(template, "parameters");
+        if (parameters instanceof SequenceNode list) {
+            for (Node parameter : list.getValue()) {
+                if (!has(parameter, "description")) {
+                    Node name = value(parameter, "name");
+                    problems.add(file + ":" + line(parameter) + ": parameter " + (name instanceof ScalarNode s ? "'" + s.getValue() + "' " : "")
+                            + "of the route template has no 'description' (what it sets, for whoever writes a templated route)");
+                }
+            }
+        }
+    }
+
+    private static void checkTemplatedRoute(Path file, Node templated, List<String> problems) {
+        if (!has(templated, "routeId")) {
+            problems.add(file + ":" + line(templated) + ": templated route has no 'routeId' (every route needs one, Hawtio and metrics show it)");
+        }
+        if (!has(templated, "routeTemplateRef")) {
+            problems.add(file + ":" + line(templated) + ": templated route has no 'routeTemplateRef' (the route template it is made from)");
+        }
+    }
+
+    /** The ids of the route templates {@code content} defines. */
+    static Set<String> templatesDefined(String content) {
+        return topLevel(content, "routeTemplate", "id");
+    }
+
+    /** The route templates the templated routes of {@code content} are made from. */
+    static Set<String> templatesUsed(String content) {
+        return topLevel(content, "templatedRoute", "routeTemplateRef");
+    }
+
+    private static Set<String> topLevel(String content, String item, String field) {
+        Set<String> values = new LinkedHashSet<>();
+        try {
+            if (new Yaml(new LoaderOptions()).compose(new StringReader(content)) instanceof SequenceNode items) {
+                for (Node node : items.getValue()) {
+                    if (node instanceof MappingNode map) {
+                        for (NodeTuple t : map.getValue()) {
+                            if (item.equals(key(t)) && value(t.getValueNode(), field) instanceof ScalarNode s) {
+                                values.add(s.getValue());
+                            }
+                        }
+                    }
+                }
+            }
+        } catch (RuntimeException e) {
+            // not valid YAML: the file is refused with its reasons before anything is reloaded
+        }
+        return values;
+    }
+
+    private static boolean has(Node map, String field) {
+        return value(map, field) instanceof ScalarNode s && !s.getValue().isBlank();
+    }
+
+    private static Node value(Node map, String field) {
+        if (map instanceof MappingNode mapping) {
+            for (NodeTuple t : mapping.getValue()) {
+                if (field.equals(key(t))) {
+                    return t.getValueNode();
+                }
+            }
+        }
+        return null;
+    }
+
+    /** What route files define, as Camel's YAML DSL builds it. */
+    static final class Definitions {
+        final List<RouteDefinition> routes = new ArrayList<>();
+        final List<RouteConfigurationDefinition> configurations = new ArrayList<>();
+        final List<RouteTemplateDefinition> templates = new ArrayList<>();
+        final List<TemplatedRouteDefinition> templatedRoutes = new ArrayList<>();
+    }
+
     /** Lets Camel's YAML DSL build the route definitions, without starting anything. */
     private static List<String> parse(Path file, String content, CamelContext context) {
         try {
-            definitions(file, content, context, new ArrayList<>(), new ArrayList<>());
+            definitions(file, content, context, new Definitions());
             return List.of();
         } catch (Exception e) {
             return List.of(file + ": " + rootMessage(e));
         }
     }
 
-    /** The routes and route configurations {@code content} defines, built by Camel's YAML DSL into the lists. */
-    static void definitions(Path file, String content, CamelContext context, List<RouteDefinition> routes,
-                            List<RouteConfigurationDefinition> configurations) throws Exception {
+    /**
+     * The routes, route configurations, route templates and templated routes {@code content} defines, built by
+     * Camel's YAML DSL into {@code into}.
+     */
+    static void definitions(Path file, String content, CamelContext context, Definitions into) throws Exception {
         Resource resource = ResourceHelper.fromString("file:" + file, content);
         for (RoutesBuilder builder : PluginHelper.getRoutesLoader(context).findRoutesBuilders(resource)) {
             if (builder instanceof RouteConfigurationBuilder configurationBuilder) {
                 configurationBuilder.setCamelContext(context);
                 configurationBuilder.configuration();
-                configurations.addAll(configurationBuilder.getRouteConfigurationCollection().getRouteConfigurations());
+                into.configurations.addAll(configurationBuilder.getRouteConfigurationCollection().getRouteConfigurations());
             }
             if (builder instanceof org.apache.camel.builder.RouteBuilder routeBuilder) {
                 routeBuilder.setCamelContext(context);
                 routeBuilder.configure();
-                routes.addAll(routeBuilder.getRouteCollection().getRoutes());
+                into.routes.addAll(routeBuilder.getRouteCollection().getRoutes());
+                into.templates.addAll(routeBuilder.getRouteTemplateCollection().getRouteTemplates());
+                into.templatedRoutes.addAll(routeBuilder.getTemplatedRouteCollection().getTemplatedRoutes());
             }
         }
     }
@@ -118,8 +212,9 @@ public final class RouteFileValidator {
         return message.toString();
     }
 
+    /** The key in camelCase, as Camel's YAML DSL reads {@code templated-route} as {@code templatedRoute}. */
     private static String key(NodeTuple t) {
-        return t.getKeyNode() instanceof ScalarNode s ? s.getValue() : "";
+        return t.getKeyNode() instanceof ScalarNode s ? org.apache.camel.util.StringHelper.dashToCamelCase(s.getValue()) : "";
     }
 
     private static int line(Node node) {

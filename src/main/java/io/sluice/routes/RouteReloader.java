@@ -2,6 +2,13 @@ package io.sluice.routes;
 
 import io.sluice.config.SluiceProperties;
 import org.apache.camel.CamelContext;
+import org.apache.camel.FailedToStartRouteException;
+import org.apache.camel.RouteConfigurationsBuilder;
+import org.apache.camel.RoutesBuilder;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.model.Model;
+import org.apache.camel.model.RouteTemplateDefinition;
+import org.apache.camel.model.TemplatedRouteDefinition;
 import org.apache.camel.spi.Resource;
 import org.apache.camel.support.PluginHelper;
 import org.apache.camel.support.ResourceHelper;
@@ -13,16 +20,22 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /**
  * Picks up edits to {@code routes/*.camel.yaml} without a restart. The set of files is validated first, as a
  * restart would load it ({@link ConfigurationValidator#validateRouteSet}); if it is invalid, or Camel cannot start a
  * file's routes, the previous version keeps running and the reason is logged and shown in {@code GET /api/status}.
- * A removed file's routes keep running until the next restart.
+ * A removed file's routes keep running until the next restart. An edited route template re-makes every route made
+ * from it, in whichever file its templated routes are; an edited templated route is made again from its template.
  */
 @Component
 public class RouteReloader {
@@ -69,7 +82,8 @@ public class RouteReloader {
         }
         loaded.clear();
         loaded.putAll(onDisk);
-        List<Path> pending = onDisk.keySet().stream().filter(file -> !onDisk.get(file).equals(running.get(file))).toList();
+        List<Path> changed = onDisk.keySet().stream().filter(file -> !onDisk.get(file).equals(running.get(file))).toList();
+        List<Path> pending = withRoutesOfChangedTemplates(changed, onDisk);
         // a removed file's routes run on until the next restart; the set checked is the one a restart would load
         List<String> problems = ConfigurationValidator.validateRouteSet(onDisk);
         if (!problems.isEmpty()) {
@@ -84,27 +98,91 @@ public class RouteReloader {
         // every changed file in one update, so that a step and the route it calls go live together; if Camel cannot
         // start them, every file goes back to the version that ran
         try {
-            var ids = PluginHelper.getRoutesLoader(camelContext).updateRoutes(pending.stream().map(file -> resource(file, onDisk.get(file))).toList());
+            var ids = update(pending.stream().map(file -> resource(file, onDisk.get(file))).toList());
             pending.forEach(file -> running.put(file, onDisk.get(file)));
             lastProblem = null;
             log.info("Reloaded {}: routes {}", pending, ids);
             return pending.size();
         } catch (Exception e) {
             fail("Route files " + pending + " changed but", RouteFileValidator.rootMessage(e));
-            pending.forEach(file -> restore(file, running.get(file)));
+            restore(pending.stream().filter(running::containsKey).toList());
             return 0;
         }
     }
 
-    private void restore(Path file, String previous) {
-        if (previous == null) {
+    /** The changed files, and the unchanged ones whose templated routes are made from a template they change. */
+    private List<Path> withRoutesOfChangedTemplates(List<Path> changed, Map<Path, String> onDisk) {
+        Set<String> templates = new HashSet<>();
+        for (Path file : changed) {
+            templates.addAll(RouteFileValidator.templatesDefined(onDisk.get(file)));
+            if (running.containsKey(file)) {
+                templates.addAll(RouteFileValidator.templatesDefined(running.get(file)));
+            }
+        }
+        List<Path> pending = new ArrayList<>(changed);
+        for (Path file : onDisk.keySet()) {
+            if (!pending.contains(file) && RouteFileValidator.templatesUsed(onDisk.get(file)).stream().anyMatch(templates::contains)) {
+                pending.add(file);
+            }
+        }
+        return pending;
+    }
+
+    /**
+     * Camel's {@code updateRoutes}, and what it leaves out for route templates: it adds an edited template next to
+     * the one it replaces (and goes on making routes from the first), and it does not make the routes of templated
+     * routes again. Here the previous template goes, and the routes of the files' templated routes are made anew.
+     */
+    private Set<String> update(List<Resource> resources) throws Exception {
+        Model model = camelContext.getCamelContextExtension().getContextPlugin(Model.class);
+        Collection<RoutesBuilder> builders = PluginHelper.getRoutesLoader(camelContext).findRoutesBuilders(resources);
+        List<TemplatedRouteDefinition> templated = new ArrayList<>();
+        for (RoutesBuilder builder : builders) {
+            if (builder instanceof RouteConfigurationsBuilder configurations) {
+                configurations.updateRouteConfigurationsToCamelContext(camelContext);
+            }
+        }
+        for (RoutesBuilder builder : builders) {
+            if (builder instanceof RouteBuilder routes) {
+                routes.configureRoutes(camelContext);
+                for (RouteTemplateDefinition template : routes.getRouteTemplateCollection().getRouteTemplates()) {
+                    for (RouteTemplateDefinition old; (old = model.getRouteTemplateDefinition(template.getId())) != null; ) {
+                        model.removeRouteTemplateDefinition(old);
+                    }
+                }
+                templated.addAll(routes.getTemplatedRouteCollection().getTemplatedRoutes());
+            }
+        }
+        for (TemplatedRouteDefinition route : templated) {
+            camelContext.getRouteController().stopRoute(route.getRouteId());
+            camelContext.removeRoute(route.getRouteId());
+        }
+        Set<String> ids = new LinkedHashSet<>();
+        for (RoutesBuilder builder : builders) {
+            for (String id : builder.updateRoutesToCamelContext(camelContext)) {
+                if (!ids.add(id)) {
+                    throw new FailedToStartRouteException(id, "duplicate route id detected " + id);
+                }
+            }
+        }
+        // made last, as at start: the template may be in another of these files
+        for (RoutesBuilder builder : builders) {
+            camelContext.addTemplatedRoutes(builder);
+        }
+        templated.forEach(route -> ids.add(route.getRouteId()));
+        return ids;
+    }
+
+    /** Every file back to the version that ran, in one update (a template and the routes made from it together). */
+    private void restore(List<Path> files) {
+        if (files.isEmpty()) {
             return;
         }
         try {
-            PluginHelper.getRoutesLoader(camelContext).updateRoutes(resource(file, previous));
-            log.warn("Restored the previous version of {}", file);
+            update(files.stream().map(file -> resource(file, running.get(file))).toList());
+            log.warn("Restored the previous version of {}", files);
         } catch (Exception e) {
-            log.error("Could not restore the previous version of {}: {}", file, RouteFileValidator.rootMessage(e));
+            log.error("Could not restore the previous version of {}: {}", files, RouteFileValidator.rootMessage(e));
         }
     }
 

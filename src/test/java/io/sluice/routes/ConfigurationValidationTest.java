@@ -83,6 +83,61 @@ class ConfigurationValidationTest {
                 .rootCause().hasMessageContaining("broken.camel.yaml").hasMessageContaining("not valid YAML");
     }
     @Test
+    void theRoutesMadeFromTheIngressTemplateAreCheckedAsTheRoutesTheyAre() throws IOException {
+        Path routes = Files.createDirectories(dir.resolve("routes"));
+        FileSystemUtils.copyRecursively(Path.of("routes"), routes);
+        Path whop = routes.resolve("whop-webhook.camel.yaml");
+        String shippedWhop = Files.readString(whop);
+        Path template = routes.resolve("_templates/webhook-ingress.camel.yaml");
+        String shippedTemplate = Files.readString(template);
+
+        // a parameter's value is what the contract reads: a CRM write from ingress is refused like one written out
+        Files.writeString(whop, shippedWhop.replace("value: whopEventParser", "value: eventProcessor")
+                + "      - name: parseMethod\n        value: write\n");
+        // a step of the template is a step of both its routes
+        Files.writeString(template, shippedTemplate.replace("uri: seda:inbox-wake", "uri: seda:inbox-wakeup"));
+        assertThat(ConfigurationValidator.validateRoutes(routes))
+                .anySatisfy(p -> assertThat(p).contains("route whop-webhook calls eventProcessor.write"))
+                .anySatisfy(p -> assertThat(p).contains("seda:inbox-wakeup is sent to but no route reads it"));
+
+        // a misspelt parameter, a required one left out, a template that does not exist, a templated route without an id
+        Files.writeString(template, shippedTemplate);
+        Files.writeString(whop, shippedWhop.replace("name: parser", "name: parsr"));
+        Files.writeString(routes.resolve("zz-more-ingress.camel.yaml"), """
+                - templatedRoute:
+                    routeTemplateRef: webhook-ingres
+                    routeId: other-webhook
+                - templatedRoute:
+                    routeTemplateRef: webhook-ingress
+                """);
+        assertThat(ConfigurationValidator.validateRoutes(routes))
+                .anySatisfy(p -> assertThat(p).contains("zz-more-ingress.camel.yaml:5: templated route has no 'routeId'"));
+        Files.writeString(routes.resolve("zz-more-ingress.camel.yaml"), """
+                - templatedRoute:
+                    routeTemplateRef: webhook-ingres
+                    routeId: other-webhook
+                """);
+        assertThat(ConfigurationValidator.validateRoutes(routes))
+                .anySatisfy(p -> assertThat(p).contains("templated route whop-webhook gives the parameter 'parsr', which route"
+                        + " template webhook-ingress does not declare"))
+                .anySatisfy(p -> assertThat(p).contains("templated route whop-webhook").contains("mandatory parameters")
+                        .contains("parser"))
+                .anySatisfy(p -> assertThat(p).contains("templated route other-webhook names route template 'webhook-ingres',"
+                        + " which no file in routes/ defines"));
+
+        // a template parameter without a description
+        Files.delete(routes.resolve("zz-more-ingress.camel.yaml"));
+        Files.writeString(whop, shippedWhop);
+        Files.writeString(template, shippedTemplate.replace("        description: The parser's method\n", ""));
+        assertThat(ConfigurationValidator.validateRoutes(routes))
+                .anySatisfy(p -> assertThat(p).contains("webhook-ingress.camel.yaml:").contains("parameter 'parseMethod' of the"
+                        + " route template has no 'description'"));
+
+        Files.writeString(template, shippedTemplate);
+        assertThat(ConfigurationValidator.validateRoutes(routes)).isEmpty();
+    }
+
+    @Test
     void aRouteSetThatBreaksWhatThePipelineReliesOnIsRefusedNamingWhy() throws IOException {
         Path routes = Files.createDirectories(dir.resolve("routes"));
         FileSystemUtils.copyRecursively(Path.of("routes"), routes);

@@ -1,8 +1,12 @@
 package io.sluice.routes;
 
 import io.sluice.support.SluiceTestBase;
+import io.sluice.support.Webhooks;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ServiceStatus;
+import org.apache.camel.model.Model;
+import org.apache.camel.model.RouteDefinition;
+import org.apache.camel.model.SetPropertyDefinition;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -15,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -111,6 +116,61 @@ class RouteReloadTest extends SluiceTestBase {
         Files.writeString(events, original, StandardCharsets.UTF_8);
         await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() ->
                 description.equals(camelContext.getRoute("process-event").getDescription()));
+    }
+
+    @Test
+    void anEditedTemplateRemakesEveryRouteMadeFromItAndAnEditedTemplatedRouteIsMadeAgain() throws IOException {
+        Model model = camelContext.getCamelContextExtension().getContextPlugin(Model.class);
+        Path template = ROUTES.resolve("_templates/webhook-ingress.camel.yaml");
+        String originalTemplate = Files.readString(template, StandardCharsets.UTF_8);
+        Path whop = ROUTES.resolve("whop-webhook.camel.yaml");
+        String originalWhop = Files.readString(whop, StandardCharsets.UTF_8);
+        String description = "Verify, store durably and acknowledge Whop webhooks";
+        assertThat(camelContext.getRoute("whop-webhook").getDescription()).isEqualTo(description);
+        String step = "          - setProperty:\n              name: SluiceSource\n";
+        assertThat(originalTemplate).contains(step);
+
+        // a step added to the template reaches both routes made from it, though the files of their templated routes did not change
+        Files.writeString(template, originalTemplate.replace(step,
+                "          - setProperty:\n              name: SluiceIngressPath\n              constant: \"{{path}}\"\n" + step),
+                StandardCharsets.UTF_8);
+        await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(() ->
+                Stream.of("whop-webhook", "esign-callback").allMatch(id -> setsIngressPath(model.getRouteDefinition(id))
+                        && camelContext.getRouteController().getRouteStatus(id) == ServiceStatus.Started)
+                        && adminJson("GET", "/api/status").path("routes").path("reloadProblem").isNull());
+        assertThat(model.getRouteTemplateDefinitions()).filteredOn(t -> "webhook-ingress".equals(t.getId())).hasSize(1);
+        assertThat(camelContext.getRoute("whop-webhook").getDescription()).isEqualTo(description);
+        byte[] body = Webhooks.membershipBody("msg_reload", "mem_reload", "reload@example.com", "R", "active", false,
+                "2026-01-01T00:00:00Z").getBytes(StandardCharsets.UTF_8);
+        assertThat(Webhooks.sendSigned(port, "msg_reload", clock.instant().getEpochSecond(), body).statusCode()).isEqualTo(202);
+
+        // a templated route edited on its own is made again from the template (Camel's updateRoutes would leave it)
+        Files.writeString(whop, originalWhop.replace("value: " + description, "value: Whop webhooks (edited)"), StandardCharsets.UTF_8);
+        await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(() ->
+                "Whop webhooks (edited)".equals(camelContext.getRoute("whop-webhook").getDescription())
+                        && camelContext.getRouteController().getRouteStatus("whop-webhook") == ServiceStatus.Started);
+
+        // a verifier that does not exist passes the checks but cannot start: the route of the version that ran comes back
+        Files.writeString(whop, originalWhop.replace("value: " + description, "value: Whop webhooks (edited)")
+                .replace("value: whopSignatureVerifier", "value: noSuchVerifier"), StandardCharsets.UTF_8);
+        await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(() ->
+                adminJson("GET", "/api/status").path("routes").path("reloadProblem").asText().contains("noSuchVerifier"));
+        await().atMost(Duration.ofSeconds(10)).until(() ->
+                camelContext.getRouteController().getRouteStatus("whop-webhook") == ServiceStatus.Started);
+        assertThat(camelContext.getRoute("whop-webhook").getDescription()).isEqualTo("Whop webhooks (edited)");
+        assertThat(Webhooks.sendSigned(port, "msg_reload2", clock.instant().getEpochSecond(), body).statusCode()).isEqualTo(202);
+
+        Files.writeString(template, originalTemplate, StandardCharsets.UTF_8);
+        Files.writeString(whop, originalWhop, StandardCharsets.UTF_8);
+        await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(() ->
+                description.equals(camelContext.getRoute("whop-webhook").getDescription())
+                        && !setsIngressPath(model.getRouteDefinition("esign-callback"))
+                        && camelContext.getRouteController().getRouteStatus("esign-callback") == ServiceStatus.Started);
+    }
+
+    private static boolean setsIngressPath(RouteDefinition route) {
+        return route.getOutputs().stream().anyMatch(step -> step instanceof SetPropertyDefinition property
+                && "SluiceIngressPath".equals(property.getName()));
     }
 
     private static Path copyOfRoutes() {

@@ -57,7 +57,7 @@ public class DocuSignCallbacks implements CallbackScheme {
     }
 
     @Override
-    public List<CallbackEvent> read(Message request, byte[] body) {
+    public void verify(Message request, byte[] body) {
         List<String> signatures = new ArrayList<>();
         for (var header : request.getHeaders().entrySet()) {
             if (header.getKey().toLowerCase(Locale.ROOT).matches("x-docusign-signature-\\d+") && header.getValue() != null) {
@@ -74,6 +74,10 @@ public class DocuSignCallbacks implements CallbackScheme {
         if (!match) {
             throw WebhookRejection.unauthorized("bad_signature", "no X-DocuSign-Signature-N header matches the body for any configured Connect key");
         }
+    }
+
+    @Override
+    public List<CallbackEvent> read(Message request, byte[] body) {
         return List.of(parse(body));
     }
 

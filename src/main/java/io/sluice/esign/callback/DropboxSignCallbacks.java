@@ -63,7 +63,7 @@ public class DropboxSignCallbacks implements CallbackScheme {
     }
 
     @Override
-    public List<CallbackEvent> read(Message request, byte[] body) {
+    public void verify(Message request, byte[] body) {
         byte[] eventJson = eventJson(request, body);
         JsonNode event = CallbackJson.read(json, eventJson, "Dropbox Sign event").path("event");
         String time = CallbackJson.text(event.path("event_time"));
@@ -75,7 +75,11 @@ public class DropboxSignCallbacks implements CallbackScheme {
         if (!CallbackSignatures.dropboxSign(apiKey, time, type, hash)) {
             throw WebhookRejection.unauthorized("bad_signature", "event.event_hash does not match event_time + event_type for the configured API key");
         }
-        return List.of(parse(eventJson));
+    }
+
+    @Override
+    public List<CallbackEvent> read(Message request, byte[] body) {
+        return List.of(parse(eventJson(request, body)));
     }
 
     /** The {@code json} form field of a multipart delivery, else the body itself when it is JSON. */

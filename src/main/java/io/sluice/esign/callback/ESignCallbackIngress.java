@@ -7,7 +7,6 @@ import io.sluice.webhook.InvalidWebhookPayloadException;
 import io.sluice.webhook.WebhookRejection;
 import io.sluice.webhook.WebhookSources;
 import org.apache.camel.Exchange;
-import org.apache.camel.Handler;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 
@@ -16,9 +15,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Camel step of {@code esign-callback}: verifies a callback at {@code /webhooks/esign/{provider}} by that provider's
- * scheme and turns its events into canonical events for the inbox ({@code esign.<provider's type>}); events Sluice
- * does not act on are stored as IGNORED.
+ * Camel steps of {@code esign-callback} (routes/esign-callback.camel.yaml, made from the webhook ingress template in
+ * routes/_templates/webhook-ingress.camel.yaml): {@link #verify}, the template's verifier, checks a callback at
+ * {@code /webhooks/esign/{provider}} by that provider's scheme before the ingress throttle; {@link #parse}, its
+ * parser, turns the events into canonical events for the inbox ({@code esign.<provider's type>}) after it. Events
+ * Sluice does not act on are stored as IGNORED.
  */
 @Component("esignCallbackIngress")
 public class ESignCallbackIngress {
@@ -36,8 +37,8 @@ public class ESignCallbackIngress {
         this.clock = clock;
     }
 
-    @Handler
-    public List<CanonicalEvent> read(Exchange exchange) {
+    /** Finds the provider's scheme and checks the signature; leaves the bytes received as the body. */
+    public void verify(Exchange exchange) {
         String provider = exchange.getMessage().getHeader("provider", String.class);
         String source = WebhookSources.of("/webhooks/esign/" + provider);
         exchange.setProperty("SluiceSource", source); // a bounded metrics label
@@ -47,8 +48,16 @@ public class ESignCallbackIngress {
                     + " is not configured here (ESIGN_PROVIDER=" + properties.provider() + ")");
         }
         exchange.setProperty(SCHEME, callbacks);
-        byte[] body = exchange.getMessage().getBody(byte[].class);
-        List<CallbackEvent> events = callbacks.read(exchange.getMessage(), body == null ? new byte[0] : body);
+        byte[] body = body(exchange);
+        callbacks.verify(exchange.getMessage(), body);
+        exchange.getMessage().setBody(body);
+    }
+
+    /** The events of a callback {@link #verify} passed, as the canonical events the inbox stores. */
+    public List<CanonicalEvent> parse(Exchange exchange) {
+        String provider = exchange.getMessage().getHeader("provider", String.class);
+        CallbackScheme callbacks = exchange.getProperty(SCHEME, CallbackScheme.class);
+        List<CallbackEvent> events = callbacks.read(exchange.getMessage(), body(exchange));
         List<CanonicalEvent> canonical = new ArrayList<>(events.size());
         for (CallbackEvent event : events) {
             String id = provider + ":" + event.eventId();
@@ -66,5 +75,10 @@ public class ESignCallbackIngress {
                     event.providerId(), event.json(), event.step() == null ? EventStatus.IGNORED : EventStatus.RECEIVED, null, null));
         }
         return canonical;
+    }
+
+    private static byte[] body(Exchange exchange) {
+        byte[] body = exchange.getMessage().getBody(byte[].class);
+        return body == null ? new byte[0] : body;
     }
 }

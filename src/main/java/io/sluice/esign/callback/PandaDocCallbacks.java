@@ -52,7 +52,7 @@ public class PandaDocCallbacks implements CallbackScheme {
     }
 
     @Override
-    public List<CallbackEvent> read(Message request, byte[] body) {
+    public void verify(Message request, byte[] body) {
         String signature = request.getHeader("signature", String.class);
         if (signature == null || signature.isBlank()) {
             throw WebhookRejection.unauthorized("missing_header", "missing query parameter signature (PandaDoc adds ?signature= to the webhook URL)");
@@ -60,6 +60,10 @@ public class PandaDocCallbacks implements CallbackScheme {
         if (!CallbackSignatures.pandaDoc(sharedKey, body, signature)) {
             throw WebhookRejection.unauthorized("bad_signature", "signature does not match the body for the configured shared key");
         }
+    }
+
+    @Override
+    public List<CallbackEvent> read(Message request, byte[] body) {
         JsonNode root = CallbackJson.read(json, body, "PandaDoc webhook body");
         List<JsonNode> items = new ArrayList<>();
         if (root.isArray()) {
