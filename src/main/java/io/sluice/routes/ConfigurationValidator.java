@@ -1,6 +1,5 @@
 package io.sluice.routes;
 
-import io.sluice.config.SluiceProperties;
 import io.sluice.crm.local.LocalCrmConnector;
 import io.sluice.mapping.CrmFieldSchema;
 import io.sluice.mapping.MappingLoader;
@@ -33,10 +32,10 @@ public class ConfigurationValidator {
             "zoho", io.sluice.crm.zoho.ZohoConnector.SCHEMA,
             "odoo", io.sluice.crm.odoo.OdooConnector.SCHEMA);
 
-    public ConfigurationValidator(SluiceProperties properties) {
-        List<String> problems = validateRoutes(properties.routes().dir());
+    public ConfigurationValidator(RoutesProperties properties) {
+        List<String> problems = validateRoutes(properties.dir());
         if (!problems.isEmpty()) {
-            throw new IllegalStateException("Invalid route files in " + properties.routes().dir().toAbsolutePath()
+            throw new IllegalStateException("Invalid route files in " + properties.dir().toAbsolutePath()
                     + " (sluice.routes.dir):\n  " + String.join("\n  ", problems));
         }
     }

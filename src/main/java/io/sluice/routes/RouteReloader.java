@@ -1,6 +1,5 @@
 package io.sluice.routes;
 
-import io.sluice.config.SluiceProperties;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.Resource;
 import org.apache.camel.support.PluginHelper;
@@ -37,9 +36,9 @@ public class RouteReloader {
     private final Map<Path, String> running = new HashMap<>();
     private volatile String lastProblem;
 
-    public RouteReloader(CamelContext camelContext, SluiceProperties properties) {
+    public RouteReloader(CamelContext camelContext, RoutesProperties properties) {
         this.camelContext = camelContext;
-        this.dir = properties.routes().dir();
+        this.dir = properties.dir();
         for (Path file : routeFiles()) {
             loaded.put(file, read(file));
         }
