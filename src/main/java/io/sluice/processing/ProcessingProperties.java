@@ -1,5 +1,7 @@
 package io.sluice.processing;
 
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
 import org.hibernate.validator.constraints.time.DurationMin;
@@ -16,12 +18,18 @@ import java.util.List;
  * next step of {@code retrySchedule} (its last step repeats), until {@code retryHorizon} has passed since it first
  * failed; only then is it a dead letter. docs/reliability.md shows the schedule.
  *
- * @param retrySchedule how long an event waits in the inbox before each further round, the last step repeating
- * @param retryHorizon  an event still failing this long after its first waiting round becomes a dead letter
+ * @param maxRedeliveries    quick retries in the process after the first failed attempt (route configuration event-errors)
+ * @param redeliveryDelay    first quick retry delay, doubling each time with jitter (a plain number is milliseconds)
+ * @param maxRedeliveryDelay cap on the quick retry delay (a plain number is milliseconds)
+ * @param retrySchedule      how long an event waits in the inbox before each further round, the last step repeating
+ * @param retryHorizon       an event still failing this long after its first waiting round becomes a dead letter
  */
 @Validated
 @ConfigurationProperties("sluice.processing")
 public record ProcessingProperties(
+        @DefaultValue("3") @Min(0) @Max(100) int maxRedeliveries,
+        @DefaultValue("1000") @NotNull @DurationMin(millis = 0) Duration redeliveryDelay,
+        @DefaultValue("10000") @NotNull @DurationMin(millis = 0) Duration maxRedeliveryDelay,
         @DefaultValue({"30s", "2m", "5m", "15m", "30m", "1h", "2h", "4h"}) @NotEmpty List<Duration> retrySchedule,
         @DefaultValue("24h") @NotNull @DurationMin(seconds = 1) Duration retryHorizon) {
 
