@@ -39,6 +39,7 @@ public record ESignProperties(
 
     public static final List<String> PROVIDERS = io.sluice.webhook.WebhookSources.ESIGN_PROVIDERS;
     private static final Set<String> SLUICE_STAGES = Set.of("trial", "won", "at_risk", "lost", "open");
+    private static final Map<String, String> DEFAULT_STAGES = Map.of("completed", "won");
 
     public ESignProperties {
         provider = provider.trim().toLowerCase(Locale.ROOT);
@@ -84,9 +85,9 @@ public record ESignProperties(
     }
 
     private static Map<String, String> normaliseStages(Map<String, String> configured) {
-        Map<String, String> result = new LinkedHashMap<>();
+        // the default stays beside the steps an operator adds, unless one names it with an empty value
+        Map<String, String> result = new LinkedHashMap<>(DEFAULT_STAGES);
         if (configured == null) {
-            result.put("completed", "won");
             return result;
         }
         for (var entry : configured.entrySet()) {
@@ -97,7 +98,8 @@ public record ESignProperties(
                         + ContractStep.names());
             }
             if (stage.isEmpty()) {
-                continue; // an empty value switches the default off
+                result.remove(step); // an empty value switches the default off
+                continue;
             }
             if (!SLUICE_STAGES.contains(stage)) {
                 throw new IllegalArgumentException("sluice.esign.stages." + entry.getKey() + " = '" + stage

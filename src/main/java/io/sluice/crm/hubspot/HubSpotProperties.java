@@ -35,7 +35,7 @@ public record HubSpotProperties(
         @DefaultValue("10s") @NotNull Duration per,
         @DefaultValue("default") @NotBlank String pipeline,
         @DefaultValue("whop_membership_id") @NotBlank String membershipIdProperty,
-        String noteIdProperty,
+        @DefaultValue("whop_note_id") String noteIdProperty,
         @DefaultValue("10m") @NotNull Duration pipelineCacheTtl,
         @DefaultValue("10s") @NotNull Duration rollingLimitWait) {
 }
