@@ -18,8 +18,8 @@ import java.time.Duration;
  * @param url          the Odoo server; required with CRM_PROVIDER=odoo
  * @param db           the database; required with CRM_PROVIDER=odoo
  * @param username     the bot user's login, only for jsonrpc
- * @param apiKey       the bot user's API key
  * @param api          json2 (Odoo 19+) or jsonrpc (execute_kw, Odoo 18 and older)
+ * @param apiKey       the bot user's API key
  * @param maxRequests  request budget per process, in any window of per
  * @param per          the window of max-requests
  * @param leadKeyField the custom lead field leads are found by
