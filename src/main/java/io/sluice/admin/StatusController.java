@@ -1,6 +1,7 @@
 package io.sluice.admin;
 
 import io.sluice.config.SluiceProperties;
+import io.sluice.config.WhopProperties;
 import io.sluice.crm.CrmConnector;
 import io.sluice.event.EventStatus;
 import io.sluice.mapping.ActiveMapping;
@@ -22,6 +23,8 @@ import java.util.Map;
 class StatusController {
 
     private final SluiceProperties properties;
+    private final WhopProperties whopSettings;
+    private final io.sluice.routes.RoutesProperties routesSettings;
     private final CrmConnector crm;
     private final ActiveMapping mapping;
     private final EventLog eventLog;
@@ -41,7 +44,8 @@ class StatusController {
     private final String version;
     private final String database;
 
-    StatusController(SluiceProperties properties, CrmConnector crm, ActiveMapping mapping, EventLog eventLog,
+    StatusController(SluiceProperties properties, WhopProperties whopSettings, io.sluice.routes.RoutesProperties routesSettings,
+                     CrmConnector crm, ActiveMapping mapping, EventLog eventLog,
                      DeadLetterStore deadLetters, PauseStore pauses, ObjectProvider<BuildProperties> build,
                      DataSource dataSource, io.sluice.routes.RouteReloader routes, io.sluice.crm.local.LocalCrmReader localCrm,
                      io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry breakers,
@@ -60,6 +64,8 @@ class StatusController {
         this.routes = routes;
         this.localCrm = localCrm;
         this.properties = properties;
+        this.whopSettings = whopSettings;
+        this.routesSettings = routesSettings;
         this.crm = crm;
         this.mapping = mapping;
         this.eventLog = eventLog;
@@ -112,9 +118,9 @@ class StatusController {
         }).orElse(null));
         Map<String, Object> whop = new LinkedHashMap<>();
         whop.put("credential", whopCredentials.kind());
-        whop.put("pollEnabled", properties.whop().pollEnabled());
-        whop.put("pollInterval", properties.whop().poll().interval().toString());
-        whop.put("fullInterval", properties.whop().poll().fullInterval().toString());
+        whop.put("pollEnabled", whopSettings.pollEnabled());
+        whop.put("pollInterval", whopSettings.poll().interval().toString());
+        whop.put("fullInterval", whopSettings.poll().fullInterval().toString());
         whop.put("oauth", whopOAuth.status());
         body.put("whop", whop);
         body.put("ai", ai.status());
@@ -132,8 +138,8 @@ class StatusController {
         mappingStatus.put("reloadProblem", mapping.lastProblem());
         body.put("mapping", mappingStatus);
         Map<String, Object> routesStatus = new LinkedHashMap<>();
-        routesStatus.put("dir", properties.routes().dir().toString());
-        routesStatus.put("reload", properties.routes().reload());
+        routesStatus.put("dir", routesSettings.dir().toString());
+        routesStatus.put("reload", routesSettings.reload());
         routesStatus.put("reloadProblem", routes.lastProblem());
         body.put("routes", routesStatus);
         return body;

@@ -3,7 +3,6 @@ package io.sluice.ai;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.sluice.config.SluiceProperties;
 import io.sluice.mapping.CrmChange;
 import io.sluice.event.CanonicalEvent;
 import io.sluice.event.EventStatus;
@@ -38,16 +37,16 @@ public class AiEnrichment implements io.sluice.store.AppliedChangeFollowUp {
     private final AiService ai;
     private final ActiveMapping mapping;
     private final ObjectMapper objectMapper;
-    private final SluiceProperties.Ai properties;
+    private final AiProperties properties;
     private final Clock clock;
 
     public AiEnrichment(EventLog eventLog, AiService ai, ActiveMapping mapping, ObjectMapper objectMapper,
-                        SluiceProperties properties, Clock clock) {
+                        AiProperties properties, Clock clock) {
         this.eventLog = eventLog;
         this.ai = ai;
         this.mapping = mapping;
         this.objectMapper = objectMapper;
-        this.properties = properties.ai();
+        this.properties = properties;
         this.clock = clock;
     }
 

@@ -3,7 +3,6 @@ package io.sluice.ai;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.sluice.ai.heuristic.HeuristicAi;
-import io.sluice.config.SluiceProperties;
 import io.sluice.store.AiUsageStore;
 import org.springframework.stereotype.Service;
 
@@ -28,7 +27,7 @@ public class AiService {
     private final PersonHistory history;
     private final AiUsageStore usage;
     private final MeterRegistry registry;
-    private final SluiceProperties.Ai properties;
+    private final AiProperties properties;
     private final Clock clock;
     private final io.sluice.store.PauseStore pauses;
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(AiService.class);
@@ -36,18 +35,18 @@ public class AiService {
     private final io.github.resilience4j.circuitbreaker.CircuitBreaker breaker;
 
     public AiService(List<AiProvider> providers, HeuristicAi heuristic, PersonHistory history, AiUsageStore usage,
-                     MeterRegistry registry, SluiceProperties properties, Clock clock, io.sluice.store.PauseStore pauses,
+                     MeterRegistry registry, AiProperties properties, Clock clock, io.sluice.store.PauseStore pauses,
                      io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry breakers) {
         this.pauses = pauses;
         // only failures of the model service count: a wrong answer, a spent quota or a refused key say nothing of its health
-        this.breaker = HeuristicAi.NAME.equals(properties.ai().provider()) ? null : breakers.circuitBreaker("ai-" + properties.ai().provider(),
+        this.breaker = HeuristicAi.NAME.equals(properties.provider()) ? null : breakers.circuitBreaker("ai-" + properties.provider(),
                 io.github.resilience4j.circuitbreaker.CircuitBreakerConfig.custom()
                         .failureRateThreshold(50).minimumNumberOfCalls(10).slidingWindowSize(20)
                         .waitDurationInOpenState(java.time.Duration.ofSeconds(30))
                         .automaticTransitionFromOpenToHalfOpenEnabled(true)
                         .recordException(e -> e instanceof AiCallException call && call.retryable())
                         .build());
-        this.properties = properties.ai();
+        this.properties = properties;
         this.configured = providers.stream().filter(p -> p.name().equals(this.properties.provider())).findFirst().orElse(heuristic);
         this.heuristic = heuristic;
         this.history = history;

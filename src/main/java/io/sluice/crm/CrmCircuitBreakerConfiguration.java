@@ -3,7 +3,7 @@ package io.sluice.crm;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
-import io.sluice.config.SluiceProperties;
+import io.sluice.config.CrmProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -21,8 +21,8 @@ class CrmCircuitBreakerConfiguration {
     }
 
     @Bean
-    CircuitBreaker crmCircuitBreaker(CircuitBreakerRegistry registry, SluiceProperties properties, CrmConnector crm) {
-        SluiceProperties.Breaker b = properties.crm().breaker();
+    CircuitBreaker crmCircuitBreaker(CircuitBreakerRegistry registry, CrmProperties properties, CrmConnector crm) {
+        CrmProperties.Breaker b = properties.breaker();
         CircuitBreakerConfig config = CircuitBreakerConfig.custom()
                 .failureRateThreshold(b.failureRateThreshold())
                 .minimumNumberOfCalls(b.minimumNumberOfCalls())

@@ -1,6 +1,6 @@
 package io.sluice.crm;
 
-import io.sluice.config.SluiceProperties;
+import io.sluice.config.CrmProperties;
 import io.sluice.mapping.ActiveMapping;
 import io.sluice.mapping.Mapping;
 import org.slf4j.Logger;
@@ -43,13 +43,13 @@ public class CrmPreflight implements AutoCloseable {
     private volatile Mapping checkedMapping;
     private ScheduledExecutorService scheduler;
 
-    public CrmPreflight(CrmConnector crm, ActiveMapping mapping, SluiceProperties properties) {
+    public CrmPreflight(CrmConnector crm, ActiveMapping mapping, CrmProperties properties) {
         this.crm = crm;
         this.mapping = mapping;
-        this.interval = properties.crm().checkInterval();
-        this.whileBroken = properties.crm().checkIntervalWhileBroken();
-        this.holdEvents = properties.crm().checkHoldsEvents();
-        this.refusalRecheckGap = properties.crm().refusalRecheckGap();
+        this.interval = properties.checkInterval();
+        this.whileBroken = properties.checkIntervalWhileBroken();
+        this.holdEvents = properties.checkHoldsEvents();
+        this.refusalRecheckGap = properties.refusalRecheckGap();
     }
 
     public CrmCheck last() {

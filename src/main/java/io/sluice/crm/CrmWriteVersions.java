@@ -52,12 +52,12 @@ public class CrmWriteVersions implements org.springframework.beans.factory.Dispo
     private final java.util.concurrent.ScheduledExecutorService renewer;
     private final long maxRenewNanos;
 
-    public CrmWriteVersions(JdbcTemplate jdbc, Clock clock, io.sluice.config.SluiceProperties properties) {
+    public CrmWriteVersions(JdbcTemplate jdbc, Clock clock, io.sluice.config.CrmProperties crm, io.sluice.config.InboxProperties inbox) {
         this.jdbc = jdbc;
         this.clock = clock;
-        this.lease = properties.crm().writeLease();
-        this.wait = properties.crm().writeLockWait();
-        this.maxRenewNanos = properties.inbox().claimTimeout().toNanos();
+        this.lease = crm.writeLease();
+        this.wait = crm.writeLockWait();
+        this.maxRenewNanos = inbox.claimTimeout().toNanos();
         this.renewer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(task -> {
             Thread thread = new Thread(task, "crm-write-lease-renewer");
             thread.setDaemon(true);

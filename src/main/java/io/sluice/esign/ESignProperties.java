@@ -21,10 +21,15 @@ import java.util.Set;
  * E-signature: which provider sends contracts ({@code ESIGN_PROVIDER}), its credentials, the CRM stage a step moves
  * the deal to, and the rules that send a contract by themselves. Documented in docs/configuration.md and docs/esign.md.
  *
- * @param publicUrl where the provider reaches this Sluice (e.g. {@code https://sluice.example.com}); DocuSign
- *                  envelopes then carry their own Connect notification to {@code <publicUrl>/webhooks/esign/docusign}
- * @param stages    contract step -> Sluice stage ({@code trial}, {@code won}, {@code at_risk}, {@code lost}, {@code open})
- *                  the deal moves to when that step first happens; by default a completed contract moves it to {@code won}
+ * @param provider    none (e-sign off), docusign, dropboxsign or pandadoc
+ * @param publicUrl   where the provider reaches this Sluice, e.g. https://sluice.example.com; DocuSign envelopes then
+ *                    carry their own Connect notification to it
+ * @param stages      contract step (sent, viewed, signed, completed, declined, voided, expired) to the Sluice stage
+ *                    the deal moves to when that step first happens; completed moves it to won unless set empty
+ * @param rules       rules that send a contract by themselves (docs/esign.md)
+ * @param docusign    DocuSign's connection
+ * @param dropboxsign Dropbox Sign's connection
+ * @param pandadoc    PandaDoc's connection
  */
 @Validated
 @ConfigurationProperties("sluice.esign")
@@ -39,6 +44,7 @@ public record ESignProperties(
 
     public static final List<String> PROVIDERS = io.sluice.webhook.WebhookSources.ESIGN_PROVIDERS;
     private static final Set<String> SLUICE_STAGES = Set.of("trial", "won", "at_risk", "lost", "open");
+    private static final Map<String, String> DEFAULT_STAGES = Map.of("completed", "won");
 
     public ESignProperties {
         provider = provider.trim().toLowerCase(Locale.ROOT);
@@ -84,9 +90,9 @@ public record ESignProperties(
     }
 
     private static Map<String, String> normaliseStages(Map<String, String> configured) {
-        Map<String, String> result = new LinkedHashMap<>();
+        // the default stays beside the steps an operator adds, unless one names it with an empty value
+        Map<String, String> result = new LinkedHashMap<>(DEFAULT_STAGES);
         if (configured == null) {
-            result.put("completed", "won");
             return result;
         }
         for (var entry : configured.entrySet()) {
@@ -97,7 +103,8 @@ public record ESignProperties(
                         + ContractStep.names());
             }
             if (stage.isEmpty()) {
-                continue; // an empty value switches the default off
+                result.remove(step); // an empty value switches the default off
+                continue;
             }
             if (!SLUICE_STAGES.contains(stage)) {
                 throw new IllegalArgumentException("sluice.esign.stages." + entry.getKey() + " = '" + stage
@@ -173,6 +180,16 @@ public record ESignProperties(
     /**
      * DocuSign eSignature v2.1 with the JWT grant. {@code baseUrl} (…/restapi) is read from
      * the account's {@code base_uri} when unset. {@code connectHmacKeys}: the Connect HMAC keys (several during a rotation).
+     *
+     * @param baseUrl         the REST host; unset: the account's base_uri plus /restapi
+     * @param oauthBaseUrl    the OAuth server (account-d.docusign.com for the developer environment)
+     * @param integrationKey  the integration key; required with docusign
+     * @param userId          the user (GUID) the JWT grant acts as; required with docusign
+     * @param accountId       the account; required with docusign
+     * @param privateKeyFile  the integration's RSA private key, PEM; required with docusign
+     * @param connectHmacKeys the Connect HMAC keys, comma-separated during a rotation; required with docusign
+     * @param maxRequests     request budget per process, in any window of per
+     * @param per             the window of max-requests
      */
     public record DocuSign(
             URI baseUrl,
@@ -208,7 +225,16 @@ public record ESignProperties(
         }
     }
 
-    /** Dropbox Sign API v3: the API key authenticates calls and keys the callbacks' event hash. */
+    /**
+     * Dropbox Sign API v3: the API key authenticates calls and keys the callbacks' event hash.
+     *
+     * @param baseUrl     the Dropbox Sign API
+     * @param apiKey      required with dropboxsign; also keys the callbacks' event_hash
+     * @param testMode    send non-binding, watermarked requests
+     * @param clientId    the API app whose callback URL receives the events
+     * @param maxRequests request budget per process, in any window of per
+     * @param per         the window of max-requests
+     */
     public record DropboxSign(
             @DefaultValue("https://api.hellosign.com/v3") @NotNull URI baseUrl,
             String apiKey,
@@ -230,6 +256,14 @@ public record ESignProperties(
     /**
      * PandaDoc public API v1. A document made from a template is sent once PandaDoc reports
      * it as {@code document.draft}: Sluice asks every {@code draftPollInterval}, for up to {@code draftWait}.
+     *
+     * @param baseUrl           the PandaDoc API
+     * @param apiKey            required with pandadoc
+     * @param webhookKey        the webhook subscription's shared key; required with pandadoc
+     * @param maxRequests       request budget per process, in any window of per
+     * @param per               the window of max-requests
+     * @param draftWait         how long a new document may take to become a draft before the send is retried
+     * @param draftPollInterval how often Sluice asks whether it is a draft
      */
     public record PandaDoc(
             @DefaultValue("https://api.pandadoc.com") @NotNull URI baseUrl,

@@ -1,6 +1,6 @@
 package io.sluice.mapping;
 
-import io.sluice.config.SluiceProperties;
+import io.sluice.config.CrmProperties;
 import io.sluice.event.EventTypeCatalog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,12 +26,12 @@ public class ActiveMapping implements EventTypeCatalog {
     private volatile FileTime loadedVersion;
     private volatile String lastProblem;
 
-    public ActiveMapping(SluiceProperties properties, MappingTarget connector) {
-        if (!connector.provider().equals(properties.crm().provider())) {
-            throw new IllegalStateException("sluice.crm.provider (CRM_PROVIDER) = '" + properties.crm().provider()
+    public ActiveMapping(CrmProperties crm, MappingsProperties mappings, MappingTarget connector) {
+        if (!connector.provider().equals(crm.provider())) {
+            throw new IllegalStateException("sluice.crm.provider (CRM_PROVIDER) = '" + crm.provider()
                     + "' is not available in this version; available: " + connector.provider());
         }
-        this.file = properties.mappings().dir().resolve(connector.provider() + ".yaml");
+        this.file = mappings.dir().resolve(connector.provider() + ".yaml");
         this.schema = connector.fieldSchema();
         if (!Files.isRegularFile(file)) {
             throw new IllegalStateException("Mapping file " + file.toAbsolutePath() + " for CRM_PROVIDER="

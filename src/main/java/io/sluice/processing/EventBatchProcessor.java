@@ -56,12 +56,12 @@ public class EventBatchProcessor {
     public EventBatchProcessor(EventLog eventLog, ActiveMapping mapping, EventProcessor single, CrmConnector crm,
                                @Qualifier("processedEvents") ProcessedEventRepository processed, CircuitBreaker crmCircuitBreaker,
                                ProducerTemplate producer, SluiceMetrics metrics,
-                               List<io.sluice.store.AppliedChangeFollowUp> followUps, PulledInFlight pulledInFlight, io.sluice.config.SluiceProperties properties) {
+                               List<io.sluice.store.AppliedChangeFollowUp> followUps, PulledInFlight pulledInFlight, io.sluice.config.CrmProperties settings) {
         this.pulledInFlight = pulledInFlight;
         this.followUps = followUps;
         int maximum = Math.max(1, crm.batchSize());
-        this.batchWait = properties.crm().batchWait();
-        int configuredBatchSize = properties.crm().batchSize();
+        this.batchWait = settings.batchWait();
+        int configuredBatchSize = settings.batchSize();
         this.batchSize = configuredBatchSize > 0 ? Math.min(configuredBatchSize, maximum) : maximum;
         this.eventLog = eventLog;
         this.mapping = mapping;

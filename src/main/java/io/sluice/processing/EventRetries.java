@@ -1,7 +1,7 @@
 package io.sluice.processing;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import io.sluice.config.SluiceProperties;
+import io.sluice.config.CrmProperties;
 import io.sluice.event.EventStatus;
 import io.sluice.store.EventLog;
 import org.apache.camel.Exchange;
@@ -39,7 +39,7 @@ public class EventRetries {
     private static final Logger log = LoggerFactory.getLogger(EventRetries.class);
 
     private final EventLog eventLog;
-    private final SluiceProperties.Processing settings;
+    private final ProcessingProperties settings;
     private final Duration breakerWait;
     private final Duration longestStep;
     private final CircuitBreaker breaker;
@@ -47,12 +47,12 @@ public class EventRetries {
 
     private final PulledInFlight pulledInFlight;
 
-    public EventRetries(EventLog eventLog, SluiceProperties properties, CircuitBreaker crmCircuitBreaker, Clock clock,
+    public EventRetries(EventLog eventLog, ProcessingProperties settings, CrmProperties crm, CircuitBreaker crmCircuitBreaker, Clock clock,
                         PulledInFlight pulledInFlight) {
         this.pulledInFlight = pulledInFlight;
         this.eventLog = eventLog;
-        this.settings = properties.processing();
-        this.breakerWait = properties.crm().breaker().waitInOpenState();
+        this.settings = settings;
+        this.breakerWait = crm.breaker().waitInOpenState();
         this.longestStep = settings.retrySchedule().stream().max(Duration::compareTo).orElseThrow();
         this.breaker = crmCircuitBreaker;
         this.clock = clock;

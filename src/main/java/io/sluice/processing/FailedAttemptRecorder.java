@@ -19,9 +19,9 @@ public class FailedAttemptRecorder implements Processor {
     private final EventLog eventLog;
     private final java.time.Duration maxRetryAfter;
 
-    public FailedAttemptRecorder(EventLog eventLog, io.sluice.config.SluiceProperties properties) {
+    public FailedAttemptRecorder(EventLog eventLog, io.sluice.config.CrmProperties crm) {
         this.eventLog = eventLog;
-        this.maxRetryAfter = properties.crm().maxRetryAfter();
+        this.maxRetryAfter = crm.maxRetryAfter();
     }
 
     @Override

@@ -1,6 +1,6 @@
 package io.sluice.processing;
 
-import io.sluice.config.SluiceProperties;
+import io.sluice.config.InboxProperties;
 import io.sluice.store.EventLog;
 import io.sluice.crm.CrmConnector;
 import io.sluice.crm.CrmPreflight;
@@ -43,7 +43,7 @@ public class InboxClaimer {
     /** The sources whose events go to the CRM's batch calls (store/BackfillSource). */
     private final java.util.Set<String> backfillSources;
 
-    public InboxClaimer(EventLog eventLog, PauseStore pauses, SluiceProperties properties, Clock clock,
+    public InboxClaimer(EventLog eventLog, PauseStore pauses, InboxProperties inbox, Clock clock,
                         CrmConnector crm, CrmPreflight preflight,
                         io.github.resilience4j.circuitbreaker.CircuitBreaker crmCircuitBreaker, io.sluice.http.ProviderLimits limits,
                         PulledInFlight pulledInFlight, EventBatchProcessor batches, List<io.sluice.store.PausableWork> pausable,
@@ -58,8 +58,8 @@ public class InboxClaimer {
         this.preflight = preflight;
         this.eventLog = eventLog;
         this.pauses = pauses;
-        this.batchSize = properties.inbox().batchSize();
-        this.claimTimeout = properties.inbox().claimTimeout();
+        this.batchSize = inbox.batchSize();
+        this.claimTimeout = inbox.claimTimeout();
         this.clock = clock;
         int requeued = eventLog.requeueInterrupted();
         if (requeued > 0) {

@@ -1,6 +1,6 @@
 package io.sluice.processing;
 
-import io.sluice.config.SluiceProperties;
+import io.sluice.config.InboxProperties;
 import org.springframework.stereotype.Component;
 
 import java.util.Collection;
@@ -20,8 +20,8 @@ public class PulledInFlight {
     private final Map<String, Long> claimedAtNanos = new ConcurrentHashMap<>();
     private final long expiryNanos;
 
-    public PulledInFlight(SluiceProperties properties) {
-        this.expiryNanos = properties.inbox().claimTimeout().toNanos();
+    public PulledInFlight(InboxProperties inbox) {
+        this.expiryNanos = inbox.claimTimeout().toNanos();
     }
 
     void claimed(Collection<String> ids) {

@@ -1,15 +1,23 @@
 package io.sluice.routes;
 
-import io.sluice.config.SluiceProperties;
+import io.sluice.config.CrmProperties;
 import io.sluice.crm.local.LocalCrmConnector;
 import io.sluice.mapping.CrmFieldSchema;
 import io.sluice.mapping.MappingLoader;
 import io.sluice.mapping.MappingValidationException;
+import io.sluice.mapping.MappingsProperties;
 import org.apache.camel.CamelContext;
 import org.apache.camel.impl.DefaultCamelContext;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.env.YamlPropertySourceLoader;
+import org.springframework.core.env.PropertySource;
+import org.springframework.core.env.SimpleCommandLinePropertySource;
+import org.springframework.core.env.StandardEnvironment;
+import org.springframework.core.io.ClassPathResource;
 import org.springframework.stereotype.Component;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,10 +41,10 @@ public class ConfigurationValidator {
             "zoho", io.sluice.crm.zoho.ZohoConnector.SCHEMA,
             "odoo", io.sluice.crm.odoo.OdooConnector.SCHEMA);
 
-    public ConfigurationValidator(SluiceProperties properties) {
-        List<String> problems = validateRoutes(properties.routes().dir());
+    public ConfigurationValidator(RoutesProperties properties) {
+        List<String> problems = validateRoutes(properties.dir());
         if (!problems.isEmpty()) {
-            throw new IllegalStateException("Invalid route files in " + properties.routes().dir().toAbsolutePath()
+            throw new IllegalStateException("Invalid route files in " + properties.dir().toAbsolutePath()
                     + " (sluice.routes.dir):\n  " + String.join("\n  ", problems));
         }
     }
@@ -105,9 +113,12 @@ public class ConfigurationValidator {
         // only the verdict: Camel's own start/stop lines would bury it
         ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
                 .setLevel(ch.qos.logback.classic.Level.WARN);
-        Path routes = Path.of(setting(args, "sluice.routes.dir", "SLUICE_ROUTES_DIR", "./routes"));
-        Path mappings = Path.of(setting(args, "sluice.mappings.dir", "SLUICE_MAPPINGS_DIR", "./mappings"));
-        String provider = setting(args, "sluice.crm.provider", "CRM_PROVIDER", "local");
+        Binder settings = settings(args);
+        Path routes = settings.bindOrCreate("sluice.routes", RoutesProperties.class).dir();
+        Path mappings = settings.bindOrCreate("sluice.mappings", MappingsProperties.class).dir();
+        // bound alone: an unknown provider is reported by validateMapping rather than thrown by CrmProperties
+        String provider = settings.bind("sluice.crm.provider", String.class)
+                .orElseGet(() -> new Binder().bindOrCreate("sluice.crm", CrmProperties.class).provider());
         List<String> problems = new ArrayList<>(validateRoutes(routes));
         problems.addAll(validateMapping(mappings, provider));
         if (problems.isEmpty()) {
@@ -119,13 +130,21 @@ public class ConfigurationValidator {
         return 1;
     }
 
-    private static String setting(String[] args, String property, String env, String fallback) {
-        for (String arg : args) {
-            if (arg.startsWith("--" + property + "=")) {
-                return arg.substring(property.length() + 3);
+    /**
+     * The settings as the application binds them, without starting it: command-line arguments, then the environment
+     * (relaxed names), then the shipped application.yaml and its environment variable names; the records' defaults
+     * for the rest.
+     */
+    private static Binder settings(String[] args) {
+        StandardEnvironment environment = new StandardEnvironment();
+        environment.getPropertySources().addFirst(new SimpleCommandLinePropertySource(args));
+        try {
+            for (PropertySource<?> yaml : new YamlPropertySourceLoader().load("application.yaml", new ClassPathResource("application.yaml"))) {
+                environment.getPropertySources().addLast(yaml);
             }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read application.yaml", e);
         }
-        String value = System.getenv(env);
-        return value == null || value.isBlank() ? fallback : value;
+        return Binder.get(environment);
     }
 }

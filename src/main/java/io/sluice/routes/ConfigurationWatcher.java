@@ -1,7 +1,7 @@
 package io.sluice.routes;
 
-import io.sluice.config.SluiceProperties;
 import io.sluice.mapping.ActiveMapping;
+import io.sluice.mapping.MappingsProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
@@ -23,29 +23,31 @@ class ConfigurationWatcher implements AutoCloseable {
 
     private final RouteReloader routes;
     private final ActiveMapping mapping;
-    private final SluiceProperties properties;
+    private final RoutesProperties properties;
+    private final MappingsProperties mappings;
     private ScheduledExecutorService scheduler;
 
-    ConfigurationWatcher(RouteReloader routes, ActiveMapping mapping, SluiceProperties properties) {
+    ConfigurationWatcher(RouteReloader routes, ActiveMapping mapping, RoutesProperties properties, MappingsProperties mappings) {
         this.routes = routes;
         this.mapping = mapping;
         this.properties = properties;
+        this.mappings = mappings;
     }
 
     @EventListener(ApplicationReadyEvent.class)
     void start() {
-        if (!properties.routes().reload()) {
+        if (!properties.reload()) {
             log.info("Route and mapping reload is off (sluice.routes.reload=false)");
             return;
         }
-        long interval = properties.routes().reloadInterval().toMillis();
+        long interval = properties.reloadInterval().toMillis();
         scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "sluice-config-watcher");
             t.setDaemon(true);
             return t;
         });
         scheduler.scheduleWithFixedDelay(this::scan, interval, interval, TimeUnit.MILLISECONDS);
-        log.info("Watching {} and {} for changes every {} ms", properties.routes().dir(), properties.mappings().dir(), interval);
+        log.info("Watching {} and {} for changes every {} ms", properties.dir(), mappings.dir(), interval);
     }
 
     private void scan() {

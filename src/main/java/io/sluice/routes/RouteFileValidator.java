@@ -25,14 +25,18 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Checks one {@code routes/*.camel.yaml} before it is loaded: valid YAML, Camel's YAML DSL accepts it, every route
  * has an {@code id} and a {@code description}, every route template an {@code id}, a {@code description} and a
- * {@code description} for each parameter, and every templated route a {@code routeId} and the template it is made
- * from. Problems are {@code file:line: reason}.
+ * {@code description} for each parameter, every templated route a {@code routeId} and the template it is made
+ * from, and every {@code {{sluice.*}}} placeholder names a setting. Problems are {@code file:line: reason}.
  */
 public final class RouteFileValidator {
+
+    private static final Pattern SETTING = Pattern.compile("\\{\\{[?!]?(sluice\\.[^}:]+)(?::[^}]*)?}}");
 
     private RouteFileValidator() {
     }
@@ -66,8 +70,24 @@ public final class RouteFileValidator {
                 }
             }
         }
+        problems.addAll(unknownSettings(file, content));
         if (problems.isEmpty()) {
             problems.addAll(parse(file, content, scratchContext));
+        }
+        return problems;
+    }
+
+    /** A misspelt setting would only fail when Camel starts the route: the placeholders carry no default to fall back on. */
+    private static List<String> unknownSettings(Path file, String content) {
+        List<String> problems = new ArrayList<>();
+        String[] lines = content.split("\n", -1);
+        for (int i = 0; i < lines.length; i++) {
+            Matcher placeholder = SETTING.matcher(lines[i]);
+            while (placeholder.find()) {
+                if (!KnownSettings.known(placeholder.group(1).trim())) {
+                    problems.add(file + ":" + (i + 1) + ": " + placeholder.group() + " names no setting (docs/configuration.md lists them)");
+                }
+            }
         }
         return problems;
     }

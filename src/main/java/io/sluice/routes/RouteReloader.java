@@ -1,6 +1,5 @@
 package io.sluice.routes;
 
-import io.sluice.config.SluiceProperties;
 import org.apache.camel.CamelContext;
 import org.apache.camel.FailedToStartRouteException;
 import org.apache.camel.RouteConfigurationsBuilder;
@@ -50,9 +49,9 @@ public class RouteReloader {
     private final Map<Path, String> running = new HashMap<>();
     private volatile String lastProblem;
 
-    public RouteReloader(CamelContext camelContext, SluiceProperties properties) {
+    public RouteReloader(CamelContext camelContext, RoutesProperties properties) {
         this.camelContext = camelContext;
-        this.dir = properties.routes().dir();
+        this.dir = properties.dir();
         for (Path file : routeFiles()) {
             loaded.put(file, read(file));
         }

@@ -16,8 +16,8 @@ public class AdminToken {
 
     private final byte[] token;
 
-    public AdminToken(SluiceProperties properties) {
-        String configured = properties.admin().token();
+    public AdminToken(SluiceProperties properties, AdminProperties admin) {
+        String configured = admin.token();
         String value = configured != null && !configured.isBlank()
                 ? configured.trim()
                 : GeneratedSecrets.readOrCreate(properties.dataDir().resolve("admin-token"),

@@ -1,6 +1,6 @@
 package io.sluice.store;
 
-import io.sluice.config.SluiceProperties;
+import io.sluice.config.InboxProperties;
 import io.sluice.event.CanonicalEvent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,11 +37,11 @@ public class GroupCommitInbox implements AutoCloseable {
     private final List<Thread> writers = new ArrayList<>();
     private volatile boolean running = true;
 
-    public GroupCommitInbox(EventLog eventLog, SluiceProperties properties) {
+    public GroupCommitInbox(EventLog eventLog, InboxProperties inbox) {
         this.eventLog = eventLog;
-        this.maxBatch = properties.inbox().maxBatch();
-        this.queue = new ArrayBlockingQueue<>(properties.inbox().maxBatch() * 32);
-        for (int i = 0; i < properties.inbox().writers(); i++) {
+        this.maxBatch = inbox.maxBatch();
+        this.queue = new ArrayBlockingQueue<>(inbox.maxBatch() * 32);
+        for (int i = 0; i < inbox.writers(); i++) {
             Thread writer = new Thread(this::writeLoop, "sluice-inbox-writer-" + i);
             writer.setDaemon(true);
             writer.start();

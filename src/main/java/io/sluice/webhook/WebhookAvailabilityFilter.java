@@ -1,6 +1,5 @@
 package io.sluice.webhook;
 
-import io.sluice.config.SluiceProperties;
 import io.sluice.metrics.SluiceMetrics;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -22,10 +21,10 @@ public class WebhookAvailabilityFilter extends OncePerRequestFilter {
     private final SluiceMetrics metrics;
     private final String retryAfter;
 
-    public WebhookAvailabilityFilter(ApplicationAvailability availability, SluiceMetrics metrics, SluiceProperties properties) {
+    public WebhookAvailabilityFilter(ApplicationAvailability availability, SluiceMetrics metrics, WebhookProperties webhook) {
         this.availability = availability;
         this.metrics = metrics;
-        this.retryAfter = Integer.toString(properties.webhook().retryAfterSeconds());
+        this.retryAfter = Integer.toString(webhook.retryAfterSeconds());
     }
 
     @Override

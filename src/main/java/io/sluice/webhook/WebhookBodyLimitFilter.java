@@ -1,6 +1,5 @@
 package io.sluice.webhook;
 
-import io.sluice.config.SluiceProperties;
 import io.sluice.metrics.SluiceMetrics;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ReadListener;
@@ -26,8 +25,8 @@ public class WebhookBodyLimitFilter extends OncePerRequestFilter {
     private final long maxBytes;
     private final SluiceMetrics metrics;
 
-    public WebhookBodyLimitFilter(SluiceProperties properties, SluiceMetrics metrics) {
-        this.maxBytes = properties.webhook().maxBodyBytes().toBytes();
+    public WebhookBodyLimitFilter(WebhookProperties webhook, SluiceMetrics metrics) {
+        this.maxBytes = webhook.maxBodyBytes().toBytes();
         this.metrics = metrics;
     }
 

@@ -1,6 +1,5 @@
 package io.sluice.webhook;
 
-import io.sluice.config.SluiceProperties;
 import io.sluice.metrics.SluiceMetrics;
 import org.springframework.boot.availability.ApplicationAvailability;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
@@ -13,16 +12,16 @@ class WebhookConfiguration {
 
     @Bean
     FilterRegistrationBean<WebhookAvailabilityFilter> webhookAvailabilityFilter(ApplicationAvailability availability,
-                                                                                SluiceMetrics metrics, SluiceProperties properties) {
-        var registration = new FilterRegistrationBean<>(new WebhookAvailabilityFilter(availability, metrics, properties));
+                                                                                SluiceMetrics metrics, WebhookProperties webhook) {
+        var registration = new FilterRegistrationBean<>(new WebhookAvailabilityFilter(availability, metrics, webhook));
         registration.addUrlPatterns("/webhooks/*");
         registration.setOrder(-201); // first: nothing else runs for a request that cannot be accepted now
         return registration;
     }
 
     @Bean
-    FilterRegistrationBean<WebhookBodyLimitFilter> webhookBodyLimitFilter(SluiceProperties properties, SluiceMetrics metrics) {
-        var registration = new FilterRegistrationBean<>(new WebhookBodyLimitFilter(properties, metrics));
+    FilterRegistrationBean<WebhookBodyLimitFilter> webhookBodyLimitFilter(WebhookProperties webhook, SluiceMetrics metrics) {
+        var registration = new FilterRegistrationBean<>(new WebhookBodyLimitFilter(webhook, metrics));
         registration.addUrlPatterns("/webhooks/*");
         registration.setOrder(-200); // before Spring Security and anything that could read the body
         return registration;

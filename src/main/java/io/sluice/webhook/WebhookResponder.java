@@ -2,7 +2,6 @@ package io.sluice.webhook;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.sluice.config.SluiceProperties;
 import io.sluice.metrics.SluiceMetrics;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -26,10 +25,10 @@ public class WebhookResponder {
     private final SluiceMetrics metrics;
     private final int retryAfterSeconds;
 
-    public WebhookResponder(ObjectMapper objectMapper, SluiceMetrics metrics, SluiceProperties properties) {
+    public WebhookResponder(ObjectMapper objectMapper, SluiceMetrics metrics, WebhookProperties webhook) {
         this.objectMapper = objectMapper;
         this.metrics = metrics;
-        this.retryAfterSeconds = properties.webhook().retryAfterSeconds();
+        this.retryAfterSeconds = webhook.retryAfterSeconds();
     }
 
     /** 202 for a newly stored event, 200 for a duplicate. */

@@ -1,6 +1,5 @@
 package io.sluice.webhook;
 
-import io.sluice.config.SluiceProperties;
 import org.apache.camel.Exchange;
 import org.apache.camel.Handler;
 import org.springframework.stereotype.Component;
@@ -14,8 +13,8 @@ public class WhopSignatureVerifier {
     private final StandardWebhookVerifier verifier;
     private final Clock clock;
 
-    public WhopSignatureVerifier(WhopWebhookSecrets secrets, SluiceProperties properties, Clock clock) {
-        this.verifier = new StandardWebhookVerifier(secrets.hmacKeys(), properties.webhook().toleranceSeconds());
+    public WhopSignatureVerifier(WhopWebhookSecrets secrets, WebhookProperties webhook, Clock clock) {
+        this.verifier = new StandardWebhookVerifier(secrets.hmacKeys(), webhook.toleranceSeconds());
         this.clock = clock;
     }
 

@@ -2,6 +2,7 @@ package io.sluice.webhook;
 
 import io.sluice.config.GeneratedSecrets;
 import io.sluice.config.SluiceProperties;
+import io.sluice.config.WhopProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -21,8 +22,8 @@ public class WhopWebhookSecrets {
 
     private final List<String> secrets;
 
-    public WhopWebhookSecrets(SluiceProperties properties) {
-        List<String> configured = properties.whop().webhookSecrets().stream()
+    public WhopWebhookSecrets(SluiceProperties properties, WhopProperties whop) {
+        List<String> configured = whop.webhookSecrets().stream()
                 .flatMap(s -> java.util.Arrays.stream(s.split(",")))
                 .map(String::trim)
                 .filter(s -> !s.isEmpty())

@@ -1,6 +1,6 @@
 package io.sluice.whop;
 
-import io.sluice.config.SluiceProperties;
+import io.sluice.config.WhopProperties;
 import io.sluice.http.RetryAfter;
 import io.sluice.store.SyncRunStore;
 import org.apache.camel.Exchange;
@@ -29,9 +29,9 @@ public class WhopCallFailure implements Processor {
     private final Duration cap;
     private final Clock clock;
 
-    public WhopCallFailure(SyncRunStore runs, SluiceProperties properties, Clock clock) {
+    public WhopCallFailure(SyncRunStore runs, WhopProperties whop, Clock clock) {
         this.runs = runs;
-        this.cap = properties.whop().api().maxRetryAfter();
+        this.cap = whop.api().maxRetryAfter();
         this.clock = clock;
     }
 

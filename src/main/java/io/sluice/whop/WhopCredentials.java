@@ -1,6 +1,6 @@
 package io.sluice.whop;
 
-import io.sluice.config.SluiceProperties;
+import io.sluice.config.WhopProperties;
 import io.sluice.whop.oauth.WhopOAuthTokens;
 import org.springframework.stereotype.Component;
 
@@ -11,11 +11,11 @@ import org.springframework.stereotype.Component;
 @Component
 public class WhopCredentials {
 
-    private final SluiceProperties.Whop whop;
+    private final WhopProperties whop;
     private final WhopOAuthTokens oauth;
 
-    public WhopCredentials(SluiceProperties properties, WhopOAuthTokens oauth) {
-        this.whop = properties.whop();
+    public WhopCredentials(WhopProperties whop, WhopOAuthTokens oauth) {
+        this.whop = whop;
         this.oauth = oauth;
     }
 

@@ -2,7 +2,7 @@ package io.sluice.whop;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.sluice.config.SluiceProperties;
+import io.sluice.config.WhopProperties;
 import io.sluice.event.CanonicalEvent;
 import io.sluice.metrics.SluiceMetrics;
 import io.sluice.store.EventLog;
@@ -55,13 +55,13 @@ public class WhopSyncRunner {
     private final SluiceMetrics metrics;
     private final ObjectMapper objectMapper;
     private final TransactionTemplate transaction;
-    private final SluiceProperties.Whop whop;
+    private final WhopProperties whop;
     private final Clock clock;
 
     public WhopSyncRunner(SyncRunStore runs, SyncItemStore items, EventLog eventLog, PauseStore pauses,
                           WhopCredentials credentials, PulledRecordEvents recordEvents, SyncPageDeadLetters pageDeadLetters,
                           WhopSyncService service, SluiceMetrics metrics, ObjectMapper objectMapper,
-                          TransactionTemplate transaction, SluiceProperties properties, Clock clock) {
+                          TransactionTemplate transaction, WhopProperties whop, Clock clock) {
         this.runs = runs;
         this.items = items;
         this.eventLog = eventLog;
@@ -73,7 +73,7 @@ public class WhopSyncRunner {
         this.metrics = metrics;
         this.objectMapper = objectMapper;
         this.transaction = transaction;
-        this.whop = properties.whop();
+        this.whop = whop;
         this.clock = clock;
     }
 

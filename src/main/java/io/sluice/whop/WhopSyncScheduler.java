@@ -1,6 +1,6 @@
 package io.sluice.whop;
 
-import io.sluice.config.SluiceProperties;
+import io.sluice.config.WhopProperties;
 import io.sluice.store.PauseStore;
 import io.sluice.store.SyncRunStore;
 import org.slf4j.Logger;
@@ -28,16 +28,16 @@ public class WhopSyncScheduler {
     private final WhopSyncService service;
     private final SyncRunStore runs;
     private final PauseStore pauses;
-    private final SluiceProperties.Whop whop;
+    private final WhopProperties whop;
     private final Clock clock;
     private final AtomicBoolean firstTick = new AtomicBoolean(true);
 
-    public WhopSyncScheduler(WhopSyncService service, SyncRunStore runs, PauseStore pauses, SluiceProperties properties,
+    public WhopSyncScheduler(WhopSyncService service, SyncRunStore runs, PauseStore pauses, WhopProperties whop,
                              Clock clock) {
         this.service = service;
         this.runs = runs;
         this.pauses = pauses;
-        this.whop = properties.whop();
+        this.whop = whop;
         this.clock = clock;
     }
 

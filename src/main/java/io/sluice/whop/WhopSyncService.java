@@ -1,6 +1,6 @@
 package io.sluice.whop;
 
-import io.sluice.config.SluiceProperties;
+import io.sluice.config.WhopProperties;
 import io.sluice.store.PauseStore;
 import io.sluice.store.SyncRun;
 import io.sluice.store.SyncRunStore;
@@ -44,17 +44,17 @@ public class WhopSyncService {
     private final PauseStore pauses;
     private final WhopCredentials credentials;
     private final ProducerTemplate producer;
-    private final SluiceProperties.Whop whop;
+    private final WhopProperties whop;
     private final Clock clock;
     private final Set<String> inThisProcess = ConcurrentHashMap.newKeySet();
 
     public WhopSyncService(SyncRunStore runs, PauseStore pauses, WhopCredentials credentials, ProducerTemplate producer,
-                           SluiceProperties properties, Clock clock) {
+                           WhopProperties whop, Clock clock) {
         this.runs = runs;
         this.pauses = pauses;
         this.credentials = credentials;
         this.producer = producer;
-        this.whop = properties.whop();
+        this.whop = whop;
         this.clock = clock;
     }
 

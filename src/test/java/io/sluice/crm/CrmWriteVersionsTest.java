@@ -1,6 +1,7 @@
 package io.sluice.crm;
 
-import io.sluice.config.SluiceProperties;
+import io.sluice.config.CrmProperties;
+import io.sluice.config.InboxProperties;
 import org.flywaydb.core.Flyway;
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.AfterEach;
@@ -38,10 +39,10 @@ class CrmWriteVersionsTest {
         dataSource.setURL("jdbc:h2:mem:" + UUID.randomUUID() + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1");
         Flyway.configure().dataSource(dataSource).load().migrate();
         jdbc = new JdbcTemplate(dataSource);
-        SluiceProperties properties = new Binder(new MapConfigurationPropertySource(Map.of(
-                "sluice.crm.write-lock-wait", "3s", "sluice.crm.write-lease", "3s")))
-                .bindOrCreate("sluice", SluiceProperties.class);
-        versions = new CrmWriteVersions(jdbc, Clock.systemUTC(), properties);
+        Binder binder = new Binder(new MapConfigurationPropertySource(Map.of(
+                "sluice.crm.write-lock-wait", "3s", "sluice.crm.write-lease", "3s")));
+        versions = new CrmWriteVersions(jdbc, Clock.systemUTC(), binder.bindOrCreate("sluice.crm", CrmProperties.class),
+                binder.bindOrCreate("sluice.inbox", InboxProperties.class));
         leases = new CrmWriteLeases(versions);
     }
 

@@ -1,6 +1,6 @@
 package io.sluice.mapping;
 
-import io.sluice.config.SluiceProperties;
+import io.sluice.config.CrmProperties;
 import io.sluice.routes.ConfigurationValidator;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -14,7 +14,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class MappingPresetsTest {
 
     static List<String> providers() {
-        return SluiceProperties.AVAILABLE_PROVIDERS;
+        return CrmProperties.AVAILABLE_PROVIDERS;
     }
 
     /** The lead-score block shipped commented out in the remote presets is valid once uncommented. */

@@ -71,6 +71,17 @@ class ConfigurationValidationTest {
     }
 
     @Test
+    void aPlaceholderNamingNoSettingIsReportedWithItsLine() throws IOException {
+        Path routes = Files.createDirectories(dir.resolve("routes"));
+        FileSystemUtils.copyRecursively(Path.of("routes"), routes);
+        Path inboxPoll = routes.resolve("inbox-poll.camel.yaml");
+        Files.writeString(inboxPoll, Files.readString(inboxPoll).replace("{{sluice.inbox.poll-interval}}", "{{sluice.inbox.poll-intervall}}"));
+
+        assertThat(ConfigurationValidator.validateRoutes(routes)).singleElement().asString()
+                .contains("inbox-poll.camel.yaml:11: {{sluice.inbox.poll-intervall}} names no setting");
+    }
+
+    @Test
     void startupStopsOnAnInvalidRouteFileNamingIt() throws IOException {
         Path routes = Files.createDirectories(dir.resolve("routes"));
         FileSystemUtils.copyRecursively(Path.of("routes"), routes);

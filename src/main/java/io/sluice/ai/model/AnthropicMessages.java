@@ -5,10 +5,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sluice.ai.AiCallException;
 import io.sluice.ai.AiCallFailures;
+import io.sluice.ai.AiProperties;
 import io.sluice.ai.AiQuotaException;
 import io.sluice.ai.AiResults;
 import io.sluice.ai.ChatModel;
-import io.sluice.config.SluiceProperties;
 import io.sluice.http.ApiHttpClient;
 import io.sluice.http.ApiHttpClients;
 import io.sluice.http.ApiRequest;
@@ -27,11 +27,11 @@ final class AnthropicMessages implements ChatModel {
 
     private static final Set<String> SPEND_LIMITS = Set.of("enforced_spend_limit_reached");
 
-    private final SluiceProperties.Anthropic config;
+    private final AiProperties.Anthropic config;
     private final ObjectMapper json;
     private final ApiHttpClient client;
 
-    AnthropicMessages(SluiceProperties.Anthropic config, SluiceProperties.Ai ai, ApiHttpClients clients, ObjectMapper json) {
+    AnthropicMessages(AiProperties.Anthropic config, AiProperties ai, ApiHttpClients clients, ObjectMapper json) {
         if (config.apiKey() == null || config.apiKey().isBlank()) {
             throw new IllegalArgumentException("ANTHROPIC_API_KEY is required with AI_PROVIDER=anthropic");
         }

@@ -5,10 +5,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sluice.ai.AiOutputInvalidException;
+import io.sluice.ai.AiProperties;
 import io.sluice.ai.AiProvider;
 import io.sluice.ai.AiResults;
 import io.sluice.ai.PersonFacts;
-import io.sluice.config.SluiceProperties;
 import io.sluice.http.ApiHttpClients;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.stereotype.Component;
@@ -40,17 +40,17 @@ public class LanguageModelProvider implements AiProvider {
     private final io.sluice.ai.ChatModel chat;
     private final ObjectMapper json;
 
-    public LanguageModelProvider(SluiceProperties properties, ApiHttpClients clients, ObjectMapper json) {
-        SluiceProperties.OpenAi config = properties.ai().openai();
-        this.name = properties.ai().provider();
+    public LanguageModelProvider(AiProperties ai, ApiHttpClients clients, ObjectMapper json) {
+        AiProperties.OpenAi config = ai.openai();
+        this.name = ai.provider();
         if ("openai".equals(name) && (config.apiKey() == null || config.apiKey().isBlank())) {
             throw new IllegalArgumentException("OPENAI_API_KEY is required with AI_PROVIDER=openai");
         }
-        this.model = "anthropic".equals(name) ? properties.ai().anthropic().model() : config.model();
+        this.model = "anthropic".equals(name) ? ai.anthropic().model() : config.model();
         this.maxTokens = config.maxCompletionTokens();
         this.chat = "anthropic".equals(name)
-                ? new AnthropicMessages(properties.ai().anthropic(), properties.ai(), clients, json)
-                : new OpenAiChat(config, properties.ai(), clients, json, name);
+                ? new AnthropicMessages(ai.anthropic(), ai, clients, json)
+                : new OpenAiChat(config, ai, clients, json, name);
         this.json = json;
     }
 

@@ -5,9 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sluice.ai.AiCallException;
 import io.sluice.ai.AiCallFailures;
+import io.sluice.ai.AiProperties;
 import io.sluice.ai.AiQuotaException;
 import io.sluice.ai.AiResults;
-import io.sluice.config.SluiceProperties;
 import io.sluice.http.ApiHttpClient;
 import io.sluice.http.ApiHttpClients;
 import io.sluice.http.ApiRequest;
@@ -26,12 +26,12 @@ final class OpenAiChat implements io.sluice.ai.ChatModel {
     private static final Set<String> QUOTA_CODES = Set.of("insufficient_quota", "credit_balance_exhausted",
             "organization_spend_limit_exceeded", "project_spend_limit_exceeded", "organization_usage_limit_exceeded");
 
-    private final SluiceProperties.OpenAi config;
+    private final AiProperties.OpenAi config;
     private final ObjectMapper json;
     private final String providerName;
     private final ApiHttpClient client;
 
-    OpenAiChat(SluiceProperties.OpenAi config, SluiceProperties.Ai ai, ApiHttpClients clients, ObjectMapper json, String providerName) {
+    OpenAiChat(AiProperties.OpenAi config, AiProperties ai, ApiHttpClients clients, ObjectMapper json, String providerName) {
         this.config = config;
         this.json = json;
         this.providerName = providerName;

@@ -2,7 +2,6 @@ package io.sluice.crm.hubspot;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.sluice.config.SluiceProperties;
 import io.sluice.crm.ChangeKeys;
 import io.sluice.mapping.CrmChange;
 import io.sluice.crm.CrmCheck;
@@ -62,10 +61,9 @@ public class HubSpotConnector implements CrmConnector, CrmRecordWrites {
     /** HubSpot's rolling window: a ten-secondly 429 without Retry-After waits this long. */
     private final Duration rollingLimitWait;
 
-    public HubSpotConnector(SluiceProperties properties, ApiHttpClients clients, CrmWriteVersions versions,
+    public HubSpotConnector(HubSpotProperties hubspot, ApiHttpClients clients, CrmWriteVersions versions,
                             io.sluice.crm.CrmWriteLeases leases, ObjectMapper objectMapper, Clock clock,
                             io.micrometer.core.instrument.MeterRegistry registry, io.sluice.crm.PendingNoteLinks pendingLinks) {
-        SluiceProperties.HubSpot hubspot = properties.crm().hubspot();
         if (hubspot.accessToken() == null || hubspot.accessToken().isBlank()) {
             throw new IllegalArgumentException("sluice.crm.hubspot.access-token (HUBSPOT_ACCESS_TOKEN) is required with CRM_PROVIDER=hubspot");
         }

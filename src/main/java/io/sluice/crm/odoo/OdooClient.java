@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.sluice.config.SluiceProperties;
 import io.sluice.crm.CrmException;
 import io.sluice.crm.CrmRejectedException;
 import io.sluice.http.ApiHttpClient;
@@ -20,11 +19,11 @@ import java.util.List;
 final class OdooClient {
 
     private final ApiHttpClient http;
-    private final SluiceProperties.Odoo odoo;
+    private final OdooProperties odoo;
     private final ObjectMapper json;
     private volatile Long uid;
 
-    OdooClient(ApiHttpClient http, SluiceProperties.Odoo odoo, ObjectMapper json) {
+    OdooClient(ApiHttpClient http, OdooProperties odoo, ObjectMapper json) {
         this.http = http;
         this.odoo = odoo;
         this.json = json;
@@ -64,7 +63,7 @@ final class OdooClient {
 
     /** Logs in (JSON-RPC) or reads nothing (JSON-2): proves the key, the user and the database. */
     void ping() {
-        if (odoo.api() == SluiceProperties.OdooApi.jsonrpc) {
+        if (odoo.api() == OdooProperties.Api.jsonrpc) {
             uid = null;
             uid();
             return;
@@ -92,7 +91,7 @@ final class OdooClient {
     }
 
     private JsonNode call(String operation, String model, String method, ObjectNode named, ArrayNode positional, ObjectNode kwargs) {
-        if (odoo.api() == SluiceProperties.OdooApi.json2) {
+        if (odoo.api() == OdooProperties.Api.json2) {
             return http.send(json2Request(operation, model, method, named)).json();
         }
         ArrayNode args = json.createArrayNode().add(odoo.db()).add(uid()).add(odoo.apiKey()).add(model).add(method);

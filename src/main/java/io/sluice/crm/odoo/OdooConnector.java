@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.sluice.config.SluiceProperties;
 import io.sluice.crm.ChangeKeys;
 import io.sluice.crm.CrmCheck;
 import io.sluice.crm.CrmMetrics;
@@ -68,20 +67,19 @@ public class OdooConnector implements CrmConnector, CrmRecordWrites {
     private final Long lostReasonId;
     private final Counter refound;
 
-    public OdooConnector(SluiceProperties properties, ApiHttpClients clients, CrmWriteVersions versions,
+    public OdooConnector(OdooProperties config, ApiHttpClients clients, CrmWriteVersions versions,
                          io.sluice.crm.CrmWriteLeases leases, PendingNoteLinks pendingLinks, ObjectMapper objectMapper,
                          MeterRegistry registry) {
-        SluiceProperties.Odoo config = properties.crm().odoo();
         for (String[] required : new String[][]{{config.url(), "ODOO_URL"}, {config.apiKey(), "ODOO_API_KEY"},
                 {config.db(), "ODOO_DB"}}) {
             if (required[0] == null || required[0].isBlank()) {
                 throw new IllegalArgumentException(required[1] + " is required with CRM_PROVIDER=odoo");
             }
         }
-        if (config.api() == SluiceProperties.OdooApi.jsonrpc && (config.username() == null || config.username().isBlank())) {
+        if (config.api() == OdooProperties.Api.jsonrpc && (config.username() == null || config.username().isBlank())) {
             throw new IllegalArgumentException("ODOO_USERNAME is required with sluice.crm.odoo.api=jsonrpc");
         }
-        Map<String, String> headers = config.api() == SluiceProperties.OdooApi.json2
+        Map<String, String> headers = config.api() == OdooProperties.Api.json2
                 ? Map.of("Authorization", "bearer " + config.apiKey().trim(), "X-Odoo-Database", config.db().trim())
                 : Map.of();
         ApiHttpClient http = clients.create("crm", io.sluice.crm.CrmFailures.INSTANCE, PROVIDER, () -> config.url().trim(), () -> headers,

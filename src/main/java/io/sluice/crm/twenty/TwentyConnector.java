@@ -2,7 +2,6 @@ package io.sluice.crm.twenty;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.sluice.config.SluiceProperties;
 import io.sluice.crm.BatchOutcome;
 import io.sluice.crm.ChangeKeys;
 import io.sluice.mapping.CrmChange;
@@ -60,10 +59,9 @@ public class TwentyConnector implements CrmConnector, CrmRecordWrites {
     private final Duration rateLimitWait;
     private final Counter healCounter;
 
-    public TwentyConnector(SluiceProperties properties, ApiHttpClients clients, CrmWriteVersions versions,
+    public TwentyConnector(TwentyProperties twenty, ApiHttpClients clients, CrmWriteVersions versions,
                            PendingNoteLinks pendingLinks, io.sluice.crm.CrmWriteLeases leases, ObjectMapper objectMapper,
                            MeterRegistry registry) {
-        SluiceProperties.Twenty twenty = properties.crm().twenty();
         if (twenty.apiKey() == null || twenty.apiKey().isBlank()) {
             throw new IllegalArgumentException("sluice.crm.twenty.api-key (TWENTY_API_KEY) is required with CRM_PROVIDER=twenty");
         }

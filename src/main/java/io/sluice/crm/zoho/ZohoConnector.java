@@ -2,7 +2,6 @@ package io.sluice.crm.zoho;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.sluice.config.SluiceProperties;
 import io.sluice.crm.ChangeKeys;
 import io.sluice.mapping.CrmChange;
 import io.sluice.crm.CrmCheck;
@@ -52,9 +51,8 @@ public class ZohoConnector implements CrmConnector, CrmRecordWrites {
     private final ZohoBatchWriter batches;
     private final ZohoSchemaCheck schemaCheck;
 
-    public ZohoConnector(SluiceProperties properties, ApiHttpClients clients, CrmWriteVersions versions,
+    public ZohoConnector(ZohoProperties zoho, ApiHttpClients clients, CrmWriteVersions versions,
                          io.sluice.crm.CrmWriteLeases leases, PendingNoteLinks pendingLinks, ObjectMapper objectMapper, Clock clock) {
-        SluiceProperties.Zoho zoho = properties.crm().zoho();
         for (String[] required : new String[][]{{zoho.clientId(), "ZOHO_CLIENT_ID"}, {zoho.clientSecret(), "ZOHO_CLIENT_SECRET"},
                 {zoho.refreshToken(), "ZOHO_REFRESH_TOKEN"}}) {
             if (required[0] == null || required[0].isBlank()) {

@@ -1,7 +1,6 @@
 package io.sluice.crm.zoho;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.sluice.config.SluiceProperties;
 import io.sluice.crm.CrmRejectedException;
 import io.sluice.http.ApiHttpClient;
 import io.sluice.http.ApiRequest;
@@ -22,13 +21,13 @@ final class ZohoTokens {
     private static final Duration MARGIN = Duration.ofMinutes(5);
 
     private final ApiHttpClient accounts;
-    private final SluiceProperties.Zoho zoho;
+    private final ZohoProperties zoho;
     private final Clock clock;
     private String accessToken;
     private Instant expiresAt = Instant.EPOCH;
     private String apiDomain;
 
-    ZohoTokens(ApiHttpClient accounts, SluiceProperties.Zoho zoho, Clock clock) {
+    ZohoTokens(ApiHttpClient accounts, ZohoProperties zoho, Clock clock) {
         this.accounts = accounts;
         this.zoho = zoho;
         this.clock = clock;
@@ -55,7 +54,7 @@ final class ZohoTokens {
         return apiDomain;
     }
 
-    static ApiRequest refreshRequest(SluiceProperties.Zoho zoho) {
+    static ApiRequest refreshRequest(ZohoProperties zoho) {
         String form = "grant_type=refresh_token&refresh_token=" + encode(zoho.refreshToken()) + "&client_id=" + encode(zoho.clientId())
                 + "&client_secret=" + encode(zoho.clientSecret());
         return new ApiRequest("token.refresh", "POST", "/oauth/v2/token", null, form, "application/x-www-form-urlencoded");

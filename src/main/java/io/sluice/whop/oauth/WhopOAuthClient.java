@@ -1,7 +1,7 @@
 package io.sluice.whop.oauth;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.sluice.config.SluiceProperties;
+import io.sluice.config.WhopProperties;
 import io.sluice.http.ApiFailures;
 import io.sluice.http.ApiHttpClient;
 import io.sluice.http.ApiHttpClients;
@@ -55,11 +55,11 @@ public class WhopOAuthClient {
         }
     };
 
-    private final SluiceProperties.Whop whop;
+    private final WhopProperties whop;
     private final ApiHttpClient client;
 
-    public WhopOAuthClient(SluiceProperties properties, ApiHttpClients clients) {
-        this.whop = properties.whop();
+    public WhopOAuthClient(WhopProperties whop, ApiHttpClients clients) {
+        this.whop = whop;
         // the OAuth host is not the API's: a budget and a 429 hold of its own, at the API's rate
         this.client = clients.create("whop", FAILURES, "whop-oauth", () -> whop.oauth().baseUrl().toString(), Map::of,
                 "WHOP_CLIENT_ID and WHOP_CLIENT_SECRET", whop.api().maxRequestsPerSecond(), Duration.ofSeconds(1), WhopOAuthClient::refused);

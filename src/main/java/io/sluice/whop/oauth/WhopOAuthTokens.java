@@ -1,6 +1,6 @@
 package io.sluice.whop.oauth;
 
-import io.sluice.config.SluiceProperties;
+import io.sluice.config.WhopProperties;
 import io.sluice.security.TokenCipher;
 import io.sluice.store.WhopConnectionStore;
 import io.sluice.whop.WhopNotConnectedException;
@@ -34,15 +34,15 @@ public class WhopOAuthTokens {
     private static final Duration STATE_MAX_AGE = Duration.ofMinutes(10);
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private final SluiceProperties.Whop whop;
+    private final WhopProperties whop;
     private final WhopConnectionStore store;
     private final WhopOAuthClient client;
     private final TokenCipher cipher;
     private final Clock clock;
 
-    public WhopOAuthTokens(SluiceProperties properties, WhopConnectionStore store, WhopOAuthClient client, TokenCipher cipher,
+    public WhopOAuthTokens(WhopProperties whop, WhopConnectionStore store, WhopOAuthClient client, TokenCipher cipher,
                            Clock clock) {
-        this.whop = properties.whop();
+        this.whop = whop;
         this.store = store;
         this.client = client;
         this.cipher = cipher;

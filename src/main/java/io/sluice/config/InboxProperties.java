@@ -1,0 +1,37 @@
+package io.sluice.config;
+
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+import java.time.Duration;
+
+/**
+ * The JDBC inbox. Events are claimed every {@code pollInterval}, and at once when ingress stores one, at most
+ * {@code maxWakesPerSecond} times a second. Here rather than in a feature because the store, the CRM's write leases
+ * and the pipeline all read it.
+ *
+ * @param pollInterval      how often the inbox is checked for new events (a plain number is milliseconds)
+ * @param maxWakesPerSecond most claims a second started at once by an event this process stored
+ * @param batchSize         events claimed per poll
+ * @param consumers         events processed in parallel
+ * @param writers           threads writing accepted webhooks to the inbox
+ * @param maxBatch          most webhooks stored in one transaction
+ * @param claimTimeout      an event claimed this long ago without an outcome is put back in the inbox
+ * @param autoStart         false: events are accepted and stored but not processed (maintenance)
+ */
+@Validated
+@ConfigurationProperties("sluice.inbox")
+public record InboxProperties(
+        @DefaultValue("200ms") @NotNull Duration pollInterval,
+        @DefaultValue("20") @Min(1) @Max(1000) int maxWakesPerSecond,
+        @DefaultValue("100") @Min(1) int batchSize,
+        @DefaultValue("4") @Min(1) int consumers,
+        @DefaultValue("2") @Min(1) @Max(16) int writers,
+        @DefaultValue("128") @Min(1) @Max(1000) int maxBatch,
+        @DefaultValue("10m") @NotNull Duration claimTimeout,
+        @DefaultValue("true") boolean autoStart) {
+}
