@@ -33,6 +33,7 @@ class AdminAccessTest extends SluiceTestBase {
             "GET, /api/crm/opportunities",
             "GET, /api/crm/notes",
             "POST, /api/mappings/preview",
+            "GET, /actuator/sluice",
             "GET, /actuator/hawtio/index.html",
             "GET, /actuator/jolokia/version"})
     void everyAdminEndpointRefusesMissingOrWrongCredentials(String method, String path) {
@@ -63,6 +64,22 @@ class AdminAccessTest extends SluiceTestBase {
         HttpResponse<String> status = admin("GET", "/api/status", ADMIN_TOKEN);
         assertThat(status.statusCode()).isEqualTo(200);
         assertThat(jsonOf(status).path("provider").asText()).isEqualTo("local");
+    }
+
+    @Test
+    void theStatusIsEveryModulesPartInOrderAtTheApiAndAtTheActuator() {
+        var api = jsonOf(admin("GET", "/api/status", ADMIN_TOKEN));
+        var actuator = jsonOf(admin("GET", "/actuator/sluice", ADMIN_TOKEN));
+
+        java.util.List<String> keys = new java.util.ArrayList<>();
+        api.fieldNames().forEachRemaining(keys::add);
+        assertThat(keys).containsExactly("version", "mode", "database", "transport", "provider", "pauses", "queue", "deadLetters",
+                "rateLimits", "circuitBreakers", "localCrm", "lastSync", "whop", "ai", "esign", "mapping", "routes");
+        java.util.List<String> actuatorKeys = new java.util.ArrayList<>();
+        actuator.fieldNames().forEachRemaining(actuatorKeys::add);
+        assertThat(actuatorKeys).isEqualTo(keys);
+        assertThat(api.path("queue").path("pending").isNumber()).isTrue();
+        assertThat(api.path("whop").path("credential").asText()).isNotEmpty();
     }
 
     @Test

@@ -15,10 +15,10 @@ class ArchitectureTest {
     private static final String[] FEATURES = {"io.sluice.whop..", "io.sluice.webhook..", "io.sluice.crm..", "io.sluice.ai..",
             "io.sluice.esign..", "io.sluice.processing..", "io.sluice.admin..", "io.sluice.routes..", "io.sluice.security.."};
 
-    /** The event and the configuration are the bottom: they name no other package of Sluice. */
+    /** The event, the configuration and the status contract are the bottom: they name no other package of Sluice. */
     @ArchTest
     static final ArchRule theCoreDependsOnNothingAboveIt = noClasses()
-            .that().resideInAnyPackage("io.sluice.event..", "io.sluice.config..")
+            .that().resideInAnyPackage("io.sluice.event..", "io.sluice.config..", "io.sluice.status..")
             .should().dependOnClassesThat().resideInAnyPackage(concat(FEATURES, "io.sluice.http..", "io.sluice.store..",
                     "io.sluice.mapping..", "io.sluice.metrics.."));
 
