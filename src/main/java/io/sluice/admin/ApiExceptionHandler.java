@@ -2,6 +2,7 @@ package io.sluice.admin;
 
 import io.sluice.mapping.MappingException;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.web.bind.MissingServletRequestParameterException;
@@ -9,22 +10,23 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.NoSuchElementException;
 
-/** Admin API errors as {@code {"error": ..., "detail": ...}} with the right status, never a stack trace. */
+/**
+ * Admin API errors as {@link ProblemDetail}s with the right status ({@code status}, {@code title}, {@code detail}, and
+ * the short {@code error}), never a stack trace.
+ */
 @RestControllerAdvice(basePackages = "io.sluice.admin")
 class ApiExceptionHandler {
 
     @ExceptionHandler({IllegalArgumentException.class, MissingServletRequestParameterException.class})
-    ResponseEntity<Map<String, Object>> badRequest(Exception e) {
+    ResponseEntity<ProblemDetail> badRequest(Exception e) {
         return error(HttpStatus.BAD_REQUEST, "bad request", e.getMessage());
     }
 
     /** A parameter of the wrong kind, named in the operator's terms (not the Java types it failed to convert). */
     @ExceptionHandler(MethodArgumentTypeMismatchException.class)
-    ResponseEntity<Map<String, Object>> wrongType(MethodArgumentTypeMismatchException e) {
+    ResponseEntity<ProblemDetail> wrongType(MethodArgumentTypeMismatchException e) {
         Class<?> type = e.getRequiredType();
         String expected = type == null ? "a different value"
                 : Number.class.isAssignableFrom(type) || type == int.class || type == long.class ? "a whole number in range"
@@ -33,40 +35,40 @@ class ApiExceptionHandler {
     }
 
     @ExceptionHandler(HttpMessageNotReadableException.class)
-    ResponseEntity<Map<String, Object>> unreadable(HttpMessageNotReadableException e) {
+    ResponseEntity<ProblemDetail> unreadable(HttpMessageNotReadableException e) {
         return error(HttpStatus.BAD_REQUEST, "request body is not valid JSON", null);
     }
 
     @ExceptionHandler(MappingException.class)
-    ResponseEntity<Map<String, Object>> mapping(MappingException e) {
+    ResponseEntity<ProblemDetail> mapping(MappingException e) {
         return error(HttpStatus.UNPROCESSABLE_ENTITY, "the active mapping cannot map this event", e.getMessage());
     }
 
     @ExceptionHandler(NoSuchElementException.class)
-    ResponseEntity<Map<String, Object>> notFound(NoSuchElementException e) {
+    ResponseEntity<ProblemDetail> notFound(NoSuchElementException e) {
         return error(HttpStatus.NOT_FOUND, "not found", e.getMessage());
     }
 
     @ExceptionHandler(io.sluice.store.SyncRunStore.RunConflictException.class)
-    ResponseEntity<Map<String, Object>> syncConflict(io.sluice.store.SyncRunStore.RunConflictException e) {
-        ResponseEntity<Map<String, Object>> response = error(HttpStatus.CONFLICT, e.getMessage(), null);
-        response.getBody().put("runningId", e.runningId());
+    ResponseEntity<ProblemDetail> syncConflict(io.sluice.store.SyncRunStore.RunConflictException e) {
+        ResponseEntity<ProblemDetail> response = error(HttpStatus.CONFLICT, e.getMessage(), null);
+        response.getBody().setProperty("runningId", e.runningId());
         return response;
     }
 
     @ExceptionHandler({io.sluice.whop.WhopNotConnectedException.class, IllegalStateException.class})
-    ResponseEntity<Map<String, Object>> conflict(RuntimeException e) {
+    ResponseEntity<ProblemDetail> conflict(RuntimeException e) {
         return error(HttpStatus.CONFLICT, "not possible now", e.getMessage());
     }
 
     @ExceptionHandler(io.sluice.ai.AiUnavailableException.class)
-    ResponseEntity<Map<String, Object>> aiUnavailable(io.sluice.ai.AiUnavailableException e) {
+    ResponseEntity<ProblemDetail> aiUnavailable(io.sluice.ai.AiUnavailableException e) {
         return error(HttpStatus.NOT_IMPLEMENTED, "not available with this AI provider", e.getMessage());
     }
 
     @ExceptionHandler(io.sluice.ai.AiCallException.class)
-    ResponseEntity<Map<String, Object>> aiFailed(io.sluice.ai.AiCallException e) {
-        ResponseEntity<Map<String, Object>> response = error(HttpStatus.SERVICE_UNAVAILABLE, "the AI provider failed; try again", e.getMessage());
+    ResponseEntity<ProblemDetail> aiFailed(io.sluice.ai.AiCallException e) {
+        ResponseEntity<ProblemDetail> response = error(HttpStatus.SERVICE_UNAVAILABLE, "the AI provider failed; try again", e.getMessage());
         return e.retryAfter() == null ? response
                 : ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header("Retry-After", Long.toString(e.retryAfter().toSeconds()))
                 .body(response.getBody());
@@ -74,24 +76,28 @@ class ApiExceptionHandler {
 
     /** The e-sign provider refused (502, with its message) or failed (503, with its Retry-After when it said). */
     @ExceptionHandler(io.sluice.esign.ESignException.class)
-    ResponseEntity<Map<String, Object>> esignFailed(io.sluice.esign.ESignException e) {
+    ResponseEntity<ProblemDetail> esignFailed(io.sluice.esign.ESignException e) {
         if (!e.retryable()) {
             return error(HttpStatus.BAD_GATEWAY, "the e-sign provider refused", e.getMessage());
         }
-        ResponseEntity<Map<String, Object>> response = error(HttpStatus.SERVICE_UNAVAILABLE, "the e-sign provider failed; try again", e.getMessage());
+        ResponseEntity<ProblemDetail> response = error(HttpStatus.SERVICE_UNAVAILABLE, "the e-sign provider failed; try again", e.getMessage());
         long wait = e.retryAfter() == null ? 10 : Math.max(1, e.retryAfter().toSeconds());
         return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header("Retry-After", Long.toString(wait)).body(response.getBody());
     }
 
     @ExceptionHandler(UnsupportedOperationException.class)
-    ResponseEntity<Map<String, Object>> unsupported(UnsupportedOperationException e) {
+    ResponseEntity<ProblemDetail> unsupported(UnsupportedOperationException e) {
         return error(HttpStatus.NOT_IMPLEMENTED, "not supported", e.getMessage());
     }
 
-    static ResponseEntity<Map<String, Object>> error(HttpStatus status, String error, Object detail) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("error", error);
-        body.put("detail", detail);
-        return ResponseEntity.status(status).body(body);
+    /**
+     * An RFC 9457 problem ({@code application/problem+json}) that also carries the short {@code error} the API has always
+     * answered; {@code detail} is left out when there is nothing to add.
+     */
+    static ResponseEntity<ProblemDetail> error(HttpStatus status, String error, String detail) {
+        ProblemDetail problem = ProblemDetail.forStatus(status);
+        problem.setDetail(detail);
+        problem.setProperty("error", error);
+        return ResponseEntity.status(status).body(problem);
     }
 }

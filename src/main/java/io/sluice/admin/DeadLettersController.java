@@ -38,9 +38,9 @@ class DeadLettersController {
     }
 
     @PostMapping("/{id}/replay")
-    ResponseEntity<Map<String, Object>> replay(@PathVariable long id) {
+    ResponseEntity<?> replay(@PathVariable long id) {
         return replayer.replay(id)
-                .map(replayed -> replayed
+                .<ResponseEntity<?>>map(replayed -> replayed
                         ? ResponseEntity.accepted().body(Map.<String, Object>of("id", id, "status", "replayed"))
                         : ApiExceptionHandler.error(HttpStatus.CONFLICT, "dead letter " + id + " was already replayed", null))
                 .orElseGet(() -> ApiExceptionHandler.error(HttpStatus.NOT_FOUND, "no dead letter with id " + id, null));
