@@ -70,7 +70,7 @@ class ApiExceptionHandler {
     ResponseEntity<ProblemDetail> aiFailed(io.sluice.ai.AiCallException e) {
         ResponseEntity<ProblemDetail> response = error(HttpStatus.SERVICE_UNAVAILABLE, "the AI provider failed; try again", e.getMessage());
         return e.retryAfter() == null ? response
-                : ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header("Retry-After", Long.toString(e.retryAfter().toSeconds()))
+                : ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header("Retry-After", Long.toString(seconds(e.retryAfter())))
                 .body(response.getBody());
     }
 
@@ -83,6 +83,11 @@ class ApiExceptionHandler {
         ResponseEntity<ProblemDetail> response = error(HttpStatus.SERVICE_UNAVAILABLE, "the e-sign provider failed; try again", e.getMessage());
         long wait = e.retryAfter() == null ? 10 : Math.max(1, e.retryAfter().toSeconds());
         return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header("Retry-After", Long.toString(wait)).body(response.getBody());
+    }
+
+    /** A Retry-After in whole seconds, rounded up, and never 0 (which would invite an immediate retry). */
+    private static long seconds(java.time.Duration wait) {
+        return Math.max(1, (wait.toMillis() + 999) / 1000);
     }
 
     @ExceptionHandler(UnsupportedOperationException.class)

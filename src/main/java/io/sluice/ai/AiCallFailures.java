@@ -21,4 +21,20 @@ public final class AiCallFailures implements ApiFailures {
     public RuntimeException rejected(String message) {
         return new AiCallException(message, false, null);
     }
+
+    @Override
+    public RuntimeException rateLimited(String message, Duration retryAfter) {
+        return new AiRateLimitedException(message, retryAfter, true);
+    }
+
+    @Override
+    public RuntimeException notSent(String message, Duration availableIn) {
+        return new AiRateLimitedException(message, availableIn, false);
+    }
+
+    /** A success whose body is no model answer (a base URL that reaches some other web server): waiting cannot fix it. */
+    @Override
+    public RuntimeException unreadable(String message) {
+        return new AiCallException(message, false, null);
+    }
 }

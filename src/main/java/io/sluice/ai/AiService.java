@@ -44,7 +44,9 @@ public class AiService {
                         .failureRateThreshold(50).minimumNumberOfCalls(10).slidingWindowSize(20)
                         .waitDurationInOpenState(java.time.Duration.ofSeconds(30))
                         .automaticTransitionFromOpenToHalfOpenEnabled(true)
-                        .recordException(e -> e instanceof AiCallException call && call.retryable())
+                        // nor does a call Sluice's own budget or a 429's hold kept from being sent
+                        .recordException(e -> e instanceof AiCallException call && call.retryable()
+                                && !(e instanceof io.sluice.http.RateLimited limited && !limited.reachedProvider()))
                         .build());
         this.properties = properties;
         this.configured = providers.stream().filter(p -> p.name().equals(this.properties.provider())).findFirst().orElse(heuristic);

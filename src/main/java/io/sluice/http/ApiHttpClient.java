@@ -99,24 +99,31 @@ public class ApiHttpClient {
         }
         Integer status = result.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
         byte[] bytes = result.getMessage().getBody(byte[].class);
-        ApiResponse response = new ApiResponse(status == null ? 0 : status, result.getMessage().getHeaders(), bytes,
-                parse(bytes));
+        ApiResponse response = new ApiResponse(status == null ? 0 : status, answerHeaders(result, auth), bytes, parse(bytes));
         count(request, outcome(response.status()));
         if (response.status() >= 200 && response.status() < 300) {
             if (bytes != null && bytes.length > 0 && response.json() == null && announcesJson(response)) {
-                throw failures.retryable(provider + " answered " + request.operation() + " with a body that is not JSON", null, null);
+                throw failures.unreadable(provider + " answered " + request.operation() + " with a body that is not JSON");
             }
             return response;
         }
         RuntimeException specific = classifier == null ? null : classifier.classify(request, response);
         RuntimeException failure = specific != null ? specific : classify(request, response);
-        if (response.status() == 429) {
-            // every caller of this provider waits now, not only the one that was told
+        if (response.status() == 429 && !(failure instanceof RemoteCallFailure remote && !remote.retryable())) {
+            // every caller of this provider waits now, not only the one that was told (a spent quota is no wait: it pauses)
             Duration asked = failure instanceof RemoteCallFailure remote ? remote.retryAfter() : null;
             Duration hold = asked != null ? asked : limiter.window(); // no wait said: one window
             limiter.holdFor(hold.compareTo(MAX_HOLD) > 0 ? MAX_HOLD : hold);
         }
         throw failure;
+    }
+
+    /** The answer's headers without the credential: Camel's HTTP producer copies the request's headers into them. */
+    private static Map<String, Object> answerHeaders(Exchange result, Map<String, String> auth) {
+        Map<String, Object> headers = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        headers.putAll(result.getMessage().getHeaders());
+        auth.keySet().forEach(headers::remove);
+        return headers;
     }
 
     /** A body is meant as JSON unless its content type says otherwise (a PDF download, say). */

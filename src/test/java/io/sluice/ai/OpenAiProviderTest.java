@@ -167,6 +167,19 @@ class OpenAiProviderTest extends SluiceTestBase {
         assertThat(fallback.path("provider").asText()).isEqualTo("heuristic");
         assertThat(jdbc.queryForObject("SELECT reason FROM pause WHERE target = 'ai'", String.class)).contains("insufficient_quota");
         OPENAI.verify(exactly(2), postRequestedFor(urlPathEqualTo("/v1/chat/completions")));
+        // a spent quota pauses AI instead of holding its calls: the API keeps answering with the heuristic
+        assertThat(limits.heldFor("ai", "openai")).isZero();
+    }
+
+    @Test
+    void aSuccessThatIsNoModelAnswerIsNotRetriedTheHeuristicAnswers() {
+        // a base URL that reaches some other web server
+        OPENAI.stubFor(post(urlPathEqualTo("/v1/chat/completions")).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "text/html").withBody("<html><body>Welcome</body></html>")));
+
+        JsonNode answer = call("/api/ai/sentiment", "{\"text\":\"great course\"}");
+        assertThat(answer.path("provider").asText()).isEqualTo("heuristic");
+        OPENAI.verify(exactly(1), postRequestedFor(urlPathEqualTo("/v1/chat/completions")));
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.sluice.processing;
 
+import io.sluice.ai.AiRateLimitedException;
 import io.sluice.crm.CrmException;
 import io.sluice.crm.CrmRateLimitedException;
 import io.sluice.crm.CrmRejectedException;
@@ -26,6 +27,7 @@ import java.util.Properties;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
+import static org.apache.camel.builder.Builder.body;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -143,6 +145,16 @@ class ProcessEventRouteTest {
     }
 
     @Test
+    void aModelsRateLimitWaitsAtOnceLikeACrms() throws Exception {
+        mock("direct:ai-enrich").whenAnyExchangeReceived(fail(new AiRateLimitedException("openai answered HTTP 429", Duration.ofSeconds(7), true)));
+        expect("direct:ai-enrich", 1);
+        expect("direct:event-retry-later", 1);
+
+        process("evt_1", "ai.score.requested", "k1");
+        MockEndpoint.assertIsSatisfied(camel, 5, TimeUnit.SECONDS);
+    }
+
+    @Test
     void aRefusalIsTriagedThenDeadLetteredWithoutRedelivery() throws Exception {
         mock("direct:crm-upsert").whenAnyExchangeReceived(fail(new CrmRejectedException("twenty refused person.upsert (HTTP 400)")));
         expect("direct:crm-upsert", 1);
@@ -157,7 +169,8 @@ class ProcessEventRouteTest {
 
     /** Sends one stored event the way the inbox does, and waits until process-event is done with it. */
     private void process(String id, String type, String idempotencyKey) {
-        NotifyBuilder done = new NotifyBuilder(camel).fromRoute("process-event").whenDone(1).create();
+        // this event's exchange: the done notice of an earlier one may still be on its way
+        NotifyBuilder done = new NotifyBuilder(camel).fromRoute("process-event").filter(body().isEqualTo(id)).whenDone(1).create();
         camel.createProducerTemplate().sendBodyAndHeaders("seda:process-event", id,
                 Map.of(PipelineExchange.EVENT_ID, id, PipelineExchange.EVENT_TYPE, type, PipelineExchange.IDEMPOTENCY_KEY, idempotencyKey));
         assertThat(done.matches(5, TimeUnit.SECONDS)).as("process-event finished " + id).isTrue();

@@ -7,6 +7,7 @@ import io.sluice.ai.AiCallException;
 import io.sluice.ai.AiCallFailures;
 import io.sluice.ai.AiProperties;
 import io.sluice.ai.AiQuotaException;
+import io.sluice.ai.AiRateLimitedException;
 import io.sluice.ai.AiResults;
 import io.sluice.ai.ChatModel;
 import io.sluice.http.ApiHttpClient;
@@ -65,7 +66,7 @@ final class AnthropicMessages implements ChatModel {
         ApiResponse response = client.send(new ApiRequest("messages", "POST", "/messages", null, body));
         JsonNode answer = response.json();
         if (answer == null) {
-            throw new AiCallException("anthropic answered HTTP " + response.status() + " with no body", true, null);
+            throw OpenAiChat.noAnswer("anthropic", response, "ANTHROPIC_BASE_URL");
         }
         StringBuilder text = new StringBuilder();
         for (JsonNode block : answer.path("content")) {
@@ -94,7 +95,10 @@ final class AnthropicMessages implements ChatModel {
         if (status == 402 || "billing_error".equals(type) || SPEND_LIMITS.contains(code)) {
             return new AiQuotaException(what + ": fix the billing or spend limit, then lift the ai pause");
         }
-        if (status == 429 || status == 529 || status == 408 || status >= 500) {
+        if (status == 429) {
+            return new AiRateLimitedException(what, client.retryAfter(response), true);
+        }
+        if (status == 529 || status == 408 || status >= 500) {
             return new AiCallException(what, true, client.retryAfter(response));
         }
         return new AiCallException(what + (status == 401 || status == 403 ? " (check ANTHROPIC_API_KEY)" : ""), false, null);

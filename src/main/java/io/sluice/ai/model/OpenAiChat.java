@@ -7,6 +7,7 @@ import io.sluice.ai.AiCallException;
 import io.sluice.ai.AiCallFailures;
 import io.sluice.ai.AiProperties;
 import io.sluice.ai.AiQuotaException;
+import io.sluice.ai.AiRateLimitedException;
 import io.sluice.ai.AiResults;
 import io.sluice.http.ApiHttpClient;
 import io.sluice.http.ApiHttpClients;
@@ -70,7 +71,7 @@ final class OpenAiChat implements io.sluice.ai.ChatModel {
     public Answer send(ObjectNode body) {
         ApiResponse response = client.send(new ApiRequest("chat.completions", "POST", "/chat/completions", null, body));
         if (response.json() == null) {
-            throw new AiCallException(providerName + " answered HTTP " + response.status() + " with no body", true, null);
+            throw noAnswer(providerName, response, "OPENAI_BASE_URL");
         }
         JsonNode choice = response.json().path("choices").path(0);
         JsonNode usage = response.json().path("usage");
@@ -88,9 +89,24 @@ final class OpenAiChat implements io.sluice.ai.ChatModel {
             return new AiQuotaException(what + " (" + error.path("code").asText(error.path("type").asText()) + "): fix the billing or "
                     + "quota, then lift the ai pause");
         }
-        if (status == 429 || status == 408 || status >= 500) {
+        if (status == 429) {
+            return new AiRateLimitedException(what, client.retryAfter(response), true);
+        }
+        if (status == 408 || status >= 500) {
             return new AiCallException(what, true, client.retryAfter(response));
         }
         return new AiCallException(what + (status == 401 || status == 403 ? " (check OPENAI_API_KEY)" : ""), false, null);
+    }
+
+    /**
+     * A success without a JSON answer: empty, the model service may be restarting (retry); anything else is some other
+     * server at the base URL, which waiting cannot fix.
+     */
+    static AiCallException noAnswer(String provider, ApiResponse response, String baseUrlSetting) {
+        if (response.body() == null || response.body().length == 0) {
+            return new AiCallException(provider + " answered HTTP " + response.status() + " with no body", true, null);
+        }
+        return new AiCallException(provider + " answered HTTP " + response.status() + " with a body that is not JSON: check "
+                + baseUrlSetting, false, null);
     }
 }

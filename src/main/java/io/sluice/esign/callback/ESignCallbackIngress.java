@@ -7,6 +7,7 @@ import io.sluice.webhook.InvalidWebhookPayloadException;
 import io.sluice.webhook.WebhookRejection;
 import io.sluice.webhook.WebhookSources;
 import org.apache.camel.Exchange;
+import org.apache.camel.Handler;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 
@@ -51,6 +52,16 @@ public class ESignCallbackIngress {
         byte[] body = body(exchange);
         callbacks.verify(exchange.getMessage(), body);
         exchange.getMessage().setBody(body);
+    }
+
+    /**
+     * Verifies and parses in one call: what a route file of an earlier release asks for when it names this bean
+     * without a method (before the ingress template split the two around the throttle).
+     */
+    @Handler
+    public List<CanonicalEvent> read(Exchange exchange) {
+        verify(exchange);
+        return parse(exchange);
     }
 
     /** The events of a callback {@link #verify} passed, as the canonical events the inbox stores. */
