@@ -81,7 +81,7 @@ class ApiExceptionHandler {
             return error(HttpStatus.BAD_GATEWAY, "the e-sign provider refused", e.getMessage());
         }
         ResponseEntity<ProblemDetail> response = error(HttpStatus.SERVICE_UNAVAILABLE, "the e-sign provider failed; try again", e.getMessage());
-        long wait = e.retryAfter() == null ? 10 : Math.max(1, e.retryAfter().toSeconds());
+        long wait = e.retryAfter() == null ? 10 : seconds(e.retryAfter());
         return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header("Retry-After", Long.toString(wait)).body(response.getBody());
     }
 

@@ -12,7 +12,11 @@ public class AiCallException extends RuntimeException implements io.sluice.http.
     private final Duration retryAfter;
 
     public AiCallException(String message, boolean retryable, Duration retryAfter) {
-        super(message);
+        this(message, retryable, retryAfter, null);
+    }
+
+    public AiCallException(String message, boolean retryable, Duration retryAfter, Throwable cause) {
+        super(message, cause);
         this.retryable = retryable;
         this.retryAfter = retryAfter;
     }

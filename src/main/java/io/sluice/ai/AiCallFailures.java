@@ -31,10 +31,4 @@ public final class AiCallFailures implements ApiFailures {
     public RuntimeException notSent(String message, Duration availableIn) {
         return new AiRateLimitedException(message, availableIn, false);
     }
-
-    /** A success whose body is no model answer (a base URL that reaches some other web server): waiting cannot fix it. */
-    @Override
-    public RuntimeException unreadable(String message) {
-        return new AiCallException(message, false, null);
-    }
 }

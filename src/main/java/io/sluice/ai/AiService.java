@@ -44,9 +44,10 @@ public class AiService {
                         .failureRateThreshold(50).minimumNumberOfCalls(10).slidingWindowSize(20)
                         .waitDurationInOpenState(java.time.Duration.ofSeconds(30))
                         .automaticTransitionFromOpenToHalfOpenEnabled(true)
-                        // nor does a call Sluice's own budget or a 429's hold kept from being sent
-                        .recordException(e -> e instanceof AiCallException call && call.retryable()
-                                && !(e instanceof io.sluice.http.RateLimited limited && !limited.reachedProvider()))
+                        // nor does a 429 (the service is up, only asked too fast) or a call Sluice's own budget kept back:
+                        // ignored, they neither open the breaker nor close it on a half-open probe
+                        .ignoreException(e -> !(e instanceof AiCallException call) || !call.retryable()
+                                || e instanceof io.sluice.http.RateLimited)
                         .build());
         this.properties = properties;
         this.configured = providers.stream().filter(p -> p.name().equals(this.properties.provider())).findFirst().orElse(heuristic);
@@ -102,7 +103,8 @@ public class AiService {
     }
 
     private <T> T run(String operation, Function<AiProvider, T> call, Function<T, AiResults.Usage> usageOf) {
-        AiProvider provider = budgetSpent(usage.tokensOn(today())) ? heuristic : configured;
+        // a spent day's budget, or the ai target paused (a spent quota pauses it): the model is not called at all
+        AiProvider provider = budgetSpent(usage.tokensOn(today())) || pauses.isPaused("ai") ? heuristic : configured;
         T result;
         try {
             AiProvider chosen = provider;
@@ -148,8 +150,9 @@ public class AiService {
         try {
             return breaker.executeSupplier(call);
         } catch (io.github.resilience4j.circuitbreaker.CallNotPermittedException e) {
+            // the breaker's own exception as the cause: the event waits at once, as for the CRM's breaker
             throw new AiCallException("the AI circuit breaker " + breaker.getName() + " is open after repeated failures; "
-                    + "calls resume when it half-opens", true, java.time.Duration.ofSeconds(30));
+                    + "calls resume when it half-opens", true, java.time.Duration.ofSeconds(30), e);
         }
     }
 

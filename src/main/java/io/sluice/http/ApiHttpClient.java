@@ -109,8 +109,8 @@ public class ApiHttpClient {
         }
         RuntimeException specific = classifier == null ? null : classifier.classify(request, response);
         RuntimeException failure = specific != null ? specific : classify(request, response);
-        if (response.status() == 429 && !(failure instanceof RemoteCallFailure remote && !remote.retryable())) {
-            // every caller of this provider waits now, not only the one that was told (a spent quota is no wait: it pauses)
+        if (response.status() == 429) {
+            // every caller of this provider waits now, not only the one that was told
             Duration asked = failure instanceof RemoteCallFailure remote ? remote.retryAfter() : null;
             Duration hold = asked != null ? asked : limiter.window(); // no wait said: one window
             limiter.holdFor(hold.compareTo(MAX_HOLD) > 0 ? MAX_HOLD : hold);
@@ -165,6 +165,11 @@ public class ApiHttpClient {
 
     public String provider() {
         return provider;
+    }
+
+    /** The budget's window: how long a 429 that names no wait holds the provider's calls. */
+    public Duration window() {
+        return limiter.window();
     }
 
 

@@ -42,6 +42,9 @@ public final class PipelineContract {
     static final Set<String> APPLY_ENDPOINTS = Set.of(CRM_WRITE_ROUTE, "direct:ai-enrich", "direct:esign-send",
             "direct:esign-callback-apply");
     static final String IDEMPOTENT_REPOSITORY = "processedEvents";
+    /** The beans that check a sender's signature, with the method that does (null: the bean's own handler). */
+    static final Map<String, Set<String>> SIGNATURE_CHECKS = Map.of("whopSignatureVerifier", Set.of("verify"),
+            "esignCallbackIngress", Set.of("verify", "read"));
 
     private final Map<String, RouteDefinition> byInput = new LinkedHashMap<>();
     private final List<String> problems = new ArrayList<>();
@@ -67,6 +70,7 @@ public final class PipelineContract {
         contract.checkEndpointsAreRead(routes, configurations);
         contract.checkWritesAndSchedule(routes);
         contract.checkConfigurationsExist(routes, configurations);
+        routes.forEach(contract::checkIngressVerifies);
         RouteDefinition single = contract.byInput.get(SINGLE_EVENT_ROUTE);
         if (single != null) {
             contract.checkSingleEventRoute(single);
@@ -130,6 +134,30 @@ public final class PipelineContract {
                             + "', which no file in routes/ defines");
                 }
             }
+        }
+    }
+
+    /** A route that stores what an HTTP sender posts checks the sender's signature first, at its top level. */
+    private void checkIngressVerifies(RouteDefinition route) {
+        String input = route.getInput() == null ? "" : endpoint(route.getInput().getEndpointUri());
+        if (!input.startsWith("platform-http:")) {
+            return;
+        }
+        List<ProcessorDefinition<?>> steps = route.getOutputs();
+        int store = indexOf(steps, 0, step -> {
+            boolean[] stores = {false};
+            walk(List.of(step), s -> stores[0] |= s instanceof BeanDefinition bean && "inboxWriter".equals(bean.getRef()));
+            return stores[0];
+        });
+        if (store < 0) {
+            return;
+        }
+        int verify = indexOf(steps, 0, step -> step instanceof BeanDefinition bean && SIGNATURE_CHECKS.containsKey(bean.getRef())
+                && (bean.getMethod() == null || SIGNATURE_CHECKS.get(bean.getRef()).contains(bean.getMethod())));
+        if (verify < 0 || verify > store) {
+            problems.add("route " + route.getRouteId() + " stores what " + input + " receives without checking its signature first:"
+                    + " call " + String.join(".verify or ", new java.util.TreeSet<>(SIGNATURE_CHECKS.keySet())) + ".verify before inboxWriter,"
+                    + " at the route's top level");
         }
     }
 

@@ -36,7 +36,7 @@ import java.util.regex.Pattern;
  */
 public final class RouteFileValidator {
 
-    private static final Pattern SETTING = Pattern.compile("\\{\\{[?!]?(sluice\\.[^}:]+)(?::[^}]*)?}}");
+    private static final Pattern SETTING = Pattern.compile("\\{\\{[?!]?(sluice\\.[^}:]+)(:[^}]*)?}}");
 
     private RouteFileValidator() {
     }
@@ -82,9 +82,13 @@ public final class RouteFileValidator {
         List<String> problems = new ArrayList<>();
         String[] lines = content.split("\n", -1);
         for (int i = 0; i < lines.length; i++) {
+            if (lines[i].trim().startsWith("#")) {
+                continue; // a comment names settings in prose
+            }
             Matcher placeholder = SETTING.matcher(lines[i]);
             while (placeholder.find()) {
-                if (!KnownSettings.known(placeholder.group(1).trim())) {
+                // one with a default of its own (an operator's key) resolves whether or not a record binds it
+                if (placeholder.group(2) == null && !KnownSettings.known(placeholder.group(1).trim())) {
                     problems.add(file + ":" + (i + 1) + ": " + placeholder.group() + " names no setting (docs/configuration.md lists them)");
                 }
             }

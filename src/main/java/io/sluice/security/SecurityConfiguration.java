@@ -37,8 +37,11 @@ class SecurityConfiguration {
                             response.setStatus(401);
                             response.addHeader("WWW-Authenticate", "Bearer realm=\"Sluice\"");
                             response.addHeader("WWW-Authenticate", "Basic realm=\"Sluice\"");
-                            response.setContentType("application/json");
-                            response.getWriter().write("{\"error\":\"missing or wrong admin credentials: send "
+                            // the same problem form as the admin API's other errors (admin/ApiExceptionHandler)
+                            response.setContentType("application/problem+json");
+                            response.getWriter().write("{\"type\":\"about:blank\",\"title\":\"Unauthorized\",\"status\":401,"
+                                    + "\"detail\":\"send 'Authorization: Bearer <SLUICE_ADMIN_TOKEN>' or HTTP Basic as user admin\","
+                                    + "\"error\":\"missing or wrong admin credentials: send "
                                     + "'Authorization: Bearer <SLUICE_ADMIN_TOKEN>' or HTTP Basic as user admin\"}");
                         }));
         return http.build();

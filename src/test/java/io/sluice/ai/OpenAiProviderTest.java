@@ -167,8 +167,9 @@ class OpenAiProviderTest extends SluiceTestBase {
         assertThat(fallback.path("provider").asText()).isEqualTo("heuristic");
         assertThat(jdbc.queryForObject("SELECT reason FROM pause WHERE target = 'ai'", String.class)).contains("insufficient_quota");
         OPENAI.verify(exactly(2), postRequestedFor(urlPathEqualTo("/v1/chat/completions")));
-        // a spent quota pauses AI instead of holding its calls: the API keeps answering with the heuristic
-        assertThat(limits.heldFor("ai", "openai")).isZero();
+        // the ai target is paused: the heuristic answers without another call spent on the model's quota
+        assertThat(call("/api/ai/sentiment", "{\"text\":\"great course\"}").path("provider").asText()).isEqualTo("heuristic");
+        OPENAI.verify(exactly(2), postRequestedFor(urlPathEqualTo("/v1/chat/completions")));
     }
 
     @Test

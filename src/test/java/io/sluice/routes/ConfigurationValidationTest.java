@@ -111,6 +111,16 @@ class ConfigurationValidationTest {
                 .anySatisfy(p -> assertThat(p).contains("route whop-webhook calls eventProcessor.write"))
                 .anySatisfy(p -> assertThat(p).contains("seda:inbox-wakeup is sent to but no route reads it"));
 
+        // a verifier that checks nothing: what anyone posts would be stored
+        Files.writeString(template, shippedTemplate);
+        Files.writeString(whop, shippedWhop.replace("value: whopSignatureVerifier", "value: whopEventParser")
+                + "      - name: verifyMethod\n        value: parse\n");
+        assertThat(ConfigurationValidator.validateRoutes(routes))
+                .anySatisfy(p -> assertThat(p).contains("route whop-webhook stores what platform-http:/webhooks/whop receives without "
+                        + "checking its signature first"));
+        Files.writeString(whop, shippedWhop);
+        assertThat(ConfigurationValidator.validateRoutes(routes)).noneSatisfy(p -> assertThat(p).contains("signature"));
+
         // a misspelt parameter, a required one left out, a template that does not exist, a templated route without an id
         Files.writeString(template, shippedTemplate);
         Files.writeString(whop, shippedWhop.replace("name: parser", "name: parsr"));

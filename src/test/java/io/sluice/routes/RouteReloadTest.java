@@ -150,11 +150,11 @@ class RouteReloadTest extends SluiceTestBase {
                 "Whop webhooks (edited)".equals(camelContext.getRoute("whop-webhook").getDescription())
                         && camelContext.getRouteController().getRouteStatus("whop-webhook") == ServiceStatus.Started);
 
-        // a verifier that does not exist passes the checks but cannot start: the route of the version that ran comes back
+        // a parser that does not exist passes the checks but cannot start: the route of the version that ran comes back
         Files.writeString(whop, originalWhop.replace("value: " + description, "value: Whop webhooks (edited)")
-                .replace("value: whopSignatureVerifier", "value: noSuchVerifier"), StandardCharsets.UTF_8);
+                .replace("value: whopEventParser", "value: noSuchParser"), StandardCharsets.UTF_8);
         await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(() ->
-                adminJson("GET", "/api/status").path("routes").path("reloadProblem").asText().contains("noSuchVerifier"));
+                adminJson("GET", "/api/status").path("routes").path("reloadProblem").asText().contains("noSuchParser"));
         await().atMost(Duration.ofSeconds(10)).until(() ->
                 camelContext.getRouteController().getRouteStatus("whop-webhook") == ServiceStatus.Started);
         assertThat(camelContext.getRoute("whop-webhook").getDescription()).isEqualTo("Whop webhooks (edited)");

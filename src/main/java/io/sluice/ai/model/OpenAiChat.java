@@ -14,6 +14,7 @@ import io.sluice.http.ApiHttpClients;
 import io.sluice.http.ApiRequest;
 import io.sluice.http.ApiResponse;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 
@@ -90,7 +91,8 @@ final class OpenAiChat implements io.sluice.ai.ChatModel {
                     + "quota, then lift the ai pause");
         }
         if (status == 429) {
-            return new AiRateLimitedException(what, client.retryAfter(response), true);
+            Duration asked = client.retryAfter(response);
+            return new AiRateLimitedException(what, asked != null ? asked : client.window(), true); // the hold it causes
         }
         if (status == 408 || status >= 500) {
             return new AiCallException(what, true, client.retryAfter(response));
