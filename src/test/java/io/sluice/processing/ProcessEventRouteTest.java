@@ -89,7 +89,7 @@ class ProcessEventRouteTest {
         expect("direct:esign-send-rule", 5);
         expect("direct:ai-score-rule", 5);
 
-        process("evt_1", "ai.score.requested", "k1");
+        process("evt_score", "ai.score.requested", "k_score");
         process("evt_2", "esign.send.requested", "k2");
         process("evt_3", "esign.envelope.completed", "k3");
         process("evt_4", "membership.activated", "k4");
@@ -97,7 +97,7 @@ class ProcessEventRouteTest {
 
         MockEndpoint.assertIsSatisfied(camel, 5, TimeUnit.SECONDS);
         assertThat(events.mapped).as("only a mapped type is mapped").containsExactly("evt_4");
-        assertThat(events.completed).containsExactlyInAnyOrder("evt_1", "evt_2", "evt_3", "evt_4", "evt_5");
+        assertThat(events.completed).containsExactlyInAnyOrder("evt_score", "evt_2", "evt_3", "evt_4", "evt_5");
     }
 
     @Test
@@ -122,15 +122,15 @@ class ProcessEventRouteTest {
         expect("direct:event-retry-later", 1);
         expect("direct:dead-letter", 0);
 
-        process("evt_1", "membership.activated", "k1");
+        process("evt_crm_down", "membership.activated", "k_crm_down");
         MockEndpoint.assertIsSatisfied(camel, 5, TimeUnit.SECONDS);
         assertThat(mock("direct:event-retry-later").getExchanges().get(0).getMessage().getBody(String.class))
-                .as("the original message waits, not what the route made of it").isEqualTo("evt_1");
+                .as("the original message waits, not what the route made of it").isEqualTo("evt_crm_down");
 
         // its next try (the inbox hands it over again) writes it: the failed try did not mark the change as applied
         MockEndpoint.resetMocks(camel);
         expect("direct:crm-upsert", 1);
-        process("evt_1", "membership.activated", "k1");
+        process("evt_crm_down", "membership.activated", "k_crm_down");
         MockEndpoint.assertIsSatisfied(camel, 5, TimeUnit.SECONDS);
     }
 
@@ -140,7 +140,7 @@ class ProcessEventRouteTest {
         expect("direct:crm-upsert", 1);
         expect("direct:event-retry-later", 1);
 
-        process("evt_1", "membership.activated", "k1");
+        process("evt_crm_429", "membership.activated", "k_crm_429");
         MockEndpoint.assertIsSatisfied(camel, 5, TimeUnit.SECONDS);
     }
 
@@ -150,7 +150,20 @@ class ProcessEventRouteTest {
         expect("direct:ai-enrich", 1);
         expect("direct:event-retry-later", 1);
 
-        process("evt_1", "ai.score.requested", "k1");
+        process("evt_model_429", "ai.score.requested", "k_model_429");
+        MockEndpoint.assertIsSatisfied(camel, 5, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void anOpenBreakerUnderAnotherFailureWaitsAtOnce() throws Exception {
+        var open = io.github.resilience4j.circuitbreaker.CallNotPermittedException.createCallNotPermittedException(
+                io.github.resilience4j.circuitbreaker.CircuitBreaker.ofDefaults("ai-openai"));
+        mock("direct:ai-enrich").whenAnyExchangeReceived(fail(new io.sluice.ai.AiCallException("the AI circuit breaker is open", true,
+                Duration.ofSeconds(30), open)));
+        expect("direct:ai-enrich", 1);
+        expect("direct:event-retry-later", 1);
+
+        process("evt_breaker_open", "ai.score.requested", "k_breaker_open");
         MockEndpoint.assertIsSatisfied(camel, 5, TimeUnit.SECONDS);
     }
 
@@ -161,9 +174,9 @@ class ProcessEventRouteTest {
         expect("direct:dead-letter", 1);
         expect("direct:event-retry-later", 0);
 
-        process("evt_1", "membership.activated", "k1");
+        process("evt_refused", "membership.activated", "k_refused");
         MockEndpoint.assertIsSatisfied(camel, 5, TimeUnit.SECONDS);
-        assertThat(refusalsTriaged).containsExactly("evt_1");
+        assertThat(refusalsTriaged).containsExactly("evt_refused");
         assertThat(events.completed).as("a dead letter is not completed as applied").isEmpty();
     }
 
