@@ -39,6 +39,7 @@ class SecurityConfiguration {
                             response.addHeader("WWW-Authenticate", "Basic realm=\"Sluice\"");
                             // the same problem form as the admin API's other errors (admin/ApiExceptionHandler)
                             response.setContentType("application/problem+json");
+                            response.setCharacterEncoding("UTF-8");
                             response.getWriter().write("{\"type\":\"about:blank\",\"title\":\"Unauthorized\",\"status\":401,"
                                     + "\"detail\":\"send 'Authorization: Bearer <SLUICE_ADMIN_TOKEN>' or HTTP Basic as user admin\","
                                     + "\"error\":\"missing or wrong admin credentials: send "
