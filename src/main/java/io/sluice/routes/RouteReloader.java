@@ -42,6 +42,8 @@ public class RouteReloader {
     private static final Logger log = LoggerFactory.getLogger(RouteReloader.class);
 
     private final CamelContext camelContext;
+    /** Senders are told to come back while routes are replaced: an ingress route may be among them. */
+    private final io.sluice.webhook.IngressRestarts ingress;
     private final Path dir;
     /** What the last scan saw on disk. */
     private final Map<Path, String> loaded = new HashMap<>();
@@ -49,8 +51,9 @@ public class RouteReloader {
     private final Map<Path, String> running = new HashMap<>();
     private volatile String lastProblem;
 
-    public RouteReloader(CamelContext camelContext, RoutesProperties properties) {
+    public RouteReloader(CamelContext camelContext, RoutesProperties properties, io.sluice.webhook.IngressRestarts ingress) {
         this.camelContext = camelContext;
+        this.ingress = ingress;
         this.dir = properties.dir();
         for (Path file : routeFiles()) {
             loaded.put(file, read(file));
@@ -127,12 +130,17 @@ public class RouteReloader {
         return pending;
     }
 
+    /** Replaces the routes of {@code resources}; the ingress answers 503 meanwhile. */
+    private Set<String> update(List<Resource> resources) throws Exception {
+        return ingress.during(() -> replace(resources));
+    }
+
     /**
      * Camel's {@code updateRoutes}, and what it leaves out for route templates: it adds an edited template next to
      * the one it replaces (and goes on making routes from the first), and it does not make the routes of templated
      * routes again. Here the previous template goes, and the routes of the files' templated routes are made anew.
      */
-    private Set<String> update(List<Resource> resources) throws Exception {
+    private Set<String> replace(List<Resource> resources) throws Exception {
         Model model = camelContext.getCamelContextExtension().getContextPlugin(Model.class);
         Collection<RoutesBuilder> builders = PluginHelper.getRoutesLoader(camelContext).findRoutesBuilders(resources);
         List<TemplatedRouteDefinition> templated = new ArrayList<>();

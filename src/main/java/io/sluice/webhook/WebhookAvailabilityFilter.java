@@ -12,17 +12,21 @@ import org.springframework.web.filter.OncePerRequestFilter;
 import java.io.IOException;
 
 /**
- * Answers 503 with {@code Retry-After} while Sluice is starting or stopping: the HTTP port opens before the webhook
- * routes are running and stays open while they stop, and a sender must then be told to come back, not get a 404.
+ * Answers 503 with {@code Retry-After} while Sluice is starting or stopping, or replacing its routes on a reload: the
+ * HTTP port opens before the webhook routes are running and stays open while they stop or are made again, and a
+ * sender must then be told to come back, not get a 404.
  */
 public class WebhookAvailabilityFilter extends OncePerRequestFilter {
 
     private final ApplicationAvailability availability;
     private final SluiceMetrics metrics;
+    private final IngressRestarts restarts;
     private final String retryAfter;
 
-    public WebhookAvailabilityFilter(ApplicationAvailability availability, SluiceMetrics metrics, WebhookProperties webhook) {
+    public WebhookAvailabilityFilter(ApplicationAvailability availability, IngressRestarts restarts, SluiceMetrics metrics,
+                                     WebhookProperties webhook) {
         this.availability = availability;
+        this.restarts = restarts;
         this.metrics = metrics;
         this.retryAfter = Integer.toString(webhook.retryAfterSeconds());
     }
@@ -30,14 +34,16 @@ public class WebhookAvailabilityFilter extends OncePerRequestFilter {
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        if (availability.getReadinessState() == ReadinessState.ACCEPTING_TRAFFIC) {
+        boolean reloading = restarts.replacing();
+        if (availability.getReadinessState() == ReadinessState.ACCEPTING_TRAFFIC && !reloading) {
             chain.doFilter(request, response);
             return;
         }
         metrics.webhookRequest(WebhookSources.of(request.getRequestURI()), "unavailable");
         response.setStatus(503);
-        response.setHeader("Retry-After", retryAfter);
+        response.setHeader("Retry-After", reloading ? "1" : retryAfter);
         response.setContentType("application/json");
-        response.getWriter().write("{\"error\":\"Sluice is starting or stopping; the event was not accepted, retry later\"}");
+        response.getWriter().write(reloading ? "{\"error\":\"Sluice is reloading its routes; the event was not accepted, retry later\"}"
+                : "{\"error\":\"Sluice is starting or stopping; the event was not accepted, retry later\"}");
     }
 }

@@ -12,8 +12,9 @@ class WebhookConfiguration {
 
     @Bean
     FilterRegistrationBean<WebhookAvailabilityFilter> webhookAvailabilityFilter(ApplicationAvailability availability,
-                                                                                SluiceMetrics metrics, WebhookProperties webhook) {
-        var registration = new FilterRegistrationBean<>(new WebhookAvailabilityFilter(availability, metrics, webhook));
+                                                                                IngressRestarts restarts, SluiceMetrics metrics,
+                                                                                WebhookProperties webhook) {
+        var registration = new FilterRegistrationBean<>(new WebhookAvailabilityFilter(availability, restarts, metrics, webhook));
         registration.addUrlPatterns("/webhooks/*");
         registration.setOrder(-201); // first: nothing else runs for a request that cannot be accepted now
         return registration;

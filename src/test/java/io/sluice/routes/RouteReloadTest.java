@@ -168,6 +168,23 @@ class RouteReloadTest extends SluiceTestBase {
                         && camelContext.getRouteController().getRouteStatus("esign-callback") == ServiceStatus.Started);
     }
 
+    @Autowired
+    io.sluice.webhook.IngressRestarts ingress;
+
+    @Test
+    void whileRoutesAreReplacedASenderIsToldToComeBackAndNothingIsStored() throws Exception {
+        byte[] body = Webhooks.membershipBody("msg_during_reload", "mem_dr", "dr@example.com", "D", "active", false,
+                "2026-01-01T00:00:00Z").getBytes(StandardCharsets.UTF_8);
+
+        var during = ingress.during(() -> Webhooks.sendSigned(port, "msg_during_reload", clock.instant().getEpochSecond(), body));
+        assertThat(during.statusCode()).isEqualTo(503);
+        assertThat(during.headers().firstValue("Retry-After")).contains("1");
+        assertThat(during.body()).contains("reloading its routes");
+        assertThat(eventStatus("msg_during_reload")).isNull();
+
+        assertThat(Webhooks.sendSigned(port, "msg_during_reload", clock.instant().getEpochSecond(), body).statusCode()).isEqualTo(202);
+    }
+
     private static boolean setsIngressPath(RouteDefinition route) {
         return route.getOutputs().stream().anyMatch(step -> step instanceof SetPropertyDefinition property
                 && "SluiceIngressPath".equals(property.getName()));
