@@ -13,9 +13,7 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /** Dead letters: list, replay one, replay all. */
 @RestController
@@ -30,36 +28,39 @@ class DeadLettersController {
         this.replayer = replayer;
     }
 
+    /** A dead letter as listed: what failed, why, after how many attempts (the payload stays in the store). */
+    record DeadLetterView(long id, String eventId, String eventType, String error, int attempts, java.time.Instant createdAt) {
+
+        static DeadLetterView of(DeadLetter d) {
+            return new DeadLetterView(d.id(), d.eventId(), d.eventType(), d.error(), d.attempts(), d.createdAt());
+        }
+    }
+
+    record Replayed(long id, String status) {
+    }
+
+    record ReplayedAll(int replayed, List<Long> ids) {
+    }
+
     @GetMapping
-    Page<Map<String, Object>> list(@RequestParam(required = false) String type, @RequestParam(required = false) Integer limit,
+    Page<DeadLetterView> list(@RequestParam(required = false) String type, @RequestParam(required = false) Integer limit,
                                    @RequestParam(required = false) Long before) {
         Page<DeadLetter> page = deadLetters.listOpen(type, Limits.of(limit), before);
-        return new Page<>(page.items().stream().map(DeadLettersController::view).toList(), page.next());
+        return new Page<>(page.items().stream().map(DeadLetterView::of).toList(), page.next());
     }
 
     @PostMapping("/{id}/replay")
     ResponseEntity<?> replay(@PathVariable long id) {
         return replayer.replay(id)
                 .<ResponseEntity<?>>map(replayed -> replayed
-                        ? ResponseEntity.accepted().body(Map.<String, Object>of("id", id, "status", "replayed"))
+                        ? ResponseEntity.accepted().body(new Replayed(id, "replayed"))
                         : ApiExceptionHandler.error(HttpStatus.CONFLICT, "dead letter " + id + " was already replayed", null))
                 .orElseGet(() -> ApiExceptionHandler.error(HttpStatus.NOT_FOUND, "no dead letter with id " + id, null));
     }
 
     @PostMapping("/replay")
-    ResponseEntity<Map<String, Object>> replayAll(@RequestParam(required = false) String type) {
+    ResponseEntity<ReplayedAll> replayAll(@RequestParam(required = false) String type) {
         List<Long> replayed = replayer.replayAll(type);
-        return ResponseEntity.accepted().body(Map.of("replayed", replayed.size(), "ids", replayed));
-    }
-
-    private static Map<String, Object> view(DeadLetter d) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("id", d.id());
-        m.put("eventId", d.eventId());
-        m.put("eventType", d.eventType());
-        m.put("error", d.error());
-        m.put("attempts", d.attempts());
-        m.put("createdAt", d.createdAt());
-        return m;
+        return ResponseEntity.accepted().body(new ReplayedAll(replayed.size(), replayed));
     }
 }

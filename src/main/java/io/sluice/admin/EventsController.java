@@ -1,8 +1,10 @@
 package io.sluice.admin;
 
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sluice.event.EventStatus;
+import io.sluice.store.EventHistoryEntry;
 import io.sluice.store.EventLog;
 import io.sluice.store.Page;
 import io.sluice.store.StoredEvent;
@@ -14,9 +16,9 @@ import org.springframework.web.bind.annotation.RestController;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
+import java.time.Instant;
+import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.NoSuchElementException;
 
 /** The event log: {@code GET /api/events}, {@code GET /api/events/{id}}. */
@@ -32,38 +34,37 @@ class EventsController {
         this.objectMapper = objectMapper;
     }
 
+    /** An event as listed: where it came from, what it is about, how far it got. */
+    record EventSummary(String id, String source, String type, String subjectKey, Instant occurredAt, EventStatus status,
+                        int attempts, String lastError, Instant receivedAt, Instant updatedAt) {
+
+        static EventSummary of(StoredEvent e) {
+            return new EventSummary(e.id(), e.source(), e.type(), e.subjectKey(), e.occurredAt(), e.status(), e.attempts(),
+                    e.lastError(), e.receivedAt(), e.updatedAt());
+        }
+    }
+
+    /**
+     * One event whole: its summary, since when it fails and when it is tried next (while it waits), the payload (JSON
+     * when it is JSON, else text) and every status it went through.
+     */
+    record EventDetail(@JsonUnwrapped EventSummary event, Instant failingSince, Instant nextAttemptAt, Object payload,
+                       List<EventHistoryEntry> history) {
+    }
+
     @GetMapping
-    Page<Map<String, Object>> list(@RequestParam(required = false) String status, @RequestParam(required = false) String type,
-                                   @RequestParam(required = false) Integer limit, @RequestParam(required = false) String before) {
+    Page<EventSummary> list(@RequestParam(required = false) String status, @RequestParam(required = false) String type,
+                            @RequestParam(required = false) Integer limit, @RequestParam(required = false) String before) {
         Page<StoredEvent> page = eventLog.list(parseStatus(status), type, Limits.of(limit), before);
-        return new Page<>(page.items().stream().map(EventsController::summary).toList(), page.next());
+        return new Page<>(page.items().stream().map(EventSummary::of).toList(), page.next());
     }
 
     @GetMapping("/{id}")
-    Map<String, Object> one(@PathVariable String id) {
+    EventDetail one(@PathVariable String id) {
         StoredEvent event = eventLog.find(id).orElseThrow(() -> new NoSuchElementException("no event with id " + id));
-        Map<String, Object> body = summary(event);
         EventLog.Retries retries = eventLog.retries(id);
-        body.put("failingSince", retries.failingSince());
-        body.put("nextAttemptAt", event.status() == io.sluice.event.EventStatus.WAITING ? retries.nextAttemptAt() : null);
-        body.put("payload", payload(event.payload()));
-        body.put("history", eventLog.history(id));
-        return body;
-    }
-
-    static Map<String, Object> summary(StoredEvent e) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("id", e.id());
-        m.put("source", e.source());
-        m.put("type", e.type());
-        m.put("subjectKey", e.subjectKey());
-        m.put("occurredAt", e.occurredAt());
-        m.put("status", e.status());
-        m.put("attempts", e.attempts());
-        m.put("lastError", e.lastError());
-        m.put("receivedAt", e.receivedAt());
-        m.put("updatedAt", e.updatedAt());
-        return m;
+        return new EventDetail(EventSummary.of(event), retries.failingSince(),
+                event.status() == EventStatus.WAITING ? retries.nextAttemptAt() : null, payload(event.payload()), eventLog.history(id));
     }
 
     /** The payload as JSON when it is JSON, else as text. */

@@ -1,5 +1,6 @@
 package io.sluice.admin;
 
+import io.sluice.store.Page;
 import io.sluice.store.PauseStore;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -22,25 +23,26 @@ class PausesController {
         this.pauses = pauses;
     }
 
+    /** A target after a pause or resume: {@code changed} is false when it already was. */
+    record PauseState(String target, boolean paused, boolean changed) {
+    }
+
+    /** The kill switches on, as a page like every other list (there is never a next one). */
     @GetMapping
-    Map<String, Object> list() {
-        Map<String, Object> body = new java.util.HashMap<>();
-        body.put("items", pauses.list());
-        body.put("next", null);
-        return body;
+    Page<PauseStore.Pause> list() {
+        return new Page<>(pauses.list(), null);
     }
 
     /** Optional body {@code {"reason": "..."}}. */
     @PutMapping("/{target}")
-    Map<String, Object> pause(@PathVariable String target, @RequestBody(required = false) Map<String, String> body) {
+    PauseState pause(@PathVariable String target, @RequestBody(required = false) Map<String, String> body) {
         String reason = body == null ? null : body.get("reason");
         boolean changed = pauses.pause(target, reason == null ? "paused through the admin API" : reason);
-        return Map.of("target", target, "paused", true, "changed", changed);
+        return new PauseState(target, true, changed);
     }
 
     @DeleteMapping("/{target}")
-    Map<String, Object> resume(@PathVariable String target) {
-        boolean changed = pauses.resume(target);
-        return Map.of("target", target, "paused", false, "changed", changed);
+    PauseState resume(@PathVariable String target) {
+        return new PauseState(target, false, pauses.resume(target));
     }
 }

@@ -83,6 +83,21 @@ class AdminAccessTest extends SluiceTestBase {
     }
 
     @Test
+    void anEventIsAnsweredWithItsSummaryThenWhatOnlyTheWholeEventHas() {
+        byte[] body = io.sluice.support.Webhooks.membershipBody("msg_shape", "mem_shape", "shape@example.com", "S", "active", false,
+                "2026-01-01T00:00:00Z").getBytes(StandardCharsets.UTF_8);
+        assertThat(io.sluice.support.Webhooks.sendSigned(port, "msg_shape", clock.instant().getEpochSecond(), body).statusCode()).isEqualTo(202);
+
+        var event = jsonOf(admin("GET", "/api/events/msg_shape", ADMIN_TOKEN));
+        java.util.List<String> keys = new java.util.ArrayList<>();
+        event.fieldNames().forEachRemaining(keys::add);
+        assertThat(keys).containsExactly("id", "source", "type", "subjectKey", "occurredAt", "status", "attempts", "lastError",
+                "receivedAt", "updatedAt", "failingSince", "nextAttemptAt", "payload", "history");
+        assertThat(event.path("payload").path("id").asText()).isEqualTo("msg_shape");
+        assertThat(jsonOf(admin("GET", "/api/events?limit=1", ADMIN_TOKEN)).path("items").path(0).has("payload")).isFalse();
+    }
+
+    @Test
     void healthAndPrometheusStayOpenForProbesAndScrapers() {
         assertThat(admin("GET", "/actuator/health/readiness", null).statusCode()).isEqualTo(200);
         HttpResponse<String> metrics = admin("GET", "/actuator/prometheus", null);
