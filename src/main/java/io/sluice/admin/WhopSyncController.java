@@ -1,5 +1,6 @@
 package io.sluice.admin;
 
+import io.sluice.store.Page;
 import io.sluice.store.SyncRun;
 import io.sluice.store.SyncRunStore;
 import io.sluice.whop.SyncProgress;
@@ -15,7 +16,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 import java.time.Clock;
-import java.util.LinkedHashMap;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
@@ -40,24 +41,28 @@ class WhopSyncController {
         this.clock = clock;
     }
 
+    /** A Whop run as an operator follows it: where it is, how fast it goes, what it found, and each resource's part. */
+    record SyncRunView(String id, String mode, String status, String startedBy, Instant startedAt, Instant finishedAt,
+                       boolean running, String resource, Instant updatedAfter, int pages, long records, long newEvents,
+                       long rejected, double recordsPerSecond, Long expectedRecords, Long etaSeconds, int errors,
+                       String lastError, List<SyncRunStore.ResourceProgress> resources) {
+    }
+
     @PostMapping("/api/sync/whop")
-    ResponseEntity<Map<String, Object>> start(@RequestBody(required = false) SyncRequest request) {
+    ResponseEntity<SyncRunView> start(@RequestBody(required = false) SyncRequest request) {
         String mode = request == null || request.mode() == null ? WhopSyncService.INCREMENTAL : request.mode();
         SyncRun run = syncs.start(mode, "api");
         return ResponseEntity.status(HttpStatus.ACCEPTED).body(view(run));
     }
 
+    /** The latest runs, newest first, as a page like every other list (there is never a next one). */
     @GetMapping("/api/sync/whop")
-    Map<String, Object> list(@RequestParam(required = false) Integer limit) {
-        List<Map<String, Object>> items = runs.recent(Limits.of(limit)).stream().map(this::view).toList();
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("items", items);
-        body.put("next", null);
-        return body;
+    Page<SyncRunView> list(@RequestParam(required = false) Integer limit) {
+        return new Page<>(runs.recent(Limits.of(limit)).stream().map(this::view).toList(), null);
     }
 
     @GetMapping("/api/sync/whop/{id}")
-    Map<String, Object> one(@PathVariable String id) {
+    SyncRunView one(@PathVariable String id) {
         return view(runs.find(id).orElseThrow(() -> new NoSuchElementException("no Whop sync " + id)));
     }
 
@@ -71,29 +76,12 @@ class WhopSyncController {
         return ResponseEntity.status(HttpStatus.ACCEPTED).body(reconciliation.repair(id));
     }
 
-    private Map<String, Object> view(SyncRun run) {
+    private SyncRunView view(SyncRun run) {
         List<SyncRunStore.ResourceProgress> resources = runs.progress(run.id());
         SyncProgress progress = SyncProgress.of(run, resources, runs.lastFullRunRecords(), clock.instant());
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("id", run.id());
-        body.put("mode", run.mode());
-        body.put("status", run.status());
-        body.put("startedBy", run.startedBy());
-        body.put("startedAt", run.startedAt());
-        body.put("finishedAt", run.finishedAt());
-        body.put("running", syncs.runningHere(run.id()));
-        body.put("resource", run.currentResource());
-        body.put("updatedAfter", run.updatedAfter());
-        body.put("pages", progress.pages());
-        body.put("records", progress.records());
-        body.put("newEvents", progress.newEvents());
-        body.put("rejected", progress.rejected());
-        body.put("recordsPerSecond", progress.recordsPerSecond());
-        body.put("expectedRecords", progress.expectedRecords());
-        body.put("etaSeconds", progress.etaSeconds());
-        body.put("errors", run.errors());
-        body.put("lastError", run.lastError());
-        body.put("resources", resources);
-        return body;
+        return new SyncRunView(run.id(), run.mode(), run.status(), run.startedBy(), run.startedAt(), run.finishedAt(),
+                syncs.runningHere(run.id()), run.currentResource(), run.updatedAfter(), progress.pages(), progress.records(),
+                progress.newEvents(), progress.rejected(), progress.recordsPerSecond(), progress.expectedRecords(),
+                progress.etaSeconds(), run.errors(), run.lastError(), resources);
     }
 }
