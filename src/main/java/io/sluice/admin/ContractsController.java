@@ -1,5 +1,6 @@
 package io.sluice.admin;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.sluice.esign.Contract;
 import io.sluice.esign.ContractService;
 import io.sluice.esign.ContractStatus;
@@ -22,10 +23,9 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
-import java.util.LinkedHashMap;
+import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * E-sign contracts: {@code POST /api/contracts} (send from a template), {@code GET /api/contracts[/{id}]} (status,
@@ -40,6 +40,26 @@ class ContractsController {
                        String membershipId, String personEmail) {
     }
 
+    /**
+     * A contract as an operator follows it; {@code document} links the signed PDF once the provider has it. The
+     * whole contract adds its {@code history}, and {@code ?live=true} the provider's own view of it, asked now.
+     */
+    record ContractView(String id, String provider, String providerId, ContractStatus status, String template, String subject,
+                        List<Signer> signers, String membershipId, String personEmail, String origin, Instant expiresAt,
+                        String lastError, Instant createdAt, Instant sentAt, Instant finishedAt, String document,
+                        @JsonInclude(JsonInclude.Include.NON_NULL) List<StepView> history,
+                        @JsonInclude(JsonInclude.Include.NON_NULL) ProviderStatus live) {
+
+        ContractView withLive(ProviderStatus status) {
+            return new ContractView(id, provider, providerId, this.status, template, subject, signers, membershipId, personEmail,
+                    origin, expiresAt, lastError, createdAt, sentAt, finishedAt, document, history, status);
+        }
+    }
+
+    /** One step of a contract's history, and whether it advanced the contract. */
+    record StepView(String step, String actor, String detail, boolean advanced, Instant occurredAt, String eventId) {
+    }
+
     private final ContractService contracts;
     private final ContractStore store;
 
@@ -50,7 +70,7 @@ class ContractsController {
 
     /** 202 with the queued contract; with an {@code Idempotency-Key} seen before, 200 with that earlier contract. */
     @PostMapping
-    ResponseEntity<Map<String, Object>> send(@RequestBody SendRequest body,
+    ResponseEntity<ContractView> send(@RequestBody SendRequest body,
                                              @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey) {
         if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > 200)) {
             throw new IllegalArgumentException("Idempotency-Key must be 1-200 characters");
@@ -64,22 +84,18 @@ class ContractsController {
     }
 
     @GetMapping
-    Page<Map<String, Object>> list(@RequestParam(required = false) String status, @RequestParam(required = false) String membershipId,
-                                   @RequestParam(required = false) Integer limit, @RequestParam(required = false) String before) {
+    Page<ContractView> list(@RequestParam(required = false) String status, @RequestParam(required = false) String membershipId,
+                            @RequestParam(required = false) Integer limit, @RequestParam(required = false) String before) {
         Page<Contract> page = store.list(parseStatus(status), membershipId, Limits.of(limit), before);
         return new Page<>(page.items().stream().map(c -> view(c, false)).toList(), page.next());
     }
 
     /** {@code ?live=true} adds the provider's own view of the contract, asked now. */
     @GetMapping("/{id}")
-    Map<String, Object> one(@PathVariable String id, @RequestParam(defaultValue = "false") boolean live) {
+    ContractView one(@PathVariable String id, @RequestParam(defaultValue = "false") boolean live) {
         Contract contract = contracts.get(id);
-        Map<String, Object> body = view(contract, true);
-        if (live) {
-            ProviderStatus status = contracts.live(contract);
-            body.put("live", status);
-        }
-        return body;
+        ContractView view = view(contract, true);
+        return live ? view.withLive(contracts.live(contract)) : view;
     }
 
     @GetMapping("/{id}/document")
@@ -92,43 +108,19 @@ class ContractsController {
 
     /** Voids the contract; 202 when the provider confirms later (Dropbox Sign), else 200. */
     @DeleteMapping("/{id}")
-    ResponseEntity<Map<String, Object>> voidContract(@PathVariable String id, @RequestParam(required = false) String reason) {
+    ResponseEntity<ContractView> voidContract(@PathVariable String id, @RequestParam(required = false) String reason) {
         Contract contract = contracts.voidContract(id, reason);
         return ResponseEntity.status(contract.status() == ContractStatus.VOID_REQUESTED ? HttpStatus.ACCEPTED : HttpStatus.OK)
                 .body(view(contract, true));
     }
 
-    private Map<String, Object> view(Contract c, boolean withHistory) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("id", c.id());
-        m.put("provider", c.provider());
-        m.put("providerId", c.providerId());
-        m.put("status", c.status());
-        m.put("template", c.templateId());
-        m.put("subject", c.subject());
-        m.put("signers", c.signers());
-        m.put("membershipId", c.membershipId());
-        m.put("personEmail", c.personEmail());
-        m.put("origin", c.origin());
-        m.put("expiresAt", c.expiresAt());
-        m.put("lastError", c.lastError());
-        m.put("createdAt", c.createdAt());
-        m.put("sentAt", c.sentAt());
-        m.put("finishedAt", c.finishedAt());
-        m.put("document", c.providerId() != null && c.status().atProvider() ? "/api/contracts/" + c.id() + "/document" : null);
-        if (withHistory) {
-            m.put("history", store.steps(c.id()).stream().map(s -> {
-                Map<String, Object> step = new LinkedHashMap<>();
-                step.put("step", s.step().word());
-                step.put("actor", s.actor());
-                step.put("detail", s.detail());
-                step.put("advanced", s.advanced());
-                step.put("occurredAt", s.occurredAt());
-                step.put("eventId", s.eventId());
-                return step;
-            }).toList());
-        }
-        return m;
+    private ContractView view(Contract c, boolean withHistory) {
+        List<StepView> history = !withHistory ? null : store.steps(c.id()).stream()
+                .map(s -> new StepView(s.step().word(), s.actor(), s.detail(), s.advanced(), s.occurredAt(), s.eventId())).toList();
+        return new ContractView(c.id(), c.provider(), c.providerId(), c.status(), c.templateId(), c.subject(), c.signers(),
+                c.membershipId(), c.personEmail(), c.origin(), c.expiresAt(), c.lastError(), c.createdAt(), c.sentAt(),
+                c.finishedAt(), c.providerId() != null && c.status().atProvider() ? "/api/contracts/" + c.id() + "/document" : null,
+                history, null);
     }
 
     private static ContractStatus parseStatus(String status) {
