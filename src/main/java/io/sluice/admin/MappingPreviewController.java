@@ -11,7 +11,7 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 import java.time.Instant;
-import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -30,8 +30,13 @@ class MappingPreviewController {
         this.crm = crm;
     }
 
+    /** What the mapping makes of a sample event, and the CRM requests it would send, exactly, without sending them. */
+    record Preview(String provider, String mappingFile, String group, Instant sourceUpdatedAt, Map<String, Object> person,
+                   Map<String, Object> opportunity, Map<String, Object> note, List<Map<String, Object>> requests) {
+    }
+
     @PostMapping("/preview")
-    Map<String, Object> preview(@RequestBody JsonNode sample) {
+    Preview preview(@RequestBody JsonNode sample) {
         if (sample == null || !sample.path("type").isTextual()) {
             throw new IllegalArgumentException("send a Whop webhook body: a JSON object with 'type' and 'data'");
         }
@@ -39,16 +44,7 @@ class MappingPreviewController {
         Instant fallback = Timestamps.firstOf(sample.path("timestamp"));
         CrmChange change = MappingEngine.map(mapping.current(), sample.path("id").asText("preview"), type, sample,
                 fallback == null ? Instant.EPOCH : fallback);
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("provider", mapping.current().provider());
-        body.put("mappingFile", mapping.current().file().toString());
-        body.put("group", change.group());
-        body.put("sourceUpdatedAt", change.sourceUpdatedAt());
-        body.put("person", change.person());
-        body.put("opportunity", change.opportunity());
-        body.put("note", change.note());
-        // what would be sent to the CRM, exactly, without sending it
-        body.put("requests", crm.preview(change));
-        return body;
+        return new Preview(mapping.current().provider(), mapping.current().file().toString(), change.group(),
+                change.sourceUpdatedAt(), change.person(), change.opportunity(), change.note(), crm.preview(change));
     }
 }
