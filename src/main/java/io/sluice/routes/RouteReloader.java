@@ -100,7 +100,7 @@ public class RouteReloader {
         // every changed file in one update, so that a step and the route it calls go live together; if Camel cannot
         // start them, every file goes back to the version that ran
         try {
-            var ids = update(pending.stream().map(file -> resource(file, onDisk.get(file))).toList());
+            var ids = replace(pending.stream().map(file -> resource(file, onDisk.get(file))).toList());
             pending.forEach(file -> running.put(file, onDisk.get(file)));
             lastProblem = null;
             log.info("Reloaded {}: routes {}", pending, ids);
@@ -130,11 +130,6 @@ public class RouteReloader {
         return pending;
     }
 
-    /** Replaces the routes of {@code resources}; the ingress answers 503 meanwhile. */
-    private Set<String> update(List<Resource> resources) throws Exception {
-        return ingress.during(() -> replace(resources));
-    }
-
     /**
      * Camel's {@code updateRoutes}, and what it leaves out for route templates: it adds an edited template next to
      * the one it replaces (and goes on making routes from the first), and it does not make the routes of templated
@@ -160,6 +155,36 @@ public class RouteReloader {
                 templated.addAll(routes.getTemplatedRouteCollection().getTemplatedRoutes());
             }
         }
+        Set<String> replaced = new LinkedHashSet<>();
+        templated.forEach(route -> replaced.add(route.getRouteId()));
+        for (RoutesBuilder builder : builders) {
+            if (builder instanceof RouteBuilder routes) {
+                routes.getRouteCollection().getRoutes().forEach(route -> replaced.add(route.getRouteId()));
+            }
+        }
+        // the webhooks answer 503 while an HTTP route is replaced, not the 404 of a path no route serves; other
+        // edits leave intake alone
+        return replacesIngress(replaced, builders) ? ingress.during(() -> make(builders, templated)) : make(builders, templated);
+    }
+
+    /** Whether a route that answers HTTP (platform-http) runs under one of {@code ids} or comes with these files. */
+    private boolean replacesIngress(Set<String> ids, Collection<RoutesBuilder> builders) {
+        for (String id : ids) {
+            var running = camelContext.getRoute(id);
+            if (running != null && running.getEndpoint().getEndpointUri().startsWith("platform-http")) {
+                return true;
+            }
+        }
+        for (RoutesBuilder builder : builders) {
+            if (builder instanceof RouteBuilder routes && routes.getRouteCollection().getRoutes().stream()
+                    .anyMatch(route -> route.getInput() != null && route.getInput().getEndpointUri().startsWith("platform-http"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private Set<String> make(Collection<RoutesBuilder> builders, List<TemplatedRouteDefinition> templated) throws Exception {
         for (TemplatedRouteDefinition route : templated) {
             camelContext.getRouteController().stopRoute(route.getRouteId());
             camelContext.removeRoute(route.getRouteId());
@@ -186,7 +211,7 @@ public class RouteReloader {
             return;
         }
         try {
-            update(files.stream().map(file -> resource(file, running.get(file))).toList());
+            replace(files.stream().map(file -> resource(file, running.get(file))).toList());
             log.warn("Restored the previous version of {}", files);
         } catch (Exception e) {
             log.error("Could not restore the previous version of {}: {}", files, RouteFileValidator.rootMessage(e));

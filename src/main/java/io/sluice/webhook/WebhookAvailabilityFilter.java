@@ -39,7 +39,7 @@ public class WebhookAvailabilityFilter extends OncePerRequestFilter {
             chain.doFilter(request, response);
             return;
         }
-        metrics.webhookRequest(WebhookSources.of(request.getRequestURI()), "unavailable");
+        metrics.webhookRequest(WebhookSources.of(request.getRequestURI()), reloading ? "reloading" : "unavailable");
         response.setStatus(503);
         response.setHeader("Retry-After", reloading ? "1" : retryAfter);
         response.setContentType("application/json");
