@@ -114,11 +114,24 @@ public class ConfigurationValidator {
         ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
                 .setLevel(ch.qos.logback.classic.Level.WARN);
         Binder settings = settings(args);
-        Path routes = settings.bindOrCreate("sluice.routes", RoutesProperties.class).dir();
-        Path mappings = settings.bindOrCreate("sluice.mappings", MappingsProperties.class).dir();
-        // bound alone: an unknown provider is reported by validateMapping rather than thrown by CrmProperties
-        String provider = settings.bind("sluice.crm.provider", String.class)
-                .orElseGet(() -> new Binder().bindOrCreate("sluice.crm", CrmProperties.class).provider());
+        Path routes;
+        Path mappings;
+        String provider;
+        try {
+            routes = settings.bindOrCreate("sluice.routes", RoutesProperties.class).dir();
+            mappings = settings.bindOrCreate("sluice.mappings", MappingsProperties.class).dir();
+            // bound alone: an unknown provider is reported by validateMapping rather than thrown by CrmProperties
+            provider = settings.bind("sluice.crm.provider", String.class)
+                    .orElseGet(() -> new Binder().bindOrCreate("sluice.crm", CrmProperties.class).provider());
+        } catch (org.springframework.boot.context.properties.bind.BindException e) {
+            Throwable cause = e;
+            while (cause.getCause() != null) {
+                cause = cause.getCause();
+            }
+            System.err.println("Invalid configuration (1 problem):");
+            System.err.println("  " + e.getName() + ": " + cause.getMessage());
+            return 1;
+        }
         List<String> problems = new ArrayList<>(validateRoutes(routes));
         problems.addAll(validateMapping(mappings, provider));
         if (problems.isEmpty()) {

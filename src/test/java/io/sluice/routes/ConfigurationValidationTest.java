@@ -30,6 +30,21 @@ class ConfigurationValidationTest {
     }
 
     @Test
+    void aSettingThatCannotBeReadIsNamedAndFailsTheCheck() {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream previous = System.err;
+        int exit;
+        try {
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            exit = ConfigurationValidator.runStandalone(new String[]{"--validate", "--sluice.routes.reload-interval=abc"});
+        } finally {
+            System.setErr(previous);
+        }
+        assertThat(exit).isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("sluice.routes").contains("abc");
+    }
+
+    @Test
     void validateReportsEveryProblemWithFileAndLineAndFails() throws IOException {
         Path routes = Files.createDirectories(dir.resolve("routes"));
         Files.writeString(routes.resolve("no-id.camel.yaml"), """
