@@ -100,7 +100,14 @@ public class RouteReloader {
         // every changed file in one update, so that a step and the route it calls go live together; if Camel cannot
         // start them, every file goes back to the version that ran
         try {
-            var ids = replace(pending.stream().map(file -> resource(file, onDisk.get(file))).toList());
+            // a failed start is restored before the ingress is open again: no request meets a removed route
+            var ids = replace(pending.stream().map(file -> resource(file, onDisk.get(file))).toList(), failure -> {
+                fail("Route files " + pending + " changed but", RouteFileValidator.rootMessage(failure));
+                restore(pending.stream().filter(running::containsKey).toList());
+            });
+            if (ids == null) {
+                return 0;
+            }
             pending.forEach(file -> running.put(file, onDisk.get(file)));
             lastProblem = null;
             log.info("Reloaded {}: routes {}", pending, ids);
@@ -136,6 +143,14 @@ public class RouteReloader {
      * routes again. Here the previous template goes, and the routes of the files' templated routes are made anew.
      */
     private Set<String> replace(List<Resource> resources) throws Exception {
+        return replace(resources, null);
+    }
+
+    /**
+     * @param whenFailed run, still with the ingress held, when Camel cannot make the routes; then null is answered.
+     *                   Without it the failure is thrown.
+     */
+    private Set<String> replace(List<Resource> resources, java.util.function.Consumer<Exception> whenFailed) throws Exception {
         Model model = camelContext.getCamelContextExtension().getContextPlugin(Model.class);
         Collection<RoutesBuilder> builders = PluginHelper.getRoutesLoader(camelContext).findRoutesBuilders(resources);
         List<TemplatedRouteDefinition> templated = new ArrayList<>();
@@ -164,7 +179,18 @@ public class RouteReloader {
         }
         // the webhooks answer 503 while an HTTP route is replaced, not the 404 of a path no route serves; other
         // edits leave intake alone
-        return replacesIngress(replaced, builders) ? ingress.during(() -> make(builders, templated)) : make(builders, templated);
+        java.util.concurrent.Callable<Set<String>> making = () -> {
+            try {
+                return make(builders, templated);
+            } catch (Exception e) {
+                if (whenFailed == null) {
+                    throw e;
+                }
+                whenFailed.accept(e);
+                return null;
+            }
+        };
+        return replacesIngress(replaced, builders) ? ingress.during(making) : making.call();
     }
 
     /** Whether a route that answers HTTP (platform-http) runs under one of {@code ids} or comes with these files. */

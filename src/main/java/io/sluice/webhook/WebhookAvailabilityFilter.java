@@ -34,11 +34,16 @@ public class WebhookAvailabilityFilter extends OncePerRequestFilter {
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        boolean reloading = restarts.replacing();
-        if (availability.getReadinessState() == ReadinessState.ACCEPTING_TRAFFIC && !reloading) {
-            chain.doFilter(request, response);
+        boolean ready = availability.getReadinessState() == ReadinessState.ACCEPTING_TRAFFIC;
+        if (ready && restarts.enter()) {
+            try {
+                chain.doFilter(request, response);
+            } finally {
+                restarts.leave();
+            }
             return;
         }
+        boolean reloading = ready;
         metrics.webhookRequest(WebhookSources.of(request.getRequestURI()), reloading ? "reloading" : "unavailable");
         response.setStatus(503);
         response.setHeader("Retry-After", reloading ? "1" : retryAfter);
