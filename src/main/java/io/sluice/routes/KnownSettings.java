@@ -18,6 +18,7 @@ import java.util.TreeSet;
 final class KnownSettings {
 
     private static volatile Set<String> names;
+    private static volatile Set<String> withDefaults;
 
     private KnownSettings() {
     }
@@ -29,10 +30,17 @@ final class KnownSettings {
                 || all.stream().anyMatch(name -> key.startsWith(name + ".") || key.startsWith(name + "["));
     }
 
+    /** Whether {@code key} has a default of its own, so that it always has a value (an entry of a map or list has none). */
+    static boolean hasDefault(String key) {
+        names();
+        return withDefaults.isEmpty() || withDefaults.contains(key);
+    }
+
     private static Set<String> names() {
         Set<String> current = names;
         if (current == null) {
             current = new TreeSet<>();
+            Set<String> defaulted = new TreeSet<>();
             ObjectMapper json = new ObjectMapper();
             try {
                 for (URL url : Collections.list(KnownSettings.class.getClassLoader()
@@ -41,6 +49,9 @@ final class KnownSettings {
                         for (JsonNode property : json.readTree(in).path("properties")) {
                             if (property.path("name").asText().startsWith("sluice.")) {
                                 current.add(property.path("name").asText());
+                                if (property.has("defaultValue")) {
+                                    defaulted.add(property.path("name").asText());
+                                }
                             }
                         }
                     }
@@ -48,6 +59,7 @@ final class KnownSettings {
             } catch (IOException e) {
                 throw new UncheckedIOException("Cannot read the configuration metadata", e);
             }
+            withDefaults = defaulted;
             names = current;
         }
         return current;

@@ -87,9 +87,18 @@ public final class RouteFileValidator {
             }
             Matcher placeholder = SETTING.matcher(lines[i]);
             while (placeholder.find()) {
-                // one with a default of its own (an operator's key) resolves whether or not a record binds it
-                if (placeholder.group(2) == null && !KnownSettings.known(placeholder.group(1).trim())) {
+                // one with a default of its own (an operator's key) resolves whether or not a record binds it, and an
+                // optional one ({{?key}}) may stay empty
+                String key = placeholder.group(1).trim();
+                if (placeholder.group(2) != null || placeholder.group().startsWith("{{?")) {
+                    continue;
+                }
+                if (!KnownSettings.known(key)) {
                     problems.add(file + ":" + (i + 1) + ": " + placeholder.group() + " names no setting (docs/configuration.md lists them)");
+                } else if (!KnownSettings.hasDefault(key)) {
+                    // unset, it would stop the route from starting: only known at start, or at the next reload
+                    problems.add(file + ":" + (i + 1) + ": " + placeholder.group() + " names a setting that has no default and may"
+                            + " be unset: write {{?" + key + "}} or {{" + key + ":<value>}}");
                 }
             }
         }

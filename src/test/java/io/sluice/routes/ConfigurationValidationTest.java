@@ -94,6 +94,13 @@ class ConfigurationValidationTest {
 
         assertThat(ConfigurationValidator.validateRoutes(routes)).singleElement().asString()
                 .contains("inbox-poll.camel.yaml:11: {{sluice.inbox.poll-intervall}} names no setting");
+
+        // a setting without a default may be unset, and the route would not start: optional, or a default of its own
+        Files.writeString(inboxPoll, Files.readString(inboxPoll).replace("{{sluice.inbox.poll-intervall}}", "{{sluice.whop.company-id}}"));
+        assertThat(ConfigurationValidator.validateRoutes(routes)).singleElement().asString()
+                .contains("{{sluice.whop.company-id}} names a setting that has no default and may be unset");
+        Files.writeString(inboxPoll, Files.readString(inboxPoll).replace("{{sluice.whop.company-id}}", "{{sluice.whop.company-id:200}}"));
+        assertThat(ConfigurationValidator.validateRoutes(routes)).isEmpty();
     }
 
     @Test
