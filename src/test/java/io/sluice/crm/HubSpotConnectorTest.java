@@ -312,6 +312,8 @@ class HubSpotConnectorTest extends SluiceTestBase {
         Webhooks.sendSigned(port, "msg_hs_gone_b", java.time.Instant.now().getEpochSecond(), older.getBytes(java.nio.charset.StandardCharsets.UTF_8));
 
         awaitStatus("msg_hs_gone_b", "DONE");
+        // HubSpot said "new": false, a merge into a contact that keeps its fields: the newer change's time stays
+        assertThat(personSourceTime("gone@example.com")).isEqualTo(java.time.Instant.parse("2026-02-01T00:00:00Z"));
         // the first membership's association, then the refused one and its retry
         HUBSPOT.verify(exactly(3), putRequestedFor(urlPathEqualTo("/crm/v4/objects/deals/" + DEAL + "/associations/default/contacts/" + CONTACT)));
         // found again with the email only: the older change's name never overwrites HubSpot's
@@ -326,6 +328,37 @@ class HubSpotConnectorTest extends SluiceTestBase {
         awaitStatus(Crms.sendPayment(port, "msg_hs_gone_p2", 7, 1, "payment.succeeded", "succeeded", "2026-01-20T14:05:00.000Z"), "DONE");
         HUBSPOT.verify(exactly(2), postRequestedFor(urlPathEqualTo("/crm/v3/objects/notes")));
         assertThat(count("SELECT COUNT(*) FROM dead_letter")).isZero();
+    }
+
+    @Test
+    void aContactFoundAgainWithoutSayingWhetherItIsNewIsWrittenFullyByItsNextChange() {
+        String newer = Webhooks.membershipBody("msg_hs_unsaid_a", "mem_ua", "unsaid@example.com", "Un Said", "active", false,
+                "2026-02-01T00:00:00.000Z");
+        Webhooks.sendSigned(port, "msg_hs_unsaid_a", java.time.Instant.now().getEpochSecond(), newer.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        awaitStatus("msg_hs_unsaid_a", "DONE");
+        HUBSPOT.stubFor(authorized(put(urlPathEqualTo("/crm/v4/objects/deals/" + DEAL + "/associations/default/contacts/" + CONTACT)))
+                .atPriority(1).inScenario("unsaid").whenScenarioStateIs(Scenario.STARTED).willSetStateTo("refinding")
+                .willReturn(aResponse().withStatus(404).withHeader("Content-Type", "application/json").withBody(
+                        "{\"status\":\"error\",\"message\":\"resource not found\",\"correlationId\":\"5d3e3a2c-0000-4000-8000-000000000004\","
+                                + "\"category\":\"OBJECT_NOT_FOUND\"}")));
+        // the upsert that finds it again answers without "new"
+        HUBSPOT.stubFor(authorized(post(urlPathEqualTo("/crm/v3/objects/contacts/batch/upsert")))
+                .atPriority(1).inScenario("unsaid").whenScenarioStateIs("refinding").willSetStateTo("found")
+                .willReturn(okJson("{\"status\":\"COMPLETE\",\"results\":[{\"id\":\"" + CONTACT + "\",\"archived\":false,"
+                        + "\"properties\":{\"email\":\"unsaid@example.com\"}}]}")));
+        String older = Webhooks.membershipBody("msg_hs_unsaid_b", "mem_ub", "unsaid@example.com", "Un Said", "active", false,
+                "2026-01-01T00:00:00.000Z");
+        Webhooks.sendSigned(port, "msg_hs_unsaid_b", java.time.Instant.now().getEpochSecond(), older.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+
+        awaitStatus("msg_hs_unsaid_b", "DONE");
+        // taken as created again: HubSpot may hold only the email now, so the person's next change writes all it carries
+        assertThat(personSourceTime("unsaid@example.com")).isNull();
+    }
+
+    private java.time.Instant personSourceTime(String email) {
+        java.sql.Timestamp at = jdbc.queryForObject("SELECT source_updated_at FROM crm_write_version WHERE provider = 'hubspot' "
+                + "AND object_type = 'person' AND object_key = ?", java.sql.Timestamp.class, email);
+        return at == null ? null : at.toInstant();
     }
 
     @Test

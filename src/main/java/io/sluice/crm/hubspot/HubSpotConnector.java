@@ -173,8 +173,10 @@ public class HubSpotConnector implements CrmConnector, CrmRecordWrites {
         log.warn("HubSpot no longer has the contact remembered for event {}; finding it again by email", write.change().eventId());
         ApiResponse answer = http.send(requests.contact(write.personNewer() ? write.change().person() : Map.of(), write.email()));
         String id = upsertedId(answer, "contact.upsert");
-        // "new": the contact was deleted and is created again now; otherwise it was merged into one that keeps its fields
-        write.personFoundAgain(id, answer.json().path("results").path(0).path("new").asBoolean(false));
+        // "new": the contact was deleted and is created again now; false: merged into one that keeps its fields. An answer
+        // that does not say counts as created again: the next change then writes the person fully, where a merge
+        // taken wrongly would leave HubSpot without the fields an older change skips
+        write.personFoundAgain(id, answer.json().path("results").path(0).path("new").asBoolean(true));
         refound.increment();
     }
 
