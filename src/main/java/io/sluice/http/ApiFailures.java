@@ -23,11 +23,6 @@ public interface ApiFailures {
         return rateLimited(message, availableIn);
     }
 
-    /** A 2xx whose body announces JSON but is none: by default a hiccup that a retry heals. */
-    default RuntimeException unreadable(String message) {
-        return retryable(message, null, null);
-    }
-
     /** The server refused the credential itself (401/403). */
     default RuntimeException credentialRejected(String message) {
         return rejected(message);

@@ -99,12 +99,13 @@ public class RouteReloader {
         }
         // every changed file in one update, so that a step and the route it calls go live together; if Camel cannot
         // start them, every file goes back to the version that ran
+        java.util.function.Consumer<Exception> rollBack = failure -> {
+            fail("Route files " + pending + " changed but", RouteFileValidator.rootMessage(failure));
+            restore(pending.stream().filter(running::containsKey).toList());
+        };
         try {
             // a failed start is restored before the ingress is open again: no request meets a removed route
-            var ids = replace(pending.stream().map(file -> resource(file, onDisk.get(file))).toList(), failure -> {
-                fail("Route files " + pending + " changed but", RouteFileValidator.rootMessage(failure));
-                restore(pending.stream().filter(running::containsKey).toList());
-            });
+            var ids = replace(pending.stream().map(file -> resource(file, onDisk.get(file))).toList(), rollBack);
             if (ids == null) {
                 return 0;
             }
@@ -113,8 +114,7 @@ public class RouteReloader {
             log.info("Reloaded {}: routes {}", pending, ids);
             return pending.size();
         } catch (Exception e) {
-            fail("Route files " + pending + " changed but", RouteFileValidator.rootMessage(e));
-            restore(pending.stream().filter(running::containsKey).toList());
+            rollBack.accept(e); // the files could not even be read into routes
             return 0;
         }
     }

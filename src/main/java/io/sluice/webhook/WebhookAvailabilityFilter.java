@@ -43,7 +43,7 @@ public class WebhookAvailabilityFilter extends OncePerRequestFilter {
             }
             return;
         }
-        boolean reloading = ready;
+        boolean reloading = ready; // ready, yet refused: a reload is replacing the ingress routes
         metrics.webhookRequest(WebhookSources.of(request.getRequestURI()), reloading ? "reloading" : "unavailable");
         response.setStatus(503);
         response.setHeader("Retry-After", reloading ? "1" : retryAfter);
