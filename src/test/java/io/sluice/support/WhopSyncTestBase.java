@@ -3,6 +3,7 @@ package io.sluice.support;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -50,6 +51,15 @@ public abstract class WhopSyncTestBase extends SluiceTestBase {
     void resetWhop() {
         await().atMost(Duration.ofSeconds(15)).until(() ->
                 count("SELECT COUNT(*) FROM whop_sync_run WHERE status = 'RUNNING'") == 0);
+        WHOP.resetAll();
+    }
+
+    /**
+     * The Whop stand-in is one per test JVM: a class must leave it empty, or the next class's context (whose
+     * scheduler may pull as soon as it starts, before any of its tests run) pulls what this class stubbed.
+     */
+    @AfterEach
+    void emptyWhop() {
         WHOP.resetAll();
     }
 
