@@ -8,8 +8,8 @@ import io.sluice.event.CanonicalEvent;
 import io.sluice.event.EventStatus;
 import io.sluice.mapping.ActiveMapping;
 import io.sluice.mapping.MappingEngine;
-import io.sluice.store.EventLog;
-import io.sluice.store.StoredEvent;
+import io.sluice.inbox.EventLog;
+import io.sluice.inbox.StoredEvent;
 import org.apache.camel.Handler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,7 +26,7 @@ import java.time.Clock;
  * event, through the active mapping to the CRM: score and reasons on the person, a short note.
  */
 @Component("aiEnrichment")
-public class AiEnrichment implements io.sluice.store.AppliedChangeFollowUp {
+public class AiEnrichment implements io.sluice.inbox.AppliedChangeFollowUp {
 
     public static final String SOURCE = "sluice-ai";
     public static final String REQUESTED = "ai.score.requested";

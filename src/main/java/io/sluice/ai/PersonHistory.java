@@ -3,8 +3,8 @@ package io.sluice.ai;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sluice.event.Timestamps;
-import io.sluice.store.EventLog;
-import io.sluice.store.StoredEvent;
+import io.sluice.inbox.EventLog;
+import io.sluice.inbox.StoredEvent;
 import org.springframework.stereotype.Component;
 
 import java.io.IOException;

@@ -2,7 +2,7 @@ package io.sluice.esign;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.sluice.store.StoredEvent;
+import io.sluice.inbox.StoredEvent;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,16 +18,16 @@ import java.util.List;
  * once-key is {@code rule:<name>:<membership id>}), however often the event is replayed or redelivered.
  */
 @Component("contractSendRule")
-public class ContractSendRule implements io.sluice.store.AppliedChangeFollowUp {
+public class ContractSendRule implements io.sluice.inbox.AppliedChangeFollowUp {
 
     private static final Logger log = LoggerFactory.getLogger(ContractSendRule.class);
 
     private final ESignProperties properties;
     private final ContractService contracts;
     private final ObjectMapper json;
-    private final io.sluice.store.EventLog events;
+    private final io.sluice.inbox.EventLog events;
 
-    public ContractSendRule(ESignProperties properties, ContractService contracts, ObjectMapper json, io.sluice.store.EventLog events) {
+    public ContractSendRule(ESignProperties properties, ContractService contracts, ObjectMapper json, io.sluice.inbox.EventLog events) {
         this.events = events;
         this.properties = properties;
         this.contracts = contracts;

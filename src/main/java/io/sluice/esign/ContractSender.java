@@ -5,7 +5,7 @@ import io.sluice.mapping.CrmChange;
 import io.sluice.event.EventStatus;
 import io.sluice.metrics.SluiceMetrics;
 import io.sluice.esign.ContractStore;
-import io.sluice.store.StoredEvent;
+import io.sluice.inbox.StoredEvent;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sluice.event.CanonicalEvent;
 import io.sluice.event.EventStatus;
 import io.sluice.esign.ContractStore;
-import io.sluice.store.EventLog;
+import io.sluice.inbox.EventLog;
 import io.sluice.store.PauseStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -1,6 +1,7 @@
 package io.sluice.esign;
 
-import io.sluice.store.EventLog;
+import io.sluice.store.ErrorText;
+import io.sluice.inbox.EventLog;
 import io.sluice.store.Page;
 import io.sluice.store.SqlTime;
 
@@ -150,7 +151,7 @@ public class ContractStore {
 
     /** Keeps the reason the last attempt to send or void failed, for operators. */
     public void recordError(String id, String error) {
-        jdbc.update("UPDATE contract SET last_error = ?, updated_at = ? WHERE id = ?", EventLog.truncate(error), SqlTime.of(clock.instant()), id);
+        jdbc.update("UPDATE contract SET last_error = ?, updated_at = ? WHERE id = ?", ErrorText.truncate(error), SqlTime.of(clock.instant()), id);
     }
 
     /** Records a step reported by event {@code eventId}; false when that event was recorded already. */
@@ -158,7 +159,7 @@ public class ContractStore {
                               Instant occurredAt) {
         return jdbc.update("INSERT INTO contract_step (contract_id, event_id, step, actor, detail, advanced, occurred_at, recorded_at) "
                         + "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING", contractId, eventId, step.name(),
-                truncate(actor, 700), EventLog.truncate(detail), advanced, SqlTime.of(occurredAt), SqlTime.of(clock.instant())) == 1;
+                truncate(actor, 700), ErrorText.truncate(detail), advanced, SqlTime.of(occurredAt), SqlTime.of(clock.instant())) == 1;
     }
 
     public Optional<Step> stepOfEvent(String eventId) {

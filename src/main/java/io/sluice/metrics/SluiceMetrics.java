@@ -6,7 +6,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.sluice.event.EventStatus;
 import io.sluice.store.DeadLetterStore;
-import io.sluice.store.EventLog;
+import io.sluice.inbox.EventLog;
 import org.springframework.stereotype.Component;
 
 import java.time.Duration;

@@ -2,7 +2,7 @@ package io.sluice.processing;
 
 import io.sluice.crm.CrmQuotaExhaustedException;
 import io.sluice.event.EventStatus;
-import io.sluice.store.EventLog;
+import io.sluice.inbox.EventLog;
 import io.sluice.store.PauseStore;
 import org.apache.camel.Exchange;
 import org.apache.camel.Handler;

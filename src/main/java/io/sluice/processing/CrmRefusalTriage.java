@@ -4,7 +4,7 @@ import io.sluice.crm.CrmCredentialRejectedException;
 import io.sluice.crm.CrmPreflight;
 import io.sluice.crm.CrmRejectedException;
 import io.sluice.event.EventStatus;
-import io.sluice.store.EventLog;
+import io.sluice.inbox.EventLog;
 import org.apache.camel.Exchange;
 import org.apache.camel.Handler;
 import org.slf4j.Logger;

@@ -5,7 +5,7 @@ import io.sluice.store.DeadLetterReplayHandler;
 import io.sluice.event.EventStatus;
 import io.sluice.store.DeadLetter;
 import io.sluice.store.DeadLetterStore;
-import io.sluice.store.EventLog;
+import io.sluice.inbox.EventLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;

@@ -9,9 +9,9 @@ import io.sluice.event.EventStatus;
 import io.sluice.mapping.ActiveMapping;
 import io.sluice.mapping.MappingException;
 import io.sluice.metrics.SluiceMetrics;
-import io.sluice.store.EventLog;
+import io.sluice.inbox.EventLog;
 import io.sluice.store.ProcessedEventRepository;
-import io.sluice.store.StoredEvent;
+import io.sluice.inbox.StoredEvent;
 import org.apache.camel.Handler;
 import org.apache.camel.ProducerTemplate;
 import org.slf4j.Logger;
@@ -43,7 +43,7 @@ public class EventBatchProcessor {
     private final CircuitBreaker breaker;
     private final ProducerTemplate producer;
     private final SluiceMetrics metrics;
-    private final List<io.sluice.store.AppliedChangeFollowUp> followUps;
+    private final List<io.sluice.inbox.AppliedChangeFollowUp> followUps;
     private final int batchSize;
     /** Batches written at once by this process that share a person go one after the other. */
     private final PersonLocks people = new PersonLocks();
@@ -56,7 +56,7 @@ public class EventBatchProcessor {
     public EventBatchProcessor(EventLog eventLog, ActiveMapping mapping, EventProcessor single, CrmConnector crm,
                                @Qualifier("processedEvents") ProcessedEventRepository processed, CircuitBreaker crmCircuitBreaker,
                                ProducerTemplate producer, SluiceMetrics metrics,
-                               List<io.sluice.store.AppliedChangeFollowUp> followUps, PulledInFlight pulledInFlight, io.sluice.config.CrmProperties settings) {
+                               List<io.sluice.inbox.AppliedChangeFollowUp> followUps, PulledInFlight pulledInFlight, io.sluice.config.CrmProperties settings) {
         this.pulledInFlight = pulledInFlight;
         this.followUps = followUps;
         int maximum = Math.max(1, crm.batchSize());
@@ -198,7 +198,7 @@ public class EventBatchProcessor {
      */
     private boolean runFollowUps(StoredEvent event, boolean duplicate) {
         try {
-            for (io.sluice.store.AppliedChangeFollowUp followUp : followUps) {
+            for (io.sluice.inbox.AppliedChangeFollowUp followUp : followUps) {
                 followUp.afterApplied(event, duplicate);
             }
             return true;

@@ -3,7 +3,7 @@ package io.sluice.processing;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.sluice.config.CrmProperties;
 import io.sluice.event.EventStatus;
-import io.sluice.store.EventLog;
+import io.sluice.inbox.EventLog;
 import org.apache.camel.Exchange;
 import org.apache.camel.Handler;
 import org.apache.camel.ServiceStatus;

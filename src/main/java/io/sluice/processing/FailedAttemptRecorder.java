@@ -1,6 +1,6 @@
 package io.sluice.processing;
 
-import io.sluice.store.EventLog;
+import io.sluice.inbox.EventLog;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.slf4j.Logger;

@@ -1,7 +1,7 @@
 package io.sluice.processing;
 
 import io.sluice.config.InboxProperties;
-import io.sluice.store.EventLog;
+import io.sluice.inbox.InboxClaims;
 import io.sluice.crm.CrmConnector;
 import io.sluice.crm.CrmPreflight;
 import io.sluice.store.PauseStore;
@@ -26,7 +26,7 @@ public class InboxClaimer {
     /** Full batches of pulled records this process has on hand before it claims more of them. */
     static final int BATCHES_AHEAD = 8;
 
-    private final EventLog eventLog;
+    private final InboxClaims claims;
     private final PauseStore pauses;
     private final CrmPreflight preflight;
     private final int batchSize;
@@ -43,7 +43,7 @@ public class InboxClaimer {
     /** The sources whose events go to the CRM's batch calls (store/BackfillSource). */
     private final java.util.Set<String> backfillSources;
 
-    public InboxClaimer(EventLog eventLog, PauseStore pauses, InboxProperties inbox, Clock clock,
+    public InboxClaimer(InboxClaims claims, PauseStore pauses, InboxProperties inbox, Clock clock,
                         CrmConnector crm, CrmPreflight preflight,
                         io.github.resilience4j.circuitbreaker.CircuitBreaker crmCircuitBreaker, io.sluice.http.ProviderLimits limits,
                         PulledInFlight pulledInFlight, EventBatchProcessor batches, List<io.sluice.store.PausableWork> pausable,
@@ -56,12 +56,12 @@ public class InboxClaimer {
         this.breaker = crmCircuitBreaker;
         this.limits = limits;
         this.preflight = preflight;
-        this.eventLog = eventLog;
+        this.claims = claims;
         this.pauses = pauses;
         this.batchSize = inbox.batchSize();
         this.claimTimeout = inbox.claimTimeout();
         this.clock = clock;
-        int requeued = eventLog.requeueInterrupted();
+        int requeued = claims.requeueInterrupted();
         if (requeued > 0) {
             log.warn("Requeued {} events that were being processed when Sluice last stopped", requeued);
         }
@@ -100,11 +100,11 @@ public class InboxClaimer {
             // this process has enough pulled records on hand: the rest of a backfill waits in the inbox (PulledInFlight)
             held.addAll(backfillSources);
         }
-        List<Claim> claims = eventLog.claimReceived(limit, held).stream()
+        List<Claim> taken = claims.claimReceived(limit, held).stream()
                 .map(c -> new Claim(c.id(), crmBatches && backfillSources.contains(c.source())))
                 .toList();
-        pulledInFlight.claimed(claims.stream().filter(Claim::batched).map(Claim::id).toList());
-        return claims;
+        pulledInFlight.claimed(taken.stream().filter(Claim::batched).map(Claim::id).toList());
+        return taken;
     }
 
     /** {@code limit} rounded up to a multiple of {@code batch}. */
@@ -119,7 +119,7 @@ public class InboxClaimer {
             return;
         }
         nextStuckCheck = now.plusSeconds(60);
-        int requeued = eventLog.requeueClaimedBefore(now.minus(claimTimeout));
+        int requeued = claims.requeueClaimedBefore(now.minus(claimTimeout));
         if (requeued > 0) {
             log.warn("Requeued {} events claimed more than {} ago without an outcome", requeued, claimTimeout);
         }

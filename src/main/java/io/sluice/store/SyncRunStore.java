@@ -137,7 +137,7 @@ public class SyncRunStore {
     public void skipResource(SyncRun run, String error) {
         jdbc.update("UPDATE whop_sync_run SET resource_index = resource_index + 1, page_cursor = NULL, errors = errors + 1, "
                         + "last_error = ?, updated_at = ? WHERE id = ? AND resource_index = ?",
-                EventLog.truncate(error), SqlTime.of(clock.instant()), run.id(), run.resourceIndex());
+                ErrorText.truncate(error), SqlTime.of(clock.instant()), run.id(), run.resourceIndex());
         jdbc.update("UPDATE whop_sync_progress SET errors = errors + 1 WHERE run_id = ? AND resource = ?",
                 run.id(), run.currentResource());
     }
@@ -145,13 +145,13 @@ public class SyncRunStore {
     /** An unfinished state: PAUSED, WAITING or RUNNING, with the reason. */
     public void setStatus(String id, String status, String lastError) {
         jdbc.update("UPDATE whop_sync_run SET status = ?, last_error = COALESCE(?, last_error), updated_at = ? "
-                + "WHERE id = ? AND finished_at IS NULL", status, EventLog.truncate(lastError), SqlTime.of(clock.instant()), id);
+                + "WHERE id = ? AND finished_at IS NULL", status, ErrorText.truncate(lastError), SqlTime.of(clock.instant()), id);
     }
 
     /** Remembers the latest problem while retries go on. */
     public void noteError(String id, String error) {
         jdbc.update("UPDATE whop_sync_run SET last_error = ?, updated_at = ? WHERE id = ?",
-                EventLog.truncate(error), SqlTime.of(clock.instant()), id);
+                ErrorText.truncate(error), SqlTime.of(clock.instant()), id);
     }
 
     /** Ends a run; its mode is free for the next one. */
@@ -159,7 +159,7 @@ public class SyncRunStore {
         var now = SqlTime.of(clock.instant());
         jdbc.update("UPDATE whop_sync_run SET status = ?, active_mode = NULL, finished_at = ?, updated_at = ?, "
                         + "errors = errors + ?, last_error = COALESCE(?, last_error) WHERE id = ? AND finished_at IS NULL",
-                status, now, now, SyncRun.FAILED.equals(status) ? 1 : 0, EventLog.truncate(lastError), id);
+                status, now, now, SyncRun.FAILED.equals(status) ? 1 : 0, ErrorText.truncate(lastError), id);
     }
 
     public List<ResourceProgress> progress(String runId) {

@@ -53,7 +53,7 @@ public class WhopConnectionStore {
     }
 
     public void recordError(String error) {
-        jdbc.update("UPDATE whop_connection SET last_error = ? WHERE id = ?", EventLog.truncate(error), ID);
+        jdbc.update("UPDATE whop_connection SET last_error = ? WHERE id = ?", ErrorText.truncate(error), ID);
     }
 
     public boolean disconnect() {

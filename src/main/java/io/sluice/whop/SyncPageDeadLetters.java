@@ -8,7 +8,7 @@ import io.sluice.event.EventStatus;
 import io.sluice.store.DeadLetterReplayHandler;
 import io.sluice.store.DeadLetter;
 import io.sluice.store.DeadLetterStore;
-import io.sluice.store.EventLog;
+import io.sluice.inbox.EventLog;
 import io.sluice.store.SyncRun;
 import org.springframework.context.annotation.Lazy;
 import org.springframework.stereotype.Component;

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sluice.config.WhopProperties;
 import io.sluice.event.CanonicalEvent;
 import io.sluice.metrics.SluiceMetrics;
-import io.sluice.store.EventLog;
+import io.sluice.inbox.EventLog;
 import io.sluice.store.PauseStore;
 import io.sluice.store.SyncItemStore;
 import io.sluice.store.SyncRun;

@@ -19,14 +19,21 @@ class ArchitectureTest {
     @ArchTest
     static final ArchRule theCoreDependsOnNothingAboveIt = noClasses()
             .that().resideInAnyPackage("io.sluice.event..", "io.sluice.config..", "io.sluice.status..")
-            .should().dependOnClassesThat().resideInAnyPackage(concat(FEATURES, "io.sluice.http..", "io.sluice.store..",
+            .should().dependOnClassesThat().resideInAnyPackage(concat(FEATURES, "io.sluice.http..", "io.sluice.store..", "io.sluice.inbox..",
                     "io.sluice.mapping..", "io.sluice.metrics.."));
 
-    /** Calling out, storing, mapping and metrics serve the features and know none of them. */
+    /** Calling out, storing, the inbox, mapping and metrics serve the features and know none of them. */
     @ArchTest
     static final ArchRule theInfrastructureKnowsNoFeature = noClasses()
-            .that().resideInAnyPackage("io.sluice.http..", "io.sluice.store..", "io.sluice.mapping..", "io.sluice.metrics..")
+            .that().resideInAnyPackage("io.sluice.http..", "io.sluice.store..", "io.sluice.inbox..", "io.sluice.mapping..",
+                    "io.sluice.metrics..")
             .should().dependOnClassesThat().resideInAnyPackage(FEATURES);
+
+    /** The tables every feature keeps (store) know nothing of the inbox built on them. */
+    @ArchTest
+    static final ArchRule theStoreKnowsNoInbox = noClasses()
+            .that().resideInAPackage("io.sluice.store..")
+            .should().dependOnClassesThat().resideInAPackage("io.sluice.inbox..");
 
     /** No two packages depend on each other, however indirectly. */
     @ArchTest

@@ -442,7 +442,7 @@ class DocuSignContractsTest extends SluiceTestBase {
     @org.springframework.beans.factory.annotation.Autowired
     private io.sluice.whop.PulledRecordEvents pulledEvents;
     @org.springframework.beans.factory.annotation.Autowired
-    private io.sluice.store.EventLog eventLog;
+    private io.sluice.inbox.EventLog eventLog;
 
     // --- helpers
 

@@ -50,14 +50,15 @@ public final class SluiceProcess implements AutoCloseable {
         long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
-                throw new IllegalStateException("Sluice exited with " + process.exitValue() + " while starting; see " + log);
+                throw new IllegalStateException("Sluice exited with " + process.exitValue() + " while starting; the end of " + log
+                        + ":\n" + tail(40));
             }
             if (ready()) {
                 return;
             }
             Thread.sleep(200);
         }
-        throw new IllegalStateException("Sluice did not become ready within 90 s; see " + log);
+        throw new IllegalStateException("Sluice did not become ready within 90 s; the end of " + log + ":\n" + tail(40));
     }
 
     /** {@code kill -9}: the JVM gets no chance to finish anything. */
@@ -88,11 +89,29 @@ public final class SluiceProcess implements AutoCloseable {
         }
     }
 
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
+    private String tail(int lines) {
+        try {
+            List<String> all = java.nio.file.Files.readAllLines(log);
+            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
         } catch (IOException e) {
-            throw new IllegalStateException(e);
+            return "(unreadable: " + e.getMessage() + ")";
         }
+    }
+
+    /**
+     * A port free now, below Linux's ephemeral range (32768 and up): the process is started again on it after a
+     * kill, and a port from that range may meanwhile be the local end of some other test JVM's connection.
+     */
+    private static int freePort() {
+        java.util.Random random = new java.util.Random();
+        for (int attempt = 0; attempt < 100; attempt++) {
+            int candidate = 20_000 + random.nextInt(12_000);
+            try (ServerSocket socket = new ServerSocket(candidate)) {
+                return socket.getLocalPort();
+            } catch (IOException taken) {
+                // try another
+            }
+        }
+        throw new IllegalStateException("no free port between 20000 and 32000");
     }
 }

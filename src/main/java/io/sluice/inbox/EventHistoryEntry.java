@@ -1,4 +1,4 @@
-package io.sluice.store;
+package io.sluice.inbox;
 
 import java.time.Instant;
 

@@ -1,4 +1,4 @@
-package io.sluice.store;
+package io.sluice.inbox;
 
 import io.sluice.config.InboxProperties;
 import io.sluice.event.CanonicalEvent;

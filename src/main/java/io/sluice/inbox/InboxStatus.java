@@ -1,5 +1,7 @@
-package io.sluice.store;
+package io.sluice.inbox;
 
+import io.sluice.store.PauseStore;
+import io.sluice.store.DeadLetterStore;
 import io.sluice.event.EventStatus;
 import io.sluice.status.StatusContributor;
 import org.springframework.core.annotation.Order;

@@ -1,5 +1,8 @@
-package io.sluice.store;
+package io.sluice.inbox;
 
+import io.sluice.store.ErrorText;
+import io.sluice.store.Page;
+import io.sluice.store.SqlTime;
 import io.sluice.event.CanonicalEvent;
 import io.sluice.event.EventStatus;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -19,7 +22,6 @@ import java.util.Optional;
 @Repository
 public class EventLog {
 
-    private static final int MAX_ERROR_LENGTH = 2000;
     private static final String COLUMNS =
             "id, source, type, subject_key, occurred_at, status, attempts, last_error, payload, received_at, updated_at, change_key, person_email";
 
@@ -73,7 +75,7 @@ public class EventLog {
         var now = clock.instant();
         String id = (deliveryId == null ? source + ":unknown" : deliveryId) + "#rejected-" + now.toEpochMilli();
         jdbc.update("INSERT INTO event_log (" + COLUMNS + ") VALUES (?, ?, ?, NULL, NULL, ?, 0, ?, ?, ?, ?, NULL, NULL) ON CONFLICT DO NOTHING",
-                id, source, "(unparsed)", EventStatus.REJECTED.name(), truncate(reason), payload,
+                id, source, "(unparsed)", EventStatus.REJECTED.name(), ErrorText.truncate(reason), payload,
                 SqlTime.of(now), SqlTime.of(now));
         history(id, EventStatus.REJECTED, reason);
         return id;
@@ -92,67 +94,6 @@ public class EventLog {
         jdbc.query("SELECT " + COLUMNS + " FROM event_log WHERE id IN (" + String.join(", ", java.util.Collections.nCopies(ids.size(), "?"))
                 + ")", ROW, ids.toArray()).forEach(event -> byId.put(event.id(), event));
         return ids.stream().map(byId::get).filter(java.util.Objects::nonNull).toList();
-    }
-
-    /** An event claimed from the inbox, with its source. */
-    public record Claimed(String id, String source) {
-    }
-
-    /** Claims up to {@code limit} waiting events, oldest first, in one transaction; each id goes to exactly one claimer. */
-    @Transactional
-    public List<Claimed> claimReceived(int limit) {
-        return claimReceived(limit, List.of());
-    }
-
-    /** As {@link #claimReceived(int)}, leaving events of the {@code heldSources} (paused kinds of work) in the inbox. */
-    @Transactional
-    public List<Claimed> claimReceived(int limit, java.util.Collection<String> heldSources) {
-        var now = SqlTime.of(clock.instant());
-        StringBuilder sql = new StringBuilder("SELECT id, source FROM event_log "
-                + "WHERE (status = 'RECEIVED' OR (status = 'WAITING' AND next_attempt_at <= ?))");
-        List<Object> args = new ArrayList<>();
-        args.add(now);
-        if (!heldSources.isEmpty()) {
-            sql.append(" AND source NOT IN (").append(String.join(", ", java.util.Collections.nCopies(heldSources.size(), "?"))).append(")");
-            args.addAll(heldSources);
-        }
-        sql.append(" ORDER BY received_at, id LIMIT ?");
-        args.add(limit);
-        List<Claimed> rows = jdbc.query(sql.toString(), (rs, n) -> new Claimed(rs.getString("id"), rs.getString("source")), args.toArray());
-        List<String> candidates = rows.stream().map(Claimed::id).toList();
-        if (candidates.isEmpty()) {
-            return List.of();
-        }
-        int[][] counts = jdbc.batchUpdate("UPDATE event_log SET status = 'PROCESSING', updated_at = ? WHERE id = ? "
-                        + "AND (status = 'RECEIVED' OR (status = 'WAITING' AND next_attempt_at <= ?))",
-                candidates, candidates.size(), (ps, id) -> {
-                    ps.setObject(1, now);
-                    ps.setString(2, id);
-                    ps.setObject(3, now);
-                });
-        boolean[] changed = rowsChanged(counts, candidates.size());
-        List<Claimed> claimed = new ArrayList<>(candidates.size());
-        for (int i = 0; i < changed.length; i++) {
-            if (changed[i]) {
-                claimed.add(rows.get(i));
-            }
-        }
-        return claimed;
-    }
-
-    /**
-     * Puts back events claimed longer ago than {@code claimedBefore}: their exchange was lost (say, the database
-     * failed while a dead letter was being recorded). Idempotency makes a second run harmless.
-     */
-    public int requeueClaimedBefore(Instant claimedBefore) {
-        return jdbc.update("UPDATE event_log SET status = 'RECEIVED', updated_at = ? WHERE status = 'PROCESSING' AND updated_at < ?",
-                SqlTime.of(clock.instant()), SqlTime.of(claimedBefore));
-    }
-
-    /** After a crash, events that were being processed go back to the inbox; idempotency makes that safe. */
-    public int requeueInterrupted() {
-        return jdbc.update("UPDATE event_log SET status = 'RECEIVED', updated_at = ? WHERE status = 'PROCESSING'",
-                SqlTime.of(clock.instant()));
     }
 
     @Transactional
@@ -230,7 +171,7 @@ public class EventLog {
     public void recordFailedAttempt(String id, String error, boolean callMade) {
         // an open breaker or a spent budget sent nothing: it is no attempt, only the reason the event waits
         jdbc.update("UPDATE event_log SET attempts = attempts + ?, last_error = ?, updated_at = ? WHERE id = ?",
-                callMade ? 1 : 0, truncate(error), SqlTime.of(clock.instant()), id);
+                callMade ? 1 : 0, ErrorText.truncate(error), SqlTime.of(clock.instant()), id);
         history(id, EventStatus.PROCESSING, "attempt failed: " + error);
     }
 
@@ -283,7 +224,7 @@ public class EventLog {
                     ps.setString(1, c.id());
                     ps.setObject(2, SqlTime.of(now));
                     ps.setString(3, c.status().name());
-                    ps.setString(4, truncate(c.detail()));
+                    ps.setString(4, ErrorText.truncate(c.detail()));
                 });
     }
 
@@ -332,7 +273,7 @@ public class EventLog {
     }
 
     /** Per statement of a batch, whether it changed a row; SUCCESS_NO_INFO (-2) counts as changed. */
-    private static boolean[] rowsChanged(int[][] counts, int size) {
+    static boolean[] rowsChanged(int[][] counts, int size) {
         boolean[] changed = new boolean[size];
         int i = 0;
         for (int[] batch : counts) {
@@ -346,15 +287,7 @@ public class EventLog {
     /** Adds a line to an event's history without changing its status (the reason an event was stored IGNORED, say). */
     public void history(String id, EventStatus status, String detail) {
         jdbc.update("INSERT INTO event_history (event_id, at, status, detail) VALUES (?, ?, ?, ?)",
-                id, SqlTime.of(clock.instant()), status.name(), truncate(detail));
-    }
-
-    /** Text cut to what an error or detail column holds. */
-    public static String truncate(String text) {
-        if (text == null) {
-            return null;
-        }
-        return text.length() <= MAX_ERROR_LENGTH ? text : text.substring(0, MAX_ERROR_LENGTH - 1) + "…";
+                id, SqlTime.of(clock.instant()), status.name(), ErrorText.truncate(detail));
     }
 
     /** An opaque paging position: the last item's receipt time and id. */

@@ -1,4 +1,4 @@
-package io.sluice.store;
+package io.sluice.inbox;
 
 /**
  * Work that follows an applied change (a lead score to request, a contract to send), whichever path applied it. The
