@@ -3,6 +3,8 @@ package io.sluice.config;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
+import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
@@ -20,7 +22,13 @@ import java.time.Duration;
  * @param consumers         events processed in parallel
  * @param writers           threads writing accepted webhooks to the inbox
  * @param maxBatch          most webhooks stored in one transaction
- * @param claimTimeout      an event claimed this long ago without an outcome is put back in the inbox
+ * @param claimTimeout      an event held this long by its process without an outcome is taken to be lost there: its
+ *                          claim is no longer renewed, and the inbox takes it back when the lease runs out
+ * @param lease             how long a claim lasts unless its process renews it (it does every third of this): a
+ *                          replica that dies leaves its claims to the others once their leases run out
+ * @param instanceId        the name this process claims under; empty: the host name and server port (a random
+ *                          suffix when the port is chosen at start). A process started again under the same name
+ *                          takes back its own claims at once; two live processes must never share one
  * @param autoStart         false: events are accepted and stored but not processed (maintenance)
  */
 @Validated
@@ -33,5 +41,7 @@ public record InboxProperties(
         @DefaultValue("2") @Min(1) @Max(16) int writers,
         @DefaultValue("128") @Min(1) @Max(1000) int maxBatch,
         @DefaultValue("10m") @NotNull Duration claimTimeout,
+        @DefaultValue("30s") @NotNull @DurationMin(seconds = 1) Duration lease,
+        @Size(max = 150) String instanceId,
         @DefaultValue("true") boolean autoStart) {
 }

@@ -33,10 +33,13 @@ public class EventLog {
 
     private final JdbcTemplate jdbc;
     private final Clock clock;
+    /** Every status this class writes ends a claim: this process stops renewing it (InboxClaims). */
+    private final HeldClaims held;
 
-    public EventLog(JdbcTemplate jdbc, Clock clock) {
+    public EventLog(JdbcTemplate jdbc, Clock clock, HeldClaims held) {
         this.jdbc = jdbc;
         this.clock = clock;
+        this.held = held;
     }
 
     /** Stores a new event; false when an event with this id is already stored (a duplicate delivery). */
@@ -99,6 +102,7 @@ public class EventLog {
     @Transactional
     public void markStatus(String id, EventStatus status, String detail) {
         jdbc.update("UPDATE event_log SET status = ?, updated_at = ? WHERE id = ?", status.name(), SqlTime.of(clock.instant()), id);
+        held.released(id);
         history(id, status, detail);
     }
 
@@ -130,6 +134,7 @@ public class EventLog {
             jdbc.update("UPDATE event_log SET status = 'WAITING', next_attempt_at = ?, updated_at = ? WHERE id = ?",
                     SqlTime.of(nextAttempt), now, id);
         }
+        held.released(id);
         history(id, EventStatus.WAITING, detail);
     }
 
@@ -180,6 +185,7 @@ public class EventLog {
     public void markCompleted(String id, EventStatus status, String detail) {
         jdbc.update("UPDATE event_log SET status = ?, attempts = attempts + 1, updated_at = ? WHERE id = ?",
                 status.name(), SqlTime.of(clock.instant()), id);
+        held.released(id);
         history(id, status, detail);
     }
 
@@ -219,6 +225,7 @@ public class EventLog {
                     ps.setObject(2, SqlTime.of(now));
                     ps.setString(3, c.id());
                 });
+        held.released(completions.stream().map(Completion::id).toList());
         jdbc.batchUpdate("INSERT INTO event_history (event_id, at, status, detail) VALUES (?, ?, ?, ?)",
                 completions, completions.size(), (ps, c) -> {
                     ps.setString(1, c.id());

@@ -6,13 +6,8 @@ import io.sluice.crm.CrmConnector;
 import io.sluice.crm.CrmPreflight;
 import io.sluice.store.PauseStore;
 import org.apache.camel.Handler;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 
 /**
@@ -22,7 +17,6 @@ import java.util.List;
 @Component("inboxClaimer")
 public class InboxClaimer {
 
-    private static final Logger log = LoggerFactory.getLogger(InboxClaimer.class);
     /** Full batches of pulled records this process has on hand before it claims more of them. */
     static final int BATCHES_AHEAD = 8;
 
@@ -30,9 +24,6 @@ public class InboxClaimer {
     private final PauseStore pauses;
     private final CrmPreflight preflight;
     private final int batchSize;
-    private final Duration claimTimeout;
-    private final Clock clock;
-    private Instant nextStuckCheck = Instant.MIN;
 
     private final CrmConnector crm;
     private final io.github.resilience4j.circuitbreaker.CircuitBreaker breaker;
@@ -43,7 +34,7 @@ public class InboxClaimer {
     /** The sources whose events go to the CRM's batch calls (store/BackfillSource). */
     private final java.util.Set<String> backfillSources;
 
-    public InboxClaimer(InboxClaims claims, PauseStore pauses, InboxProperties inbox, Clock clock,
+    public InboxClaimer(InboxClaims claims, PauseStore pauses, InboxProperties inbox,
                         CrmConnector crm, CrmPreflight preflight,
                         io.github.resilience4j.circuitbreaker.CircuitBreaker crmCircuitBreaker, io.sluice.http.ProviderLimits limits,
                         PulledInFlight pulledInFlight, EventBatchProcessor batches, List<io.sluice.store.PausableWork> pausable,
@@ -59,17 +50,10 @@ public class InboxClaimer {
         this.claims = claims;
         this.pauses = pauses;
         this.batchSize = inbox.batchSize();
-        this.claimTimeout = inbox.claimTimeout();
-        this.clock = clock;
-        int requeued = claims.requeueInterrupted();
-        if (requeued > 0) {
-            log.warn("Requeued {} events that were being processed when Sluice last stopped", requeued);
-        }
     }
 
     @Handler
     public List<Claim> claim() {
-        requeueStuckClaims();
         java.util.Set<String> paused = pauses.pausedTargets();
         if (paused.contains("crm") || preflight.holdsEvents()) {
             return List.of(); // paused work, and work for a CRM that refuses it (crm health says why), stays in the inbox
@@ -110,18 +94,5 @@ public class InboxClaimer {
     /** {@code limit} rounded up to a multiple of {@code batch}. */
     static int wholeBatches(int limit, int batch) {
         return (int) Math.min(Integer.MAX_VALUE, ((long) limit + batch - 1) / batch * batch);
-    }
-
-    /** Once a minute: events claimed longer than sluice.inbox.claim-timeout ago lost their exchange; claim them again. */
-    private void requeueStuckClaims() {
-        Instant now = clock.instant();
-        if (now.isBefore(nextStuckCheck)) {
-            return;
-        }
-        nextStuckCheck = now.plusSeconds(60);
-        int requeued = claims.requeueClaimedBefore(now.minus(claimTimeout));
-        if (requeued > 0) {
-            log.warn("Requeued {} events claimed more than {} ago without an outcome", requeued, claimTimeout);
-        }
     }
 }

@@ -26,7 +26,7 @@ class RestartRecoveryTest {
     void acceptedEventsSurviveARestartAndAreAppliedOnce() {
         String[] common = {"server.port=0", "sluice.data-dir=" + dir, "sluice.whop.webhook-secrets=" + Webhooks.SECRET,
                 "sluice.admin.token=restart-test-token", "sluice.routes.reload=false", "sluice.inbox.poll-interval=50",
-                "sluice.ai.enrich-on="};
+                "sluice.ai.enrich-on=", "sluice.inbox.instance-id=restart-recovery"};
 
         try (ConfigurableApplicationContext first = start(common, "sluice.inbox.auto-start=false")) {
             int port = port(first);
@@ -38,8 +38,8 @@ class RestartRecoveryTest {
             }
             JdbcTemplate jdbc = first.getBean(JdbcTemplate.class);
             assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM crm_opportunity", Long.class)).isZero();
-            // as if the process died while applying this one
-            jdbc.update("UPDATE event_log SET status = 'PROCESSING' WHERE id = 'msg_restart0'");
+            // as if the process died while applying this one: the process started again under its name takes it back
+            jdbc.update("UPDATE event_log SET status = 'PROCESSING', claimed_by = 'restart-recovery' WHERE id = 'msg_restart0'");
         }
 
         try (ConfigurableApplicationContext second = start(common)) {
