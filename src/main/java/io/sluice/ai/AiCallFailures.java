@@ -27,6 +27,15 @@ public final class AiCallFailures implements ApiFailures {
         return new AiRateLimitedException(message, retryAfter, true);
     }
 
+    /**
+     * Not retried: the model was paid for the answer that was cut off, and a proxy that cuts long answers cuts every
+     * retry too. The heuristic answers instead.
+     */
+    @Override
+    public RuntimeException unreadableSuccess(String message) {
+        return new AiCallException(message, false, null);
+    }
+
     @Override
     public RuntimeException notSent(String message, Duration availableIn) {
         return new AiRateLimitedException(message, availableIn, false);

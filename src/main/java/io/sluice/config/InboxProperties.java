@@ -34,7 +34,7 @@ import java.time.Duration;
 @Validated
 @ConfigurationProperties("sluice.inbox")
 public record InboxProperties(
-        @DefaultValue("200ms") @NotNull Duration pollInterval,
+        @DefaultValue("200ms") @NotNull @DurationMin(millis = 1) Duration pollInterval,
         @DefaultValue("20") @Min(1) @Max(1000) int maxWakesPerSecond,
         @DefaultValue("100") @Min(1) int batchSize,
         @DefaultValue("4") @Min(1) int consumers,

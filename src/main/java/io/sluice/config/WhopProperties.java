@@ -5,6 +5,7 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
+import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
@@ -86,7 +87,7 @@ public record WhopProperties(
             Boolean enabled,
             @DefaultValue("PT5M") @NotNull Duration interval,
             @DefaultValue("PT24H") @NotNull Duration fullInterval,
-            @DefaultValue("30000") @NotNull Duration checkInterval) {
+            @DefaultValue("30000") @NotNull @DurationMin(millis = 1) Duration checkInterval) {
     }
 
     /**

@@ -23,6 +23,14 @@ public interface ApiFailures {
         return rateLimited(message, availableIn);
     }
 
+    /**
+     * A success (2xx) announced as JSON whose body does not parse (cut off on the way): retryable by default, as
+     * nothing was changed by an answer nobody could read.
+     */
+    default RuntimeException unreadableSuccess(String message) {
+        return retryable(message, null, null);
+    }
+
     /** The server refused the credential itself (401/403). */
     default RuntimeException credentialRejected(String message) {
         return rejected(message);

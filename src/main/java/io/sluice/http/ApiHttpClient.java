@@ -103,7 +103,7 @@ public class ApiHttpClient {
         count(request, outcome(response.status()));
         if (response.status() >= 200 && response.status() < 300) {
             if (bytes != null && bytes.length > 0 && response.json() == null && announcesJson(response)) {
-                throw failures.retryable(provider + " answered " + request.operation() + " with a body that is not JSON", null, null);
+                throw failures.unreadableSuccess(provider + " answered " + request.operation() + " with a body that is not JSON");
             }
             return response;
         }

@@ -43,7 +43,18 @@ public class ApiHttpClients {
     public ApiHttpClient create(String system, ApiFailures failures, String provider, Supplier<String> baseUrl,
                                 Supplier<Map<String, String>> authHeaders, String credentialHint, int maxRequests, Duration period,
                                 ApiErrorClassifier classifier) {
-        return create(system, failures, provider, provider, baseUrl, authHeaders, credentialHint, maxRequests, period, classifier);
+        return create(system, failures, provider, provider, baseUrl, authHeaders, credentialHint, maxRequests, period, classifier, PERMIT_WAIT);
+    }
+
+    /**
+     * As {@link #create}, for work that must not hold a thread while its budget is spent (a language model's calls
+     * run on the consumers that also write to the CRM): with no permit at once, the call fails as rate-limited and
+     * its event waits in the inbox until one is due.
+     */
+    public ApiHttpClient createWithoutPermitWait(String system, ApiFailures failures, String provider, Supplier<String> baseUrl,
+                                                 Supplier<Map<String, String>> authHeaders, String credentialHint, int maxRequests,
+                                                 Duration period, ApiErrorClassifier classifier) {
+        return create(system, failures, provider, provider, baseUrl, authHeaders, credentialHint, maxRequests, period, classifier, Duration.ZERO);
     }
 
     /**
@@ -52,13 +63,14 @@ public class ApiHttpClients {
      */
     public ApiHttpClient createAuthServer(String system, ApiFailures failures, String provider, Supplier<String> baseUrl,
                                           Supplier<Map<String, String>> authHeaders, String credentialHint, int maxRequests, Duration period) {
-        return create(system, failures, provider, provider + "-auth", baseUrl, authHeaders, credentialHint, maxRequests, period, null);
+        return create(system, failures, provider, provider + "-auth", baseUrl, authHeaders, credentialHint, maxRequests, period, null,
+                PERMIT_WAIT);
     }
 
     private ApiHttpClient create(String system, ApiFailures failures, String provider, String budget, Supplier<String> baseUrl,
                                  Supplier<Map<String, String>> authHeaders, String credentialHint, int maxRequests, Duration period,
-                                 ApiErrorClassifier classifier) {
-        RollingWindowLimiter limiter = limits.limiter(system, budget, maxRequests, period, PERMIT_WAIT);
+                                 ApiErrorClassifier classifier, Duration permitWait) {
+        RollingWindowLimiter limiter = limits.limiter(system, budget, maxRequests, period, permitWait);
         return new ApiHttpClient(system, failures, provider, baseUrl, authHeaders, credentialHint, limiter, classifier, producer, objectMapper,
                 registry, clock);
     }

@@ -87,9 +87,16 @@ public final class RouteFileValidator {
             }
             Matcher placeholder = SETTING.matcher(lines[i]);
             while (placeholder.find()) {
-                // one with a default of its own (an operator's key) resolves whether or not a record binds it, and an
-                // optional one ({{?key}}) may stay empty
+                // one with a default of its own (an operator's key, or a bound one without a default) resolves either
+                // way, and an optional one ({{?key}}) may stay empty
                 String key = placeholder.group(1).trim();
+                if (placeholder.group(2) != null && KnownSettings.known(key) && KnownSettings.hasDefault(key)) {
+                    // the bound setting always answers, so the file's default would silently never apply
+                    problems.add(file + ":" + (i + 1) + ": " + placeholder.group() + " gives a default to a setting that has its own"
+                            + " (docs/configuration.md): this one would never be used; write {{" + key + "}} and set the value in"
+                            + " the configuration");
+                    continue;
+                }
                 if (placeholder.group(2) != null || placeholder.group().startsWith("{{?")) {
                     continue;
                 }

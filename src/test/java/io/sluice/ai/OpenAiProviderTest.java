@@ -181,6 +181,13 @@ class OpenAiProviderTest extends SluiceTestBase {
         JsonNode answer = call("/api/ai/sentiment", "{\"text\":\"great course\"}");
         assertThat(answer.path("provider").asText()).isEqualTo("heuristic");
         OPENAI.verify(exactly(1), postRequestedFor(urlPathEqualTo("/v1/chat/completions")));
+
+        // an answer cut off on the way (a proxy's size cap): the model charged for it, and would for every retry
+        OPENAI.resetRequests();
+        OPENAI.stubFor(post(urlPathEqualTo("/v1/chat/completions")).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json").withBody("{\"id\":\"chatcmpl-1\",\"choices\":[{\"message\":{\"content\":\"{\\\"sco")));
+        assertThat(call("/api/ai/sentiment", "{\"text\":\"great course\"}").path("provider").asText()).isEqualTo("heuristic");
+        OPENAI.verify(exactly(1), postRequestedFor(urlPathEqualTo("/v1/chat/completions")));
     }
 
     @Test

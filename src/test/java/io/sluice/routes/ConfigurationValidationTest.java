@@ -101,6 +101,11 @@ class ConfigurationValidationTest {
                 .contains("{{sluice.whop.company-id}} names a setting that has no default and may be unset");
         Files.writeString(inboxPoll, Files.readString(inboxPoll).replace("{{sluice.whop.company-id}}", "{{sluice.whop.company-id:200}}"));
         assertThat(ConfigurationValidator.validateRoutes(routes)).isEmpty();
+
+        // a setting with a default of its own always answers: a file's default for it would silently never apply
+        Files.writeString(inboxPoll, Files.readString(inboxPoll).replace("{{sluice.whop.company-id:200}}", "{{sluice.inbox.poll-interval:5000}}"));
+        assertThat(ConfigurationValidator.validateRoutes(routes)).singleElement().asString()
+                .contains("{{sluice.inbox.poll-interval:5000}} gives a default to a setting that has its own");
     }
 
     @Test

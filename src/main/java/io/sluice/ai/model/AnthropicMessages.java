@@ -39,7 +39,7 @@ final class AnthropicMessages implements ChatModel {
         }
         this.config = config;
         this.json = json;
-        this.client = clients.create("ai", AiCallFailures.INSTANCE, "anthropic", () -> config.baseUrl().toString(),
+        this.client = clients.createWithoutPermitWait("ai", AiCallFailures.INSTANCE, "anthropic", () -> config.baseUrl().toString(),
                 () -> Map.of("x-api-key", config.apiKey().trim(), "anthropic-version", config.version()), "ANTHROPIC_API_KEY",
                 ai.maxRequests(), ai.per(), this::classify);
     }

@@ -37,7 +37,7 @@ final class OpenAiChat implements io.sluice.ai.ChatModel {
         this.config = config;
         this.json = json;
         this.providerName = providerName;
-        this.client = clients.create("ai", AiCallFailures.INSTANCE, providerName, () -> config.baseUrl().toString(), this::authorization,
+        this.client = clients.createWithoutPermitWait("ai", AiCallFailures.INSTANCE, providerName, () -> config.baseUrl().toString(), this::authorization,
                 "OPENAI_API_KEY", ai.maxRequests(), ai.per(), this::classify);
     }
 
