@@ -1,6 +1,10 @@
 package io.sluice.admin;
 
 import io.sluice.mapping.MappingException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
@@ -17,7 +21,10 @@ import java.util.NoSuchElementException;
  * the short {@code error}), never a stack trace.
  */
 @RestControllerAdvice(basePackages = "io.sluice.admin")
+@Order(Ordered.HIGHEST_PRECEDENCE) // before Spring Boot's problem handler, which answers what no admin handler reached
 class ApiExceptionHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(ApiExceptionHandler.class);
 
     @ExceptionHandler({IllegalArgumentException.class, MissingServletRequestParameterException.class})
     ResponseEntity<ProblemDetail> badRequest(Exception e) {
@@ -93,6 +100,20 @@ class ApiExceptionHandler {
     @ExceptionHandler(UnsupportedOperationException.class)
     ResponseEntity<ProblemDetail> unsupported(UnsupportedOperationException e) {
         return error(HttpStatus.NOT_IMPLEMENTED, "not supported", e.getMessage());
+    }
+
+    /** A fault of Sluice's own (the database down, a bug): a 500 problem that names no internals; the log has them. */
+    @ExceptionHandler(Exception.class)
+    ResponseEntity<ProblemDetail> unexpected(Exception e) {
+        if (e instanceof org.springframework.web.ErrorResponse spring) {
+            // Spring's own (415, 406, 405 on a known path…) keep their status and their problem, with the short error
+            ProblemDetail problem = spring.getBody();
+            HttpStatus status = HttpStatus.resolve(spring.getStatusCode().value());
+            problem.setProperty("error", status == null ? "request refused" : status.getReasonPhrase().toLowerCase(java.util.Locale.ROOT));
+            return ResponseEntity.status(spring.getStatusCode()).headers(spring.getHeaders()).body(problem);
+        }
+        log.error("Admin API request failed", e);
+        return error(HttpStatus.INTERNAL_SERVER_ERROR, "internal error", "the request failed inside Sluice; its log says why");
     }
 
     /**

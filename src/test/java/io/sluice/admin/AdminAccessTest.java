@@ -9,6 +9,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.List;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
@@ -64,6 +65,26 @@ class AdminAccessTest extends SluiceTestBase {
         HttpResponse<String> status = admin("GET", "/api/status", ADMIN_TOKEN);
         assertThat(status.statusCode()).isEqualTo(200);
         assertThat(jsonOf(status).path("provider").asText()).isEqualTo("local");
+    }
+
+    @Test
+    void aWrongMediaTypeMethodOrPathIsAProblemToo() throws Exception {
+        HttpResponse<String> plainText = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://localhost:" + port + "/api/mappings/preview"))
+                .header("Authorization", "Bearer " + ADMIN_TOKEN).header("content-type", "text/plain")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("hello")).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> wrongMethod = admin("DELETE", "/api/status", ADMIN_TOKEN);
+        HttpResponse<String> unknown = admin("GET", "/api/no-such-thing", ADMIN_TOKEN);
+
+        assertThat(plainText.statusCode()).isEqualTo(415);
+        assertThat(jsonOf(plainText).path("error").asText()).isEqualTo("unsupported media type");
+        assertThat(wrongMethod.statusCode()).isEqualTo(405);
+        assertThat(unknown.statusCode()).isEqualTo(404);
+        for (HttpResponse<String> answer : List.of(plainText, wrongMethod, unknown)) {
+            assertThat(answer.headers().firstValue("content-type")).hasValueSatisfying(type -> assertThat(type).startsWith("application/problem+json"));
+            assertThat(jsonOf(answer).path("status").asInt()).isEqualTo(answer.statusCode());
+            assertThat(answer.body()).doesNotContain("Exception").doesNotContain("trace");
+        }
     }
 
     @Test
