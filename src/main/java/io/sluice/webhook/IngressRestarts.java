@@ -10,7 +10,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The moments Sluice replaces its ingress routes while it runs (a route reload). A sender must then be told to come
  * back ({@link WebhookAvailabilityFilter}), not get the 404 of a path no route serves, which it may take as final:
  * new requests are refused with 503 at once, and the replacement waits until the requests already past the filter
- * (a body still arriving, a handler being looked up) have left it.
+ * have been answered (a body still arriving, or the route's asynchronous handling: the filter counts a request until
+ * it completes).
  */
 @Component
 public class IngressRestarts {

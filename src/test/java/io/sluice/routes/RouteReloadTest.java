@@ -185,6 +185,55 @@ class RouteReloadTest extends SluiceTestBase {
         assertThat(Webhooks.sendSigned(port, "msg_during_reload", clock.instant().getEpochSecond(), body).statusCode()).isEqualTo(202);
     }
 
+    @Test
+    void webhooksArrivingWhileTheIngressIsRemadeAreAcceptedOrToldToComeBackNeverRefusedOrLost() throws Exception {
+        Path whop = ROUTES.resolve("whop-webhook.camel.yaml");
+        String original = Files.readString(whop, StandardCharsets.UTF_8);
+        String description = "Verify, store durably and acknowledge Whop webhooks";
+        java.util.concurrent.ConcurrentHashMap<String, Integer> answers = new java.util.concurrent.ConcurrentHashMap<>();
+        java.util.Set<String> comeBackWithoutRetryAfter = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        java.util.concurrent.atomic.AtomicBoolean sending = new java.util.concurrent.atomic.AtomicBoolean(true);
+        java.util.concurrent.ExecutorService senders = java.util.concurrent.Executors.newFixedThreadPool(4);
+        java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+        for (int t = 0; t < 4; t++) {
+            senders.submit(() -> {
+                while (sending.get()) {
+                    String id = "msg_overlap_" + next.getAndIncrement();
+                    byte[] body = Webhooks.membershipBody(id, "mem_" + id, id + "@example.com", "O", "active", false,
+                            "2026-01-01T00:00:00Z").getBytes(StandardCharsets.UTF_8);
+                    var answer = Webhooks.sendSigned(port, id, clock.instant().getEpochSecond(), body);
+                    answers.put(id, answer.statusCode());
+                    if (answer.statusCode() == 503 && answer.headers().firstValue("Retry-After").isEmpty()) {
+                        comeBackWithoutRetryAfter.add(id);
+                    }
+                }
+                return null;
+            });
+        }
+        try {
+            // the ingress route is made again three times while the senders keep going
+            for (int edit = 1; edit <= 3; edit++) {
+                String edited = description + " (edit " + edit + ")";
+                Files.writeString(whop, original.replace("value: " + description, "value: " + edited), StandardCharsets.UTF_8);
+                await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(() ->
+                        edited.equals(camelContext.getRoute("whop-webhook").getDescription())
+                                && camelContext.getRouteController().getRouteStatus("whop-webhook") == ServiceStatus.Started);
+            }
+        } finally {
+            sending.set(false);
+            senders.shutdown();
+            assertThat(senders.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            Files.writeString(whop, original, StandardCharsets.UTF_8);
+            await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(() ->
+                    description.equals(camelContext.getRoute("whop-webhook").getDescription()));
+        }
+
+        assertThat(answers).as("webhooks sent during the edits").hasSizeGreaterThan(20);
+        assertThat(answers.values()).as("every answer: accepted, or come back (503)").allMatch(status -> status == 202 || status == 503);
+        assertThat(comeBackWithoutRetryAfter).as("503s without Retry-After").isEmpty();
+        answers.forEach((id, status) -> assertThat(eventStatus(id) != null).as("%s answered %d: stored", id, status).isEqualTo(status == 202));
+    }
+
     private static boolean setsIngressPath(RouteDefinition route) {
         return route.getOutputs().stream().anyMatch(step -> step instanceof SetPropertyDefinition property
                 && "SluiceIngressPath".equals(property.getName()));
