@@ -5,8 +5,6 @@ import org.springframework.stereotype.Component;
 
 import java.util.Collection;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The claims this process holds: events it took from the inbox and has not yet given an outcome (done, waiting,
@@ -17,34 +15,30 @@ import java.util.concurrent.ConcurrentHashMap;
 @Component
 public class HeldClaims {
 
-    private final Map<String, Long> heldSinceNanos = new ConcurrentHashMap<>();
-    private final long maxHoldNanos;
+    private final ExpiringIds held;
 
     public HeldClaims(InboxProperties inbox) {
-        this.maxHoldNanos = inbox.claimTimeout().toNanos();
+        this.held = new ExpiringIds(inbox.claimTimeout());
     }
 
     void held(Collection<String> ids) {
-        long now = System.nanoTime();
-        ids.forEach(id -> heldSinceNanos.put(id, now));
+        held.add(ids);
     }
 
     void released(String id) {
-        heldSinceNanos.remove(id);
+        held.remove(id);
     }
 
     void released(Collection<String> ids) {
-        ids.forEach(heldSinceNanos::remove);
+        held.remove(ids);
     }
 
     /** The claims to renew now; those held longer than the claim timeout are dropped. */
     List<String> renewable() {
-        long now = System.nanoTime();
-        heldSinceNanos.values().removeIf(since -> now - since > maxHoldNanos);
-        return List.copyOf(heldSinceNanos.keySet());
+        return held.current();
     }
 
     public int size() {
-        return heldSinceNanos.size();
+        return held.size();
     }
 }

@@ -1,11 +1,10 @@
 package io.sluice.processing;
 
 import io.sluice.config.InboxProperties;
+import io.sluice.inbox.ExpiringIds;
 import org.springframework.stereotype.Component;
 
 import java.util.Collection;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The pulled records this process has claimed for the batch path and not yet finished with (written, or handed to
@@ -17,26 +16,22 @@ import java.util.concurrent.ConcurrentHashMap;
 @Component
 public class PulledInFlight {
 
-    private final Map<String, Long> claimedAtNanos = new ConcurrentHashMap<>();
-    private final long expiryNanos;
+    private final ExpiringIds claimed;
 
     public PulledInFlight(InboxProperties inbox) {
-        this.expiryNanos = inbox.claimTimeout().toNanos();
+        this.claimed = new ExpiringIds(inbox.claimTimeout());
     }
 
     void claimed(Collection<String> ids) {
-        long now = System.nanoTime();
-        ids.forEach(id -> claimedAtNanos.put(id, now));
+        claimed.add(ids);
     }
 
     void finished(String id) {
-        claimedAtNanos.remove(id);
+        claimed.remove(id);
     }
 
     /** How many are in flight now. */
     int size() {
-        long now = System.nanoTime();
-        claimedAtNanos.values().removeIf(at -> now - at > expiryNanos);
-        return claimedAtNanos.size();
+        return claimed.size();
     }
 }

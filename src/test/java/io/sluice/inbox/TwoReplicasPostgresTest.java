@@ -16,10 +16,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -53,7 +49,6 @@ class TwoReplicasPostgresTest {
     private static final String TOKEN = "replicas-test-token-0123456789";
     private static final String KEY = "twenty-replicas-key";
     private static final String SCHEMA = TestFork.schema("sluice_replicas");
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final WireMockServer twenty = new WireMockServer(WireMockConfiguration.options().dynamicPort()
@@ -104,7 +99,7 @@ class TwoReplicasPostgresTest {
             assertThat(inFlightWhenSecondWasUp).as("the first replica still had claims in flight").isPositive();
             assertThat(status(second).path("deadLetters").asLong()).isZero();
             for (int i = 0; i < EVENTS; i++) {
-                assertThat(admin(first, "/api/events/msg_replica_" + i).path("status").asText()).as("msg_replica_" + i).isEqualTo("DONE");
+                assertThat(first.getJson("/api/events/msg_replica_" + i, TOKEN).path("status").asText()).as("msg_replica_" + i).isEqualTo("DONE");
             }
             Map<String, Long> writesPerPerson = peopleWritten();
             assertThat(writesPerPerson).as("people Twenty was asked to write").hasSize(EVENTS);
@@ -156,12 +151,7 @@ class TwoReplicasPostgresTest {
     }
 
     private static JsonNode status(SluiceProcess sluice) throws Exception {
-        return admin(sluice, "/api/status");
+        return sluice.getJson("/api/status", TOKEN);
     }
 
-    private static JsonNode admin(SluiceProcess sluice, String path) throws Exception {
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + sluice.port() + path))
-                .header("Authorization", "Bearer " + TOKEN).build(), HttpResponse.BodyHandlers.ofString());
-        return JSON.readTree(response.body());
-    }
 }

@@ -1,17 +1,12 @@
 package io.sluice.routes;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sluice.support.SluiceProcess;
 import io.sluice.support.Webhooks;
 import io.sluice.support.WhopSender;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,8 +30,6 @@ class KillAndRestartTest {
 
     private static final int EVENTS = 400;
     private static final String TOKEN = "kill-test-token-0123456789";
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
     Path dir;
@@ -83,7 +76,7 @@ class KillAndRestartTest {
             assertThat(status.path("deadLetters").asLong()).isZero();
             assertThat(status.path("localCrm").path("opportunities").asLong()).as("each membership once, none lost").isEqualTo(EVENTS);
             for (int i = 0; i < EVENTS; i++) {
-                JsonNode event = get(sluice, "/api/events/msg_kill_" + i);
+                JsonNode event = sluice.getJson("/api/events/msg_kill_" + i, TOKEN);
                 assertThat(event.path("status").asText()).as("msg_kill_" + i).isEqualTo("DONE");
             }
             assertThat(Files.readString(log)).as("the restart found the events the kill interrupted")
@@ -92,12 +85,7 @@ class KillAndRestartTest {
     }
 
     private static JsonNode status(SluiceProcess sluice) throws Exception {
-        return get(sluice, "/api/status");
+        return sluice.getJson("/api/status", TOKEN);
     }
 
-    private static JsonNode get(SluiceProcess sluice, String path) throws Exception {
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + sluice.port() + path))
-                .header("Authorization", "Bearer " + TOKEN).build(), HttpResponse.BodyHandlers.ofString());
-        return JSON.readTree(response.body());
-    }
 }

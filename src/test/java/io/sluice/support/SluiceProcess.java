@@ -18,6 +18,7 @@ import java.util.List;
 public final class SluiceProcess implements AutoCloseable {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
     private final List<String> arguments;
     private final Path log;
@@ -59,6 +60,13 @@ public final class SluiceProcess implements AutoCloseable {
             Thread.sleep(200);
         }
         throw new IllegalStateException("Sluice did not become ready within 90 s; the end of " + log + ":\n" + tail(40));
+    }
+
+    /** GETs an admin path with the bearer {@code token}, as JSON. */
+    public com.fasterxml.jackson.databind.JsonNode getJson(String path, String token) throws IOException, InterruptedException {
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
+        return JSON.readTree(response.body());
     }
 
     /** {@code kill -9}: the JVM gets no chance to finish anything. */
