@@ -102,6 +102,22 @@ class ApiExceptionHandler {
         return error(HttpStatus.NOT_IMPLEMENTED, "not supported", e.getMessage());
     }
 
+    /** A value the database cannot hold (too long, out of range): the request's fault, named without SQL. */
+    @ExceptionHandler(org.springframework.dao.DataIntegrityViolationException.class)
+    ResponseEntity<ProblemDetail> doesNotFit(org.springframework.dao.DataIntegrityViolationException e) {
+        log.info("Admin API request refused by the database: {}", e.getMostSpecificCause().getMessage());
+        return error(HttpStatus.BAD_REQUEST, "bad request", "a value of the request is too long or out of range");
+    }
+
+    /** The database is unreachable or busy for now: the caller comes back, as after any 503. */
+    @ExceptionHandler({org.springframework.dao.TransientDataAccessException.class,
+            org.springframework.jdbc.CannotGetJdbcConnectionException.class})
+    ResponseEntity<ProblemDetail> databaseUnavailable(org.springframework.dao.DataAccessException e) {
+        log.warn("Admin API request failed, the database is unavailable: {}", e.getMostSpecificCause().getMessage());
+        ResponseEntity<ProblemDetail> response = error(HttpStatus.SERVICE_UNAVAILABLE, "the database is unavailable; try again", null);
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header("Retry-After", "5").body(response.getBody());
+    }
+
     /** A fault of Sluice's own (the database down, a bug): a 500 problem that names no internals; the log has them. */
     @ExceptionHandler(Exception.class)
     ResponseEntity<ProblemDetail> unexpected(Exception e) {

@@ -3,7 +3,8 @@ package io.sluice.inbox;
 import io.sluice.config.InboxProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.DisposableBean;
+import org.springframework.boot.context.event.ApplicationStartedEvent;
+import org.springframework.context.ApplicationListener;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
@@ -13,23 +14,27 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Keeps this process's claims alive and frees the claims of processes that stopped: at start it takes back what an
- * earlier run under the same name held; then, every third of {@code sluice.inbox.lease}, it renews the leases of
- * the claims it holds and takes back those whose lease ran out. It starts before the routes claim anything and
- * stops after them; when the application closes (the routes have stopped by then), it hands back in the inbox
- * whatever this process still held, so the other replicas need not wait for the leases to run out.
+ * Keeps this process's claims alive and frees the claims of processes that stopped. Once the application has started
+ * (its port is bound, so no live process shares its name) it takes back what an earlier run under the same name
+ * held. Every third of {@code sluice.inbox.lease} it renews the leases of the claims it holds and then takes back
+ * those of other processes whose lease ran out, but only after a whole lease of renewals that all succeeded: after
+ * a start or a database outage the others may not have been able to renew either, and their work is live.
  */
 @Component
-public class ClaimLeases implements SmartLifecycle, DisposableBean {
+public class ClaimLeases implements SmartLifecycle, ApplicationListener<ApplicationStartedEvent> {
 
     private static final Logger log = LoggerFactory.getLogger(ClaimLeases.class);
 
     private final InboxClaims claims;
+    private final Duration lease;
     private final Duration every;
     private ScheduledExecutorService timer;
+    /** Since when every renewal succeeded (System.nanoTime); takeovers wait until that is a lease ago. */
+    private volatile long renewingSinceNanos = System.nanoTime();
 
     public ClaimLeases(InboxClaims claims, InboxProperties inbox) {
         this.claims = claims;
+        this.lease = inbox.lease();
         this.every = inbox.lease().dividedBy(3);
     }
 
@@ -38,7 +43,7 @@ public class ClaimLeases implements SmartLifecycle, DisposableBean {
         if (timer != null) {
             return;
         }
-        takeBackOwn();
+        renewingSinceNanos = System.nanoTime();
         timer = Executors.newSingleThreadScheduledExecutor(task -> {
             Thread thread = new Thread(task, "sluice-claim-leases");
             thread.setDaemon(true);
@@ -60,34 +65,25 @@ public class ClaimLeases implements SmartLifecycle, DisposableBean {
         return timer != null;
     }
 
-    /** At close, after the routes stopped: what an unfinished stop left claimed goes back to the inbox at once. */
-    @Override
-    public void destroy() {
-        stop();
-        try {
-            int back = claims.takeBackOwn();
-            if (back > 0) {
-                log.warn("Handed back {} events this process was still processing when it stopped", back);
-            }
-        } catch (RuntimeException e) {
-            log.warn("Could not hand back this process's claims; their leases run out in {}: {}", every.multipliedBy(3), e.getMessage());
-        }
-    }
-
-    /** Early to start, late to stop: no route claims before the own claims are back, none holds one unrenewed. */
+    /** Early to start, late to stop: the routes never hold a claim that is not being renewed. */
     @Override
     public int getPhase() {
         return Integer.MIN_VALUE + 1000;
     }
 
-    private void takeBackOwn() {
+    /**
+     * The application started: its server port is bound, so this is the only live process under its name, and the
+     * claims under the name are an earlier run's. (A second start on a taken port fails before this, touching none.)
+     */
+    @Override
+    public void onApplicationEvent(ApplicationStartedEvent event) {
         try {
             int back = claims.takeBackOwn();
             if (back > 0) {
                 log.warn("Requeued {} events that {} was processing when it last stopped", back, claims.owner());
             }
         } catch (RuntimeException e) {
-            // the database is not there yet: the leases of those claims run out, and the next tick takes them back
+            // the database is not there: their leases run out, and a later tick (here or elsewhere) takes them back
             log.warn("Could not take back this process's earlier claims yet: {}", e.getMessage());
         }
     }
@@ -95,13 +91,21 @@ public class ClaimLeases implements SmartLifecycle, DisposableBean {
     private void tick() {
         try {
             claims.renewLeases();
+        } catch (Throwable e) {
+            renewingSinceNanos = System.nanoTime();
+            log.warn("Could not renew claim leases: {}", e.getMessage());
+            return; // a failure must not end the timer: a later tick tries again
+        }
+        if (System.nanoTime() - renewingSinceNanos < lease.toNanos()) {
+            return;
+        }
+        try {
             int back = claims.takeBackExpired();
             if (back > 0) {
                 log.warn("Requeued {} events whose claims' leases ran out (their process stopped, or lost them)", back);
             }
-        } catch (RuntimeException e) {
-            // a database outage: the next tick tries again; a lease outlives a few missed renewals
-            log.warn("Could not renew or check claim leases: {}", e.getMessage());
+        } catch (Throwable e) {
+            log.warn("Could not check claim leases: {}", e.getMessage());
         }
     }
 }

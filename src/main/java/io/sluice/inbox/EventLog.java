@@ -9,6 +9,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -33,7 +35,7 @@ public class EventLog {
 
     private final JdbcTemplate jdbc;
     private final Clock clock;
-    /** Every status this class writes ends a claim: this process stops renewing it (InboxClaims). */
+    /** Every status this class writes ends a claim: this process stops renewing it (InboxClaims), once committed. */
     private final HeldClaims held;
 
     public EventLog(JdbcTemplate jdbc, Clock clock, HeldClaims held) {
@@ -102,7 +104,7 @@ public class EventLog {
     @Transactional
     public void markStatus(String id, EventStatus status, String detail) {
         jdbc.update("UPDATE event_log SET status = ?, updated_at = ? WHERE id = ?", status.name(), SqlTime.of(clock.instant()), id);
-        held.released(id);
+        releaseAfterCommit(List.of(id));
         history(id, status, detail);
     }
 
@@ -134,7 +136,7 @@ public class EventLog {
             jdbc.update("UPDATE event_log SET status = 'WAITING', next_attempt_at = ?, updated_at = ? WHERE id = ?",
                     SqlTime.of(nextAttempt), now, id);
         }
-        held.released(id);
+        releaseAfterCommit(List.of(id));
         history(id, EventStatus.WAITING, detail);
     }
 
@@ -185,7 +187,7 @@ public class EventLog {
     public void markCompleted(String id, EventStatus status, String detail) {
         jdbc.update("UPDATE event_log SET status = ?, attempts = attempts + 1, updated_at = ? WHERE id = ?",
                 status.name(), SqlTime.of(clock.instant()), id);
-        held.released(id);
+        releaseAfterCommit(List.of(id));
         history(id, status, detail);
     }
 
@@ -225,7 +227,7 @@ public class EventLog {
                     ps.setObject(2, SqlTime.of(now));
                     ps.setString(3, c.id());
                 });
-        held.released(completions.stream().map(Completion::id).toList());
+        releaseAfterCommit(completions.stream().map(Completion::id).toList());
         jdbc.batchUpdate("INSERT INTO event_history (event_id, at, status, detail) VALUES (?, ?, ?, ?)",
                 completions, completions.size(), (ps, c) -> {
                     ps.setString(1, c.id());
@@ -295,6 +297,20 @@ public class EventLog {
     public void history(String id, EventStatus status, String detail) {
         jdbc.update("INSERT INTO event_history (event_id, at, status, detail) VALUES (?, ?, ?, ?)",
                 id, SqlTime.of(clock.instant()), status.name(), ErrorText.truncate(detail));
+    }
+
+    /** Stops renewing the claims of {@code ids} once the transaction that ended them commits (at once without one). */
+    private void releaseAfterCommit(List<String> ids) {
+        if (TransactionSynchronizationManager.isSynchronizationActive()) {
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void afterCommit() {
+                    held.released(ids);
+                }
+            });
+        } else {
+            held.released(ids);
+        }
     }
 
     /** An opaque paging position: the last item's receipt time and id. */

@@ -30,6 +30,7 @@ public class InboxClaims {
     private final ClaimOwner owner;
     private final HeldClaims held;
     private final Duration lease;
+    private final Duration claimTimeout;
 
     public InboxClaims(JdbcTemplate jdbc, Clock clock, ClaimOwner owner, HeldClaims held, InboxProperties inbox) {
         this.jdbc = jdbc;
@@ -37,6 +38,7 @@ public class InboxClaims {
         this.owner = owner;
         this.held = held;
         this.lease = inbox.lease();
+        this.claimTimeout = inbox.claimTimeout();
     }
 
     /** An event claimed from the inbox, with its source. */
@@ -109,19 +111,20 @@ public class InboxClaims {
 
     /**
      * Puts back in the inbox every claim whose lease ran out: its process died or lost the event's exchange (say,
-     * the database failed while the outcome was being recorded). A claim made before leases existed counts as
-     * leased until its {@code updated_at} plus the lease. Idempotency makes a second run of such an event harmless.
+     * the database failed while the outcome was being recorded). A claim made by a release before leases existed
+     * counts as leased until its {@code updated_at} plus the claim timeout, as that release kept it. Idempotency
+     * makes a second run of such an event harmless.
      */
     public int takeBackExpired() {
         Instant now = clock.instant();
         return jdbc.update("UPDATE event_log SET status = 'RECEIVED', claimed_by = NULL, lease_until = NULL, updated_at = ? "
                         + "WHERE status = 'PROCESSING' AND (lease_until < ? OR (lease_until IS NULL AND updated_at < ?))",
-                SqlTime.of(now), SqlTime.of(now), SqlTime.of(now.minus(lease)));
+                SqlTime.of(now), SqlTime.of(now), SqlTime.of(now.minus(claimTimeout)));
     }
 
     /**
-     * Puts back every claim under this process's name: at start, what an earlier run under the same name held when
-     * it stopped; at close, what this run still held. No other process's claims are touched.
+     * Puts back every claim under this process's name, once it has started: what an earlier run under the same name
+     * held when it stopped. No other process's claims are touched.
      */
     public int takeBackOwn() {
         return jdbc.update("UPDATE event_log SET status = 'RECEIVED', claimed_by = NULL, lease_until = NULL, updated_at = ? "

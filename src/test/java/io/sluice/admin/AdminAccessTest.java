@@ -85,6 +85,16 @@ class AdminAccessTest extends SluiceTestBase {
             assertThat(jsonOf(answer).path("status").asInt()).isEqualTo(answer.statusCode());
             assertThat(answer.body()).doesNotContain("Exception").doesNotContain("trace");
         }
+
+        // a value the database cannot hold is the request's fault, and the answer names no SQL
+        HttpResponse<String> tooLong = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://localhost:" + port + "/api/pauses/crm"))
+                .header("Authorization", "Bearer " + ADMIN_TOKEN).header("content-type", "application/json")
+                .PUT(java.net.http.HttpRequest.BodyPublishers.ofString("{\"reason\":\"" + "x".repeat(600) + "\"}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(tooLong.statusCode()).isEqualTo(400);
+        assertThat(tooLong.body()).contains("too long").doesNotContainIgnoringCase("sql").doesNotContainIgnoringCase("varchar");
+        assertThat(admin("GET", "/api/pauses", ADMIN_TOKEN).body()).doesNotContain("xxxxxxxxxx");
     }
 
     @Test

@@ -39,7 +39,7 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Two Sluice processes on one PostgreSQL database and one Twenty: the second starts while the first has its claims in
- * flight (Twenty is slow until the second is up). It must take none of them (a claim whose holder renews its lease is never taken), so every
+ * flight (Twenty is slow until the second is up, each write taking six leases). It must take none of them (a claim whose holder renews its lease is never taken), so every
  * person reaches Twenty exactly once and every event is applied once, by the first.
  */
 @EnabledIfEnvironmentVariable(named = "SLUICE_TEST_POSTGRES_URL", matches = ".+")
@@ -118,7 +118,9 @@ class TwoReplicasPostgresTest {
         Path data = Files.createDirectories(dir.resolve(name));
         List<String> arguments = new ArrayList<>(List.of("sluice.data-dir=" + data, "sluice.whop.webhook-secrets=" + Webhooks.SECRET,
                 "sluice.admin.token=" + TOKEN, "sluice.routes.reload=false", "sluice.inbox.poll-interval=50",
-                "sluice.inbox.consumers=2", "sluice.ai.enrich-on=", "logging.level.io.sluice=WARN",
+                "sluice.inbox.consumers=2",
+                // a lease far shorter than a write: without renewal the second would take the first's claims over
+                "sluice.inbox.lease=2s", "sluice.ai.enrich-on=", "logging.level.io.sluice=WARN",
                 "sluice.crm.provider=twenty", "sluice.crm.twenty.api-key=" + KEY, "sluice.crm.twenty.base-url=" + twenty.baseUrl(),
                 "sluice.crm.twenty.max-requests=1000", "sluice.crm.twenty.per=1s",
                 "spring.datasource.url=" + System.getenv("SLUICE_TEST_POSTGRES_URL"),

@@ -63,7 +63,9 @@ class RestartRecoveryTest {
                 "sluice.ai.enrich-on=", "sluice.crm.provider=twenty", "sluice.crm.twenty.api-key=k",
                 "sluice.crm.twenty.base-url=http://127.0.0.1:" + closedPort, "sluice.crm.check-holds-events=false",
                 // the next quick retry is far off when the stop comes, and the stop may wait only a second for it
-                "sluice.processing.max-redeliveries=3", "sluice.processing.redelivery-delay=60000", "camel.main.shutdown-timeout=1"};
+                "sluice.processing.max-redeliveries=3", "sluice.processing.redelivery-delay=60000", "camel.main.shutdown-timeout=1",
+                // started again under its name, it takes back what the stop left claimed
+                "sluice.inbox.instance-id=restart-recovery-stop"};
         JdbcTemplate jdbc;
         try (ConfigurableApplicationContext sluice = start(settings)) {
             jdbc = new JdbcTemplate(sluice.getBean(javax.sql.DataSource.class));
