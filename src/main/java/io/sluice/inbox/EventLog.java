@@ -5,6 +5,8 @@ import io.sluice.store.Page;
 import io.sluice.store.SqlTime;
 import io.sluice.event.CanonicalEvent;
 import io.sluice.event.EventStatus;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.stereotype.Repository;
@@ -33,15 +35,31 @@ public class EventLog {
             rs.getString("last_error"), rs.getBytes("payload"), SqlTime.read(rs, "received_at"),
             SqlTime.read(rs, "updated_at"), rs.getString("change_key"), rs.getString("person_email"));
 
+    /**
+     * The fence on every outcome: an event another process has claimed (its lease ran out here and it took the event
+     * over) is that process's to finish; this one's late outcome must not overwrite it.
+     */
+    private static final String NOT_CLAIMED_BY_ANOTHER = " AND NOT (status = 'PROCESSING' AND claimed_by IS NOT NULL AND claimed_by <> ?)";
+    private static final Logger log = LoggerFactory.getLogger(EventLog.class);
+
     private final JdbcTemplate jdbc;
     private final Clock clock;
     /** Every status this class writes ends a claim: this process stops renewing it (InboxClaims), once committed. */
     private final HeldClaims held;
+    private final ClaimOwner owner;
 
-    public EventLog(JdbcTemplate jdbc, Clock clock, HeldClaims held) {
+    public EventLog(JdbcTemplate jdbc, Clock clock, HeldClaims held, ClaimOwner owner) {
         this.jdbc = jdbc;
         this.clock = clock;
         this.held = held;
+        this.owner = owner;
+    }
+
+    /** True when another process holds the claim of event {@code id}: this one lost it and must not act on it. */
+    public boolean claimedByAnother(String id) {
+        Long n = jdbc.queryForObject("SELECT COUNT(*) FROM event_log WHERE id = ? AND status = 'PROCESSING' AND claimed_by IS NOT NULL "
+                + "AND claimed_by <> ?", Long.class, id, owner.name());
+        return n != null && n > 0;
     }
 
     /** Stores a new event; false when an event with this id is already stored (a duplicate delivery). */
@@ -103,9 +121,9 @@ public class EventLog {
 
     @Transactional
     public void markStatus(String id, EventStatus status, String detail) {
-        jdbc.update("UPDATE event_log SET status = ?, updated_at = ? WHERE id = ?", status.name(), SqlTime.of(clock.instant()), id);
-        releaseAfterCommit(List.of(id));
-        history(id, status, detail);
+        int changed = jdbc.update("UPDATE event_log SET status = ?, updated_at = ? WHERE id = ?" + NOT_CLAIMED_BY_ANOTHER,
+                status.name(), SqlTime.of(clock.instant()), id, owner.name());
+        ended(id, changed, status, detail);
     }
 
     /**
@@ -128,16 +146,16 @@ public class EventLog {
     @Transactional
     public void markWaiting(String id, Instant nextAttempt, boolean countsAsRound, String detail) {
         var now = SqlTime.of(clock.instant());
+        int changed;
         if (countsAsRound) {
             // only a failed try starts the retry horizon, and moves the event along its schedule
-            jdbc.update("UPDATE event_log SET status = 'WAITING', next_attempt_at = ?, failing_since = COALESCE(failing_since, ?), "
-                    + "waits = waits + 1, updated_at = ? WHERE id = ?", SqlTime.of(nextAttempt), now, now, id);
+            changed = jdbc.update("UPDATE event_log SET status = 'WAITING', next_attempt_at = ?, failing_since = COALESCE(failing_since, ?), "
+                    + "waits = waits + 1, updated_at = ? WHERE id = ?" + NOT_CLAIMED_BY_ANOTHER, SqlTime.of(nextAttempt), now, now, id, owner.name());
         } else {
-            jdbc.update("UPDATE event_log SET status = 'WAITING', next_attempt_at = ?, updated_at = ? WHERE id = ?",
-                    SqlTime.of(nextAttempt), now, id);
+            changed = jdbc.update("UPDATE event_log SET status = 'WAITING', next_attempt_at = ?, updated_at = ? WHERE id = ?"
+                    + NOT_CLAIMED_BY_ANOTHER, SqlTime.of(nextAttempt), now, id, owner.name());
         }
-        releaseAfterCommit(List.of(id));
-        history(id, EventStatus.WAITING, detail);
+        ended(id, changed, EventStatus.WAITING, detail);
     }
 
     /** Makes every waiting event due now (the CRM answers again): the next claim takes them. */
@@ -185,10 +203,9 @@ public class EventLog {
     /** Marks the final status of a successful attempt, counting that attempt. */
     @Transactional
     public void markCompleted(String id, EventStatus status, String detail) {
-        jdbc.update("UPDATE event_log SET status = ?, attempts = attempts + 1, updated_at = ? WHERE id = ?",
-                status.name(), SqlTime.of(clock.instant()), id);
-        releaseAfterCommit(List.of(id));
-        history(id, status, detail);
+        int changed = jdbc.update("UPDATE event_log SET status = ?, attempts = attempts + 1, updated_at = ? WHERE id = ?"
+                + NOT_CLAIMED_BY_ANOTHER, status.name(), SqlTime.of(clock.instant()), id, owner.name());
+        ended(id, changed, status, detail);
     }
 
     /**
@@ -221,15 +238,26 @@ public class EventLog {
                     ps.setString(2, c.changeKey());
                     ps.setTimestamp(3, java.sql.Timestamp.from(now));
                 });
-        jdbc.batchUpdate("UPDATE event_log SET status = ?, attempts = attempts + 1, updated_at = ? WHERE id = ?",
-                completions, completions.size(), (ps, c) -> {
+        int[][] counts = jdbc.batchUpdate("UPDATE event_log SET status = ?, attempts = attempts + 1, updated_at = ? WHERE id = ?"
+                        + NOT_CLAIMED_BY_ANOTHER, completions, completions.size(), (ps, c) -> {
                     ps.setString(1, c.status().name());
                     ps.setObject(2, SqlTime.of(now));
                     ps.setString(3, c.id());
+                    ps.setString(4, owner.name());
                 });
         releaseAfterCommit(completions.stream().map(Completion::id).toList());
+        boolean[] changed = rowsChanged(counts, completions.size());
+        List<Completion> recorded = new ArrayList<>(completions.size());
+        for (int i = 0; i < changed.length; i++) {
+            if (changed[i]) {
+                recorded.add(completions.get(i));
+            } else {
+                log.warn("Event {} was taken over by another process before this one recorded it {}; its outcome is left to that process",
+                        completions.get(i).id(), completions.get(i).status());
+            }
+        }
         jdbc.batchUpdate("INSERT INTO event_history (event_id, at, status, detail) VALUES (?, ?, ?, ?)",
-                completions, completions.size(), (ps, c) -> {
+                recorded, recorded.size(), (ps, c) -> {
                     ps.setString(1, c.id());
                     ps.setObject(2, SqlTime.of(now));
                     ps.setString(3, c.status().name());
@@ -297,6 +325,17 @@ public class EventLog {
     public void history(String id, EventStatus status, String detail) {
         jdbc.update("INSERT INTO event_history (event_id, at, status, detail) VALUES (?, ?, ?, ?)",
                 id, SqlTime.of(clock.instant()), status.name(), ErrorText.truncate(detail));
+    }
+
+    /** After an outcome's update: its history, or, when another process holds the event now, a warning instead. */
+    private void ended(String id, int changed, EventStatus status, String detail) {
+        releaseAfterCommit(List.of(id));
+        if (changed == 0 && claimedByAnother(id)) {
+            log.warn("Event {} was taken over by another process before this one recorded it {}; its outcome is left to that process",
+                    id, status);
+            return;
+        }
+        history(id, status, detail);
     }
 
     /** Stops renewing the claims of {@code ids} once the transaction that ended them commits (at once without one). */

@@ -76,6 +76,24 @@ class InboxClaimsTest {
     }
 
     @Test
+    void aProcessThatLostItsClaimCannotOverwriteTheOutcomeOfTheProcessThatTookItOver() {
+        String id = a.claims.claimReceived(1).get(0).id();
+        clock.advance(LEASE.plusSeconds(1)); // a stalls: its lease runs out
+        b.claims.takeBackExpired();
+        assertThat(b.claims.claimReceived(10)).extracting(InboxClaims.Claimed::id).contains(id);
+
+        a.log.markWaiting(id, clock.instant().plusSeconds(60), true, "a's late failure");
+        a.log.markCompleted(id, EventStatus.DONE, "a's late success");
+        assertThat(a.log.claimedByAnother(id)).isTrue();
+        assertThat(jdbc.queryForObject("SELECT status FROM event_log WHERE id = ?", String.class, id)).isEqualTo("PROCESSING");
+        assertThat(a.log.history(id)).as("a records nothing of it").isEmpty();
+
+        b.log.markCompleted(id, EventStatus.DONE, "applied");
+        assertThat(jdbc.queryForObject("SELECT status FROM event_log WHERE id = ?", String.class, id)).isEqualTo("DONE");
+        assertThat(a.log.history(id)).extracting(EventHistoryEntry::detail).containsExactly("applied");
+    }
+
+    @Test
     void aProcessStartedAgainUnderItsNameTakesBackItsOwnClaimsAtOnce() {
         a.claims.claimReceived(2);
         b.claims.claimReceived(2);
@@ -139,8 +157,9 @@ class InboxClaimsTest {
                     "sluice.inbox.instance-id", name, "sluice.inbox.lease", LEASE.toString(),
                     "sluice.inbox.claim-timeout", claimTimeout))).bindOrCreate("sluice.inbox", InboxProperties.class);
             held = new HeldClaims(inbox);
-            claims = new InboxClaims(jdbc, clock, new ClaimOwner(inbox, new MockEnvironment()), held, inbox);
-            log = new EventLog(jdbc, clock, held);
+            ClaimOwner owner = new ClaimOwner(inbox, new MockEnvironment());
+            claims = new InboxClaims(jdbc, clock, owner, held, inbox);
+            log = new EventLog(jdbc, clock, held, owner);
         }
     }
 }
