@@ -36,9 +36,12 @@ public class EventLog {
             SqlTime.read(rs, "updated_at"), rs.getString("change_key"), rs.getString("person_email"));
 
     /**
-     * The fence on every outcome: an event another process has claimed (its lease ran out here and it took the event
-     * over) is that process's to finish; this one's late outcome must not overwrite it.
+     * The fence on the outcome of a claimed event: it is recorded only while the event is still claimed, and not by
+     * another process. One whose claim was taken over (its lease ran out here) is the new holder's to finish, and a
+     * late outcome of this process must overwrite neither its claim nor the outcome it recorded.
      */
+    private static final String STILL_CLAIMED_HERE = " AND status = 'PROCESSING' AND (claimed_by IS NULL OR claimed_by = ?)";
+    /** The fence on an operator's or a feature's status change: never over another process's live claim. */
     private static final String NOT_CLAIMED_BY_ANOTHER = " AND NOT (status = 'PROCESSING' AND claimed_by IS NOT NULL AND claimed_by <> ?)";
     private static final Logger log = LoggerFactory.getLogger(EventLog.class);
 
@@ -119,11 +122,23 @@ public class EventLog {
         return ids.stream().map(byId::get).filter(java.util.Objects::nonNull).toList();
     }
 
+    /** An operator's or a feature's status change (a replay, a malformed page's dead letter): any event not claimed elsewhere. */
     @Transactional
     public void markStatus(String id, EventStatus status, String detail) {
         int changed = jdbc.update("UPDATE event_log SET status = ?, updated_at = ? WHERE id = ?" + NOT_CLAIMED_BY_ANOTHER,
                 status.name(), SqlTime.of(clock.instant()), id, owner.name());
         ended(id, changed, status, detail);
+    }
+
+    /**
+     * Ends this process's claim of event {@code id} with {@code status} (back to the inbox, or dead): false, and
+     * nothing recorded, when it no longer holds the claim. {@code detail} null: the caller writes the history line.
+     */
+    @Transactional
+    public boolean markClaimEnded(String id, EventStatus status, String detail) {
+        int changed = jdbc.update("UPDATE event_log SET status = ?, updated_at = ? WHERE id = ?" + STILL_CLAIMED_HERE,
+                status.name(), SqlTime.of(clock.instant()), id, owner.name());
+        return ended(id, changed, status, detail);
     }
 
     /**
@@ -144,18 +159,18 @@ public class EventLog {
      * call was made (an open breaker, a rate-limit hold), so the wait does not move the event along its schedule.
      */
     @Transactional
-    public void markWaiting(String id, Instant nextAttempt, boolean countsAsRound, String detail) {
+    public boolean markWaiting(String id, Instant nextAttempt, boolean countsAsRound, String detail) {
         var now = SqlTime.of(clock.instant());
         int changed;
         if (countsAsRound) {
             // only a failed try starts the retry horizon, and moves the event along its schedule
             changed = jdbc.update("UPDATE event_log SET status = 'WAITING', next_attempt_at = ?, failing_since = COALESCE(failing_since, ?), "
-                    + "waits = waits + 1, updated_at = ? WHERE id = ?" + NOT_CLAIMED_BY_ANOTHER, SqlTime.of(nextAttempt), now, now, id, owner.name());
+                    + "waits = waits + 1, updated_at = ? WHERE id = ?" + STILL_CLAIMED_HERE, SqlTime.of(nextAttempt), now, now, id, owner.name());
         } else {
             changed = jdbc.update("UPDATE event_log SET status = 'WAITING', next_attempt_at = ?, updated_at = ? WHERE id = ?"
-                    + NOT_CLAIMED_BY_ANOTHER, SqlTime.of(nextAttempt), now, id, owner.name());
+                    + STILL_CLAIMED_HERE, SqlTime.of(nextAttempt), now, id, owner.name());
         }
-        ended(id, changed, EventStatus.WAITING, detail);
+        return ended(id, changed, EventStatus.WAITING, detail);
     }
 
     /** Makes every waiting event due now (the CRM answers again): the next claim takes them. */
@@ -202,10 +217,10 @@ public class EventLog {
 
     /** Marks the final status of a successful attempt, counting that attempt. */
     @Transactional
-    public void markCompleted(String id, EventStatus status, String detail) {
+    public boolean markCompleted(String id, EventStatus status, String detail) {
         int changed = jdbc.update("UPDATE event_log SET status = ?, attempts = attempts + 1, updated_at = ? WHERE id = ?"
-                + NOT_CLAIMED_BY_ANOTHER, status.name(), SqlTime.of(clock.instant()), id, owner.name());
-        ended(id, changed, status, detail);
+                + STILL_CLAIMED_HERE, status.name(), SqlTime.of(clock.instant()), id, owner.name());
+        return ended(id, changed, status, detail);
     }
 
     /**
@@ -214,19 +229,22 @@ public class EventLog {
      * unremembered, for a webhook or pull of the same change to apply again.
      */
     @Transactional
-    public void markCompletedRemembering(String id, EventStatus status, String detail, String processor, String changeKey) {
-        markAllCompletedRemembering(List.of(new Completion(id, status, detail, changeKey)), processor);
+    public boolean markCompletedRemembering(String id, EventStatus status, String detail, String processor, String changeKey) {
+        return !markAllCompletedRemembering(List.of(new Completion(id, status, detail, changeKey)), processor).isEmpty();
     }
 
     /** One event's end, recorded with others by {@link #markAllCompletedRemembering}. */
     public record Completion(String id, EventStatus status, String detail, String changeKey) {
     }
 
-    /** {@link #markCompletedRemembering} for several events (a batch), in one transaction and one batch of statements each. */
+    /**
+     * {@link #markCompletedRemembering} for several events (a batch), in one transaction and one batch of statements
+     * each; returns the ids whose outcome was recorded (the others' claims were taken over).
+     */
     @Transactional
-    public void markAllCompletedRemembering(List<Completion> unordered, String processor) {
+    public List<String> markAllCompletedRemembering(List<Completion> unordered, String processor) {
         if (unordered.isEmpty()) {
-            return;
+            return List.of();
         }
         // rows in id order: two batches completing at once never wait for each other's rows in a cycle
         List<Completion> completions = unordered.stream().sorted(java.util.Comparator.comparing(Completion::id)).toList();
@@ -239,7 +257,7 @@ public class EventLog {
                     ps.setTimestamp(3, java.sql.Timestamp.from(now));
                 });
         int[][] counts = jdbc.batchUpdate("UPDATE event_log SET status = ?, attempts = attempts + 1, updated_at = ? WHERE id = ?"
-                        + NOT_CLAIMED_BY_ANOTHER, completions, completions.size(), (ps, c) -> {
+                        + STILL_CLAIMED_HERE, completions, completions.size(), (ps, c) -> {
                     ps.setString(1, c.status().name());
                     ps.setObject(2, SqlTime.of(now));
                     ps.setString(3, c.id());
@@ -252,8 +270,8 @@ public class EventLog {
             if (changed[i]) {
                 recorded.add(completions.get(i));
             } else {
-                log.warn("Event {} was taken over by another process before this one recorded it {}; its outcome is left to that process",
-                        completions.get(i).id(), completions.get(i).status());
+                log.warn("Event {} is no longer claimed by this process (its lease ran out and it was taken back); "
+                        + "its outcome {} is not recorded here", completions.get(i).id(), completions.get(i).status());
             }
         }
         jdbc.batchUpdate("INSERT INTO event_history (event_id, at, status, detail) VALUES (?, ?, ?, ?)",
@@ -263,6 +281,7 @@ public class EventLog {
                     ps.setString(3, c.status().name());
                     ps.setString(4, ErrorText.truncate(c.detail()));
                 });
+        return recorded.stream().map(Completion::id).toList();
     }
 
     public List<EventHistoryEntry> history(String id) {
@@ -327,15 +346,18 @@ public class EventLog {
                 id, SqlTime.of(clock.instant()), status.name(), ErrorText.truncate(detail));
     }
 
-    /** After an outcome's update: its history, or, when another process holds the event now, a warning instead. */
-    private void ended(String id, int changed, EventStatus status, String detail) {
+    /** After an outcome's update: its history when it was recorded, a warning when the fence kept it out. */
+    private boolean ended(String id, int changed, EventStatus status, String detail) {
         releaseAfterCommit(List.of(id));
-        if (changed == 0 && claimedByAnother(id)) {
-            log.warn("Event {} was taken over by another process before this one recorded it {}; its outcome is left to that process",
-                    id, status);
-            return;
+        if (changed == 0) {
+            log.warn("Event {} is no longer claimed by this process (its lease ran out and it was taken back); its outcome {} "
+                    + "is not recorded here", id, status);
+            return false;
         }
-        history(id, status, detail);
+        if (detail != null) {
+            history(id, status, detail);
+        }
+        return true;
     }
 
     /** Stops renewing the claims of {@code ids} once the transaction that ended them commits (at once without one). */

@@ -38,6 +38,6 @@ public class CrmQuotaPause {
         if (pauses.pause("crm", reason)) {
             log.error("Paused the crm target: {}. Lift it with DELETE /api/pauses/crm once the quota resets", reason);
         }
-        eventLog.markStatus(id, EventStatus.RECEIVED, "waits for the crm pause to be lifted: " + reason);
+        eventLog.markClaimEnded(id, EventStatus.RECEIVED, "waits for the crm pause to be lifted: " + reason);
     }
 }

@@ -42,7 +42,7 @@ public class CrmRefusalTriage {
             String id = exchange.getMessage().getBody(String.class);
             String reason = preflight.last().reason();
             log.warn("Event {} was refused by the CRM, whose check now fails ({}); it waits in the inbox", id, reason);
-            eventLog.markStatus(id, EventStatus.RECEIVED, "waits for the CRM check to pass: " + reason);
+            eventLog.markClaimEnded(id, EventStatus.RECEIVED, "waits for the CRM check to pass: " + reason);
         }
     }
 }

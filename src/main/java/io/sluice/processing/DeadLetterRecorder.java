@@ -38,13 +38,12 @@ public class DeadLetterRecorder {
         String error = (gaveUp == null ? "" : gaveUp) + FailedAttemptRecorder.describe(cause);
         StoredEvent event = eventLog.find(id).orElseThrow(() ->
                 new IllegalStateException("dead letter for event " + id + " which is not in the event log"));
-        if (eventLog.claimedByAnother(id)) {
-            // this process lost the claim (its lease ran out); the process that took the event over decides its end
-            log.warn("Event {} was taken over by another process: no dead letter from this one ({})", id, error);
+        // the fenced status first: a process that lost the claim (its lease ran out) records no dead letter
+        if (!eventLog.markClaimEnded(event.id(), EventStatus.DEAD, null)) {
             return;
         }
         long deadLetterId = deadLetters.record(event.id(), event.type(), error, Math.max(event.attempts(), 1), event.payload());
-        eventLog.markStatus(event.id(), EventStatus.DEAD, "dead letter " + deadLetterId + ": " + error);
+        eventLog.history(event.id(), EventStatus.DEAD, "dead letter " + deadLetterId + ": " + error);
         metrics.event(event.type(), EventStatus.DEAD);
         log.error("Event {} {} -> DEAD after {} attempts (dead letter {}): {}", event.id(), event.type(),
                 event.attempts(), deadLetterId, error);

@@ -173,8 +173,9 @@ public class EventBatchProcessor {
             completed.add(event);
         }
         // each change is remembered in the transaction that marks its event done: a crash between the two cannot apply it twice
+        java.util.Set<String> recorded;
         try {
-            eventLog.markAllCompletedRemembering(completions, EventProcessor.PROCESSOR_NAME);
+            recorded = java.util.Set.copyOf(eventLog.markAllCompletedRemembering(completions, EventProcessor.PROCESSOR_NAME));
         } catch (RuntimeException e) {
             // written to the CRM but not recorded (the database failed): each goes the single-event way, which writes it
             // again (the same fields, an upsert) and records it, or waits while the database is away
@@ -186,6 +187,9 @@ public class EventBatchProcessor {
         for (int i = 0; i < completed.size(); i++) {
             StoredEvent event = completed.get(i);
             EventLog.Completion completion = completions.get(i);
+            if (!recorded.contains(event.id())) {
+                continue; // its claim was taken over (EventLog logs it): the process that holds it counts its outcome
+            }
             metrics.event(event.type(), completion.status());
             log.info("Event {} {} -> {} ({})", event.id(), event.type(), completion.status(), completion.detail());
         }
@@ -211,7 +215,9 @@ public class EventBatchProcessor {
     }
 
     private void complete(StoredEvent event, EventStatus status, String detail) {
-        eventLog.markCompleted(event.id(), status, detail);
+        if (!eventLog.markCompleted(event.id(), status, detail)) {
+            return; // its claim was taken over (EventLog logs it)
+        }
         metrics.event(event.type(), status);
         log.info("Event {} {} -> {} ({})", event.id(), event.type(), status, detail);
     }

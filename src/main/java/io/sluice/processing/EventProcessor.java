@@ -105,10 +105,15 @@ public class EventProcessor {
             detail = status == EventStatus.STALE ? "the CRM holds a newer change of " + subject(exchange) : "applied to " + crm.provider();
         }
         String key = exchange.getMessage().getHeader(IDEMPOTENCY_KEY, String.class);
+        boolean recorded;
         if ((status == EventStatus.DONE || status == EventStatus.STALE) && key != null) {
-            eventLog.markCompletedRemembering(id, status, detail, PROCESSOR_NAME, key);
+            recorded = eventLog.markCompletedRemembering(id, status, detail, PROCESSOR_NAME, key);
         } else {
-            eventLog.markCompleted(id, status, detail);
+            recorded = eventLog.markCompleted(id, status, detail);
+        }
+        pulledInFlight.finished(id);
+        if (!recorded) {
+            return; // the claim was taken over (EventLog logs it): the process that holds it now counts its outcome
         }
         metrics.event(type, status);
         Long started = exchange.getProperty(STARTED, Long.class);
@@ -116,7 +121,6 @@ public class EventProcessor {
             metrics.processed(Duration.ofNanos(System.nanoTime() - started));
         }
         log.info("Event {} {} -> {} ({})", id, type, status, detail);
-        pulledInFlight.finished(id);
     }
 
     private static String subject(Exchange exchange) {

@@ -75,7 +75,7 @@ public class EventRetries {
         exchange.getMessage().setHeader(WAITING, false);
         if (stopping(exchange)) {
             // a pending retry cut short by a stop is no dead letter: the next start takes it again
-            eventLog.markStatus(id, EventStatus.RECEIVED, "Sluice stopped before the next try; taken again at the next start");
+            eventLog.markClaimEnded(id, EventStatus.RECEIVED, "Sluice stopped before the next try; taken again at the next start");
             exchange.getMessage().setHeader(WAITING, true);
             return;
         }
@@ -96,9 +96,10 @@ public class EventRetries {
         Duration wait = waitAfter(cause, retries.waits(), round);
         Instant next = now.plus(wait).plusMillis(ThreadLocalRandom.current().nextLong(wait.toMillis() / 10 + 1));
         String detail = "waits until " + next + " (" + human(wait) + "): " + FailedAttemptRecorder.describe(cause);
-        eventLog.markWaiting(id, next, round, detail);
         exchange.getMessage().setHeader(WAITING, true);
-        log.warn("Event {} {}", id, detail);
+        if (eventLog.markWaiting(id, next, round, detail)) {
+            log.warn("Event {} {}", id, detail);
+        }
     }
 
     private Duration waitAfter(Throwable cause, int waits, boolean round) {

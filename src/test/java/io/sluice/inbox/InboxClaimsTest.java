@@ -88,7 +88,12 @@ class InboxClaimsTest {
         assertThat(jdbc.queryForObject("SELECT status FROM event_log WHERE id = ?", String.class, id)).isEqualTo("PROCESSING");
         assertThat(a.log.history(id)).as("a records nothing of it").isEmpty();
 
-        b.log.markCompleted(id, EventStatus.DONE, "applied");
+        assertThat(b.log.markCompleted(id, EventStatus.DONE, "applied")).isTrue();
+        assertThat(jdbc.queryForObject("SELECT status FROM event_log WHERE id = ?", String.class, id)).isEqualTo("DONE");
+
+        // nor once the new holder has finished: a's late dead letter or wait cannot undo b's DONE
+        assertThat(a.log.markClaimEnded(id, EventStatus.DEAD, "a gave up")).isFalse();
+        assertThat(a.log.markWaiting(id, clock.instant().plusSeconds(60), true, "a's late failure")).isFalse();
         assertThat(jdbc.queryForObject("SELECT status FROM event_log WHERE id = ?", String.class, id)).isEqualTo("DONE");
         assertThat(a.log.history(id)).extracting(EventHistoryEntry::detail).containsExactly("applied");
     }
