@@ -149,8 +149,7 @@ class HubSpotConnectorTest extends SluiceTestBase {
         assertThat(eventStatus(id)).isEqualTo("RECEIVED");
         assertThat(count("SELECT COUNT(*) FROM dead_letter")).isZero();
 
-        HUBSPOT.resetAll();
-        stubHealthy();
+        io.sluice.support.Stubs.heal(HUBSPOT, this::stubHealthy);
         assertThat(admin("DELETE", "/api/pauses/crm", ADMIN_TOKEN).statusCode()).isIn(200, 204);
         awaitStatus(id, "DONE");
     }
@@ -206,8 +205,7 @@ class HubSpotConnectorTest extends SluiceTestBase {
         assertThat(count("SELECT COUNT(*) FROM dead_letter")).isZero();
         HUBSPOT.verify(exactly(0), postRequestedFor(urlPathEqualTo("/crm/v3/objects/deals/batch/upsert")));
 
-        HUBSPOT.resetAll(); // the stages are back in the pipeline
-        stubHealthy();
+        io.sluice.support.Stubs.heal(HUBSPOT, this::stubHealthy); // the stages are back in the pipeline
         preflight.runNow();
         awaitStatus(id, "DONE");
     }
@@ -237,8 +235,7 @@ class HubSpotConnectorTest extends SluiceTestBase {
         HUBSPOT.verify(exactly(0), postRequestedFor(urlPathEqualTo("/crm/v3/objects/deals/batch/upsert")));
         assertThat(adminJson("GET", "/api/events/" + id).path("history").toString()).contains("without results[0].id");
         assertThat(count("SELECT COUNT(*) FROM dead_letter")).isZero(); // an odd answer heals by waiting
-        HUBSPOT.resetAll();
-        stubHealthy();
+        io.sluice.support.Stubs.heal(HUBSPOT, this::stubHealthy);
         awaitStatus(id, "DONE");
     }
 
@@ -253,8 +250,7 @@ class HubSpotConnectorTest extends SluiceTestBase {
         assertThat(count("SELECT COUNT(*) FROM event_log WHERE status = 'DONE'")).isZero();
         assertThat(count("SELECT COUNT(*) FROM dead_letter")).isZero();
 
-        HUBSPOT.resetAll();
-        stubHealthy();
+        io.sluice.support.Stubs.heal(HUBSPOT, this::stubHealthy);
         ids.forEach(id -> awaitStatus(id, "DONE")); // by themselves once HubSpot answers: no replay
         assertThat(count("SELECT COUNT(*) FROM dead_letter")).isZero();
         HUBSPOT.verify(exactly(3), postRequestedFor(urlPathEqualTo("/crm/v3/objects/deals/batch/upsert")));

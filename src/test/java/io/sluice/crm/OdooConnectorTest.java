@@ -156,8 +156,7 @@ class OdooConnectorTest extends SluiceTestBase {
         assertThat(count("SELECT COUNT(*) FROM dead_letter")).isZero();
         assertThat(preflight.last().reason()).contains("Unauthorized").contains("Invalid apikey").contains("ODOO_API_KEY")
                 .doesNotContain(KEY).doesNotContain("Traceback");
-        ODOO.resetAll(); // a new key
-        stubHealthy();
+        io.sluice.support.Stubs.heal(ODOO, this::stubHealthy); // a new key
         preflight.runNow();
         awaitStatus(id, "DONE");
     }
@@ -191,8 +190,7 @@ class OdooConnectorTest extends SluiceTestBase {
         assertThat(adminJson("GET", "/api/events/" + id).path("history").toString()).contains("not JSON");
         assertThat(count("SELECT COUNT(*) FROM dead_letter")).isZero();
 
-        ODOO.resetAll();
-        stubHealthy();
+        io.sluice.support.Stubs.heal(ODOO, this::stubHealthy);
         awaitStatus(id, "DONE");
     }
 
@@ -206,8 +204,7 @@ class OdooConnectorTest extends SluiceTestBase {
         await().atMost(Duration.ofSeconds(15)).until(() -> breaker.getState() == CircuitBreaker.State.OPEN);
         assertThat(count("SELECT COUNT(*) FROM event_log WHERE status = 'DONE'")).isZero();
         assertThat(count("SELECT COUNT(*) FROM dead_letter")).isZero();
-        ODOO.resetAll();
-        stubHealthy();
+        io.sluice.support.Stubs.heal(ODOO, this::stubHealthy);
         ids.forEach(id -> awaitStatus(id, "DONE"));
         ODOO.verify(exactly(3), postRequestedFor(urlPathEqualTo("/json/2/crm.lead/create")));
         assertThat(count("SELECT COUNT(*) FROM dead_letter")).isZero();
@@ -294,13 +291,11 @@ class OdooConnectorTest extends SluiceTestBase {
         String id = Crms.sendMembership(port, "msg_od_wrongdb", 1, "active", false, T);
         await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4)).until(() -> "RECEIVED".equals(eventStatus(id)));
 
-        ODOO.resetAll();
-        stubHealthy();
+        io.sluice.support.Stubs.heal(ODOO, this::stubHealthy);
         ODOO.stubFor(call("crm.lead", "fields_get").atPriority(1).willReturn(OdooRecordings.fieldsGet(List.of("id", "name", "stage_id"))));
         assertThat(preflight.runNow().reason()).contains("x_whop_membership_id").contains("crm.lead");
 
-        ODOO.resetAll();
-        stubHealthy();
+        io.sluice.support.Stubs.heal(ODOO, this::stubHealthy);
         preflight.runNow();
         awaitStatus(id, "DONE");
     }
