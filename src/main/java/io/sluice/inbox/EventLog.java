@@ -58,13 +58,6 @@ public class EventLog {
         this.owner = owner;
     }
 
-    /** True when another process holds the claim of event {@code id}: this one lost it and must not act on it. */
-    public boolean claimedByAnother(String id) {
-        Long n = jdbc.queryForObject("SELECT COUNT(*) FROM event_log WHERE id = ? AND status = 'PROCESSING' AND claimed_by IS NOT NULL "
-                + "AND claimed_by <> ?", Long.class, id, owner.name());
-        return n != null && n > 0;
-    }
-
     /** Stores a new event; false when an event with this id is already stored (a duplicate delivery). */
     public boolean insertIfAbsent(CanonicalEvent event) {
         var now = SqlTime.of(clock.instant());
