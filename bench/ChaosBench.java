@@ -662,6 +662,8 @@ public class ChaosBench {
             if (pgUrl != null) {
                 properties.put("spring.datasource.url", pgUrl);
                 properties.put("spring.datasource.username", "postgres");
+                // a shared database needs the key given: a fixed bench value, not a secret
+                properties.put("sluice.encryption-key", "c2x1aWNlLXRlc3Qta2V5LW5vdC1hLXNlY3JldC0wMDE=");
             }
             List<String> overrides = new ArrayList<>(extra);
             overrides.addAll(scenario);

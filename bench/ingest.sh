@@ -79,7 +79,8 @@ run_nodered() {
 
 for target in ${BENCH_TARGETS:-${BENCH_DATABASES:-postgres h2 nodered}}; do
   case $target in
-    postgres) run_against postgres --spring.datasource.url="$pg_url" --spring.datasource.username="$pg_user" ;;
+    postgres) run_against postgres --spring.datasource.url="$pg_url" --spring.datasource.username="$pg_user" \
+      --sluice.encryption-key=c2x1aWNlLXRlc3Qta2V5LW5vdC1hLXNlY3JldC0wMDE= ;;
     h2) run_against h2 ;;
     nodered) run_nodered ;;
     *) echo "unknown target $target (postgres, h2, nodered)" >&2; exit 2 ;;

@@ -13,7 +13,7 @@ import java.nio.file.Path;
  *
  * @param dataDir       where the embedded H2 database and the generated secrets live
  * @param transport     how accepted events reach processing: jdbc (the inbox table); kafka is reserved for cluster mode
- * @param encryptionKey base64 of 32 bytes, the AES-256-GCM key of stored OAuth tokens; generated into the data directory when unset
+ * @param encryptionKey base64 of 32 bytes, the AES-256-GCM key of stored OAuth tokens; generated into the data directory when unset on the embedded H2, required on a shared database
  */
 @Validated
 @ConfigurationProperties("sluice")

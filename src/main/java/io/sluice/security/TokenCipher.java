@@ -2,6 +2,7 @@ package io.sluice.security;
 
 import io.sluice.config.GeneratedSecrets;
 import io.sluice.config.SluiceProperties;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 import javax.crypto.AEADBadTagException;
@@ -19,6 +20,10 @@ import java.util.Base64;
  * Encrypts stored credentials (OAuth tokens) with AES-256-GCM under {@code SLUICE_ENCRYPTION_KEY}. Each value gets
  * a fresh 96-bit nonce; the purpose is bound as associated data, so a value cannot be moved to another column.
  * Stored form: version byte, nonce, ciphertext with its 128-bit tag.
+ * <p>
+ * Unset, the key is generated into the data directory, which only works while one process owns the database: on a
+ * shared database (anything but the embedded H2) every replica must read the tokens the others stored, so the key
+ * must be given and start-up stops without it.
  */
 @Component
 public class TokenCipher {
@@ -30,9 +35,16 @@ public class TokenCipher {
 
     private final SecretKeySpec key;
 
-    public TokenCipher(SluiceProperties properties) {
+    public TokenCipher(SluiceProperties properties, @Value("${spring.datasource.url:}") String datasourceUrl) {
         String encoded = properties.encryptionKey();
         if (encoded == null || encoded.isBlank()) {
+            if (!datasourceUrl.startsWith("jdbc:h2:")) {
+                // the URL itself is not named: it may carry a password
+                throw new IllegalStateException("sluice.encryption-key (SLUICE_ENCRYPTION_KEY) must be set on a shared "
+                        + "database (spring.datasource.url is not the embedded H2): every replica needs the same key to "
+                        + "read the OAuth tokens another stored; give each the same base64 of 32 bytes, for example "
+                        + "from `openssl rand -base64 32`");
+            }
             encoded = GeneratedSecrets.readOrCreate(properties.dataDir().resolve("encryption-key"), () -> {
                 byte[] fresh = new byte[32];
                 RANDOM.nextBytes(fresh);

@@ -7,6 +7,7 @@ import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import io.sluice.support.SluiceProcess;
 import io.sluice.support.TestFork;
+import io.sluice.support.TestKeys;
 import io.sluice.support.TwentyRecordings;
 import io.sluice.support.Webhooks;
 import io.sluice.support.WhopSender;
@@ -125,7 +126,8 @@ class TwoReplicasPostgresTest {
                 "sluice.crm.twenty.max-requests=1000", "sluice.crm.twenty.per=1s",
                 "spring.datasource.url=" + System.getenv("SLUICE_TEST_POSTGRES_URL"),
                 "spring.datasource.username=" + System.getenv().getOrDefault("SLUICE_TEST_POSTGRES_USER", "postgres"),
-                "spring.datasource.hikari.schema=" + SCHEMA, "spring.flyway.schemas=" + SCHEMA));
+                "spring.datasource.hikari.schema=" + SCHEMA, "spring.flyway.schemas=" + SCHEMA,
+                "sluice.encryption-key=" + TestKeys.ENCRYPTION_KEY));
         String password = System.getenv("SLUICE_TEST_POSTGRES_PASSWORD");
         if (password != null && !password.isEmpty()) {
             arguments.add("spring.datasource.password=" + password);

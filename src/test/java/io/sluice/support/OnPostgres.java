@@ -19,6 +19,8 @@ import java.lang.annotation.Target;
         "spring.datasource.url=${SLUICE_TEST_POSTGRES_URL}",
         "spring.datasource.username=${SLUICE_TEST_POSTGRES_USER:postgres}",
         "spring.datasource.password=${SLUICE_TEST_POSTGRES_PASSWORD:}",
+        // a shared database needs the key given (a test value, not a secret)
+        "sluice.encryption-key=" + TestKeys.ENCRYPTION_KEY,
         // test JVMs run side by side (see TestFork): each has a schema of its own, created by Flyway
         "spring.datasource.hikari.schema=sluice_f${sluice.test.fork:0}",
         "spring.flyway.schemas=sluice_f${sluice.test.fork:0}"})
