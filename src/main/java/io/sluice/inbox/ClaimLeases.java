@@ -8,7 +8,9 @@ import org.springframework.context.ApplicationListener;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
+import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -18,7 +20,8 @@ import java.util.concurrent.TimeUnit;
  * (its port is bound, so no live process shares its name) it takes back what an earlier run under the same name
  * held. Every third of {@code sluice.inbox.lease} it renews the leases of the claims it holds and then takes back
  * those of other processes whose lease ran out, but only after a whole lease of renewals that all succeeded: after
- * a start or a database outage the others may not have been able to renew either, and their work is live.
+ * a start or a database outage the others may not have been able to renew either, and their work is live. The
+ * {@link LeasedWork} beans (running Whop pulls) are renewed on the same timer.
  */
 @Component
 public class ClaimLeases implements SmartLifecycle, ApplicationListener<ApplicationStartedEvent> {
@@ -26,14 +29,18 @@ public class ClaimLeases implements SmartLifecycle, ApplicationListener<Applicat
     private static final Logger log = LoggerFactory.getLogger(ClaimLeases.class);
 
     private final InboxClaims claims;
+    private final List<LeasedWork> otherWork;
+    private final Clock clock;
     private final Duration lease;
     private final Duration every;
     private ScheduledExecutorService timer;
     /** Since when every renewal succeeded (System.nanoTime); takeovers wait until that is a lease ago. */
     private volatile long renewingSinceNanos = System.nanoTime();
 
-    public ClaimLeases(InboxClaims claims, InboxProperties inbox) {
+    public ClaimLeases(InboxClaims claims, InboxProperties inbox, List<LeasedWork> otherWork, Clock clock) {
         this.claims = claims;
+        this.otherWork = List.copyOf(otherWork);
+        this.clock = clock;
         this.lease = inbox.lease();
         this.every = inbox.lease().dividedBy(3);
     }
@@ -91,6 +98,9 @@ public class ClaimLeases implements SmartLifecycle, ApplicationListener<Applicat
     private void tick() {
         try {
             claims.renewLeases();
+            for (LeasedWork work : otherWork) {
+                work.renewLeases(claims.owner(), clock.instant().plus(lease));
+            }
         } catch (Throwable e) {
             renewingSinceNanos = System.nanoTime();
             log.warn("Could not renew claim leases: {}", e.getMessage());

@@ -11,10 +11,12 @@ import java.util.List;
  * @param pageCursor     the {@code after} cursor of the next page of the current resource; null for its first page
  * @param updatedAfter   the lower bound of an incremental pull of payments
  * @param highWater      the newest {@code updated_at} seen, which becomes the next watermark
+ * @param claimedBy      the process pulling it while RUNNING ({@code sluice.inbox.instance-id}); null for runs of an earlier version
+ * @param leaseUntil     until when that process's hold lasts unless it renews it
  */
 public record SyncRun(String id, String mode, String startedBy, String status, List<String> resources, int resourceIndex,
                       String pageCursor, Instant updatedAfter, Instant highWater, int errors, String lastError,
-                      Instant startedAt, Instant updatedAt, Instant finishedAt) {
+                      Instant startedAt, Instant updatedAt, Instant finishedAt, String claimedBy, Instant leaseUntil) {
 
     public static final String RUNNING = "RUNNING";
     public static final String PAUSED = "PAUSED";

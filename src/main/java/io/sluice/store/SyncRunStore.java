@@ -8,7 +8,10 @@ import org.springframework.transaction.annotation.Transactional;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,12 +25,13 @@ import java.util.Optional;
 public class SyncRunStore {
 
     private static final String COLUMNS = "id, sync_mode, started_by, status, resources, resource_index, page_cursor, "
-            + "updated_after, high_water, errors, last_error, started_at, updated_at, finished_at";
+            + "updated_after, high_water, errors, last_error, started_at, updated_at, finished_at, claimed_by, lease_until";
     private static final RowMapper<SyncRun> ROW = (rs, n) -> new SyncRun(rs.getString("id"), rs.getString("sync_mode"),
             rs.getString("started_by"), rs.getString("status"), Arrays.asList(rs.getString("resources").split(",")),
             rs.getInt("resource_index"), rs.getString("page_cursor"), SqlTime.read(rs, "updated_after"),
             SqlTime.read(rs, "high_water"), rs.getInt("errors"), rs.getString("last_error"), SqlTime.read(rs, "started_at"),
-            SqlTime.read(rs, "updated_at"), SqlTime.read(rs, "finished_at"));
+            SqlTime.read(rs, "updated_at"), SqlTime.read(rs, "finished_at"), rs.getString("claimed_by"),
+            SqlTime.read(rs, "lease_until"));
 
     /** Progress of one resource within a run. */
     public record ResourceProgress(String resource, int pages, long records, long newEvents, long rejected, int errors,
@@ -56,16 +60,20 @@ public class SyncRunStore {
         this.clock = clock;
     }
 
-    /** Creates a run; at most one unfinished run per mode, else {@link RunConflictException} naming the running one. */
+    /**
+     * Creates a run, held by {@code owner} until {@code leaseUntil}; at most one unfinished run per mode, else
+     * {@link RunConflictException} naming the running one.
+     */
     @Transactional
     public SyncRun create(String id, String mode, String startedBy, List<String> resources, String startCursor,
-                          Instant updatedAfter) {
+                          Instant updatedAfter, String owner, Instant leaseUntil) {
         var now = SqlTime.of(clock.instant());
         try {
             jdbc.update("INSERT INTO whop_sync_run (id, sync_mode, started_by, active_mode, status, resources, resource_index, "
-                            + "page_cursor, updated_after, errors, started_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, 0, ?, ?)",
+                            + "page_cursor, updated_after, errors, started_at, updated_at, claimed_by, lease_until) "
+                            + "VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, 0, ?, ?, ?, ?)",
                     id, mode, startedBy, mode, SyncRun.RUNNING, String.join(",", resources), startCursor,
-                    SqlTime.of(updatedAfter), now, now);
+                    SqlTime.of(updatedAfter), now, now, owner, SqlTime.of(leaseUntil));
         } catch (DuplicateKeyException e) {
             throw new RunConflictException(mode, activeRun(mode).map(SyncRun::id).orElse("(finished meanwhile; try again)"));
         }
@@ -99,13 +107,25 @@ public class SyncRunStore {
     }
 
     /**
-     * Takes an unfinished run over for this process, if it is still as the caller saw it (status and last update):
-     * of two processes resuming one run, exactly one wins.
+     * Takes an unfinished run over for {@code owner} until {@code leaseUntil}, if it is still as the caller saw it
+     * (status, last update and holder's lease): of two processes resuming one run, exactly one wins.
      */
-    public boolean claim(SyncRun seen) {
-        return jdbc.update("UPDATE whop_sync_run SET status = ?, updated_at = ? WHERE id = ? AND status = ? AND updated_at = ? "
-                        + "AND finished_at IS NULL",
-                SyncRun.RUNNING, SqlTime.of(clock.instant()), seen.id(), seen.status(), SqlTime.of(seen.updatedAt())) == 1;
+    public boolean claim(SyncRun seen, String owner, Instant leaseUntil) {
+        return jdbc.update("UPDATE whop_sync_run SET status = ?, updated_at = ?, claimed_by = ?, lease_until = ? WHERE id = ? "
+                        + "AND status = ? AND updated_at = ? AND lease_until IS NOT DISTINCT FROM ? AND finished_at IS NULL",
+                SyncRun.RUNNING, SqlTime.of(clock.instant()), owner, SqlTime.of(leaseUntil), seen.id(), seen.status(),
+                SqlTime.of(seen.updatedAt()), SqlTime.of(seen.leaseUntil())) == 1;
+    }
+
+    /** Extends to {@code until} the hold of {@code owner} on those of {@code ids} it still holds and that are unfinished. */
+    public void renew(String owner, Collection<String> ids, Instant until) {
+        if (ids.isEmpty()) {
+            return;
+        }
+        List<Object> arguments = new ArrayList<>(List.of(SqlTime.of(until), owner));
+        arguments.addAll(ids);
+        jdbc.update("UPDATE whop_sync_run SET lease_until = ? WHERE claimed_by = ? AND finished_at IS NULL AND id IN ("
+                + String.join(", ", Collections.nCopies(ids.size(), "?")) + ")", arguments.toArray());
     }
 
     /**

@@ -1,6 +1,9 @@
 package io.sluice.whop;
 
+import io.sluice.config.InboxProperties;
 import io.sluice.config.WhopProperties;
+import io.sluice.inbox.ClaimOwner;
+import io.sluice.inbox.LeasedWork;
 import io.sluice.store.PauseStore;
 import io.sluice.store.SyncRun;
 import io.sluice.store.SyncRunStore;
@@ -21,10 +24,12 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Starts Whop sync runs and hands them to the {@code whop-sync} route; resumes runs that a restart, a pause or a
- * Whop outage interrupted. At most one unfinished run per mode (the database enforces it).
+ * Whop outage interrupted. At most one unfinished run per mode (the database enforces it). A running run is held by
+ * the process pulling it, under a lease renewed with its inbox claims ({@link LeasedWork}): another replica resumes it
+ * only once that lease ran out.
  */
 @Service
-public class WhopSyncService {
+public class WhopSyncService implements LeasedWork {
 
     public static final String INCREMENTAL = "incremental";
     public static final String FULL = "full";
@@ -37,7 +42,7 @@ public class WhopSyncService {
      */
     static final List<WhopResource> FULL_ORDER = List.of(WhopResource.MEMBERSHIPS, WhopResource.MEMBERS, WhopResource.PAYMENTS);
     private static final Logger log = LoggerFactory.getLogger(WhopSyncService.class);
-    /** A RUNNING run untouched this long lost its process (a crash); any process may take it over. */
+    /** A RUNNING run of an earlier version (no holder) untouched this long lost its process; any process may take it over. */
     private static final Duration ORPHANED_AFTER = Duration.ofMinutes(15);
 
     private final SyncRunStore runs;
@@ -46,16 +51,20 @@ public class WhopSyncService {
     private final ProducerTemplate producer;
     private final WhopProperties whop;
     private final Clock clock;
+    private final ClaimOwner owner;
+    private final Duration lease;
     private final Set<String> inThisProcess = ConcurrentHashMap.newKeySet();
 
     public WhopSyncService(SyncRunStore runs, PauseStore pauses, WhopCredentials credentials, ProducerTemplate producer,
-                           WhopProperties whop, Clock clock) {
+                           WhopProperties whop, Clock clock, ClaimOwner owner, InboxProperties inbox) {
         this.runs = runs;
         this.pauses = pauses;
         this.credentials = credentials;
         this.producer = producer;
         this.whop = whop;
         this.clock = clock;
+        this.owner = owner;
+        this.lease = inbox.lease();
     }
 
     /**
@@ -86,7 +95,7 @@ public class WhopSyncService {
         } else {
             throw new IllegalArgumentException("mode must be 'incremental' or 'full', not '" + mode + "'");
         }
-        SyncRun run = runs.create(newId(), mode, startedBy, resources, null, updatedAfter);
+        SyncRun run = runs.create(newId(), mode, startedBy, resources, null, updatedAfter, owner.name(), leaseEnd());
         log.info("Whop sync {} ({}) started by {}: {}{}", run.id(), mode, startedBy, resources,
                 updatedAfter == null ? "" : ", payments updated after " + updatedAfter);
         return run;
@@ -95,7 +104,7 @@ public class WhopSyncService {
     /** Pulls one resource from a given cursor onwards: how a dead-lettered page is tried again. */
     public SyncRun startFrom(WhopResource resource, String cursor, String startedBy) {
         requireCredentials();
-        SyncRun run = runs.create(newId(), FULL, startedBy, List.of(resource.path()), cursor, null);
+        SyncRun run = runs.create(newId(), FULL, startedBy, List.of(resource.path()), cursor, null, owner.name(), leaseEnd());
         log.info("Whop sync {} started by {}: {} from a stored cursor", run.id(), startedBy, resource.path());
         dispatch(run.id());
         return run;
@@ -103,7 +112,8 @@ public class WhopSyncService {
 
     /**
      * The ids of the unfinished runs nobody is working on, claimed for this process, for the caller to hand to
-     * {@code seda:whop-sync}: after a restart every RUNNING run (with {@code afterRestart}), PAUSED runs once the
+     * {@code seda:whop-sync}: RUNNING runs whose holder's lease ran out or that an earlier run of this process held
+     * (runs of an earlier version, with no holder: after a restart, with {@code afterRestart}), PAUSED runs once the
      * kill switch is off, WAITING runs after {@code sluice.whop.sync.resume-waiting-after}.
      */
     List<String> claimUnfinished(boolean afterRestart) {
@@ -115,13 +125,17 @@ public class WhopSyncService {
                 continue;
             }
             boolean due = switch (run.status()) {
-                case SyncRun.RUNNING -> afterRestart || run.updatedAt().isBefore(now.minus(ORPHANED_AFTER));
+                case SyncRun.RUNNING -> run.claimedBy() == null
+                        ? afterRestart || run.updatedAt().isBefore(now.minus(ORPHANED_AFTER))
+                        // an earlier start of this process (the same name) held it: taken back at the first check
+                        : afterRestart && run.claimedBy().equals(owner.name())
+                        || run.leaseUntil() == null || run.leaseUntil().isBefore(now);
                 case SyncRun.PAUSED -> !paused;
                 case SyncRun.WAITING -> !paused && !run.updatedAt().isAfter(now.minus(whop.sync().resumeWaitingAfter()));
                 default -> false;
             };
             try {
-                if (due && runs.claim(run)) {
+                if (due && runs.claim(run, owner.name(), leaseEnd())) {
                     log.info("Whop sync {} ({}) resumes from {} after {}", run.id(), run.mode(),
                             run.currentResource() == null ? "its end" : run.currentResource()
                                     + (run.pageCursor() == null ? " (first page)" : " (stored cursor)"), run.status());
@@ -150,6 +164,16 @@ public class WhopSyncService {
 
     void release(String runId) {
         inThisProcess.remove(runId);
+    }
+
+    /** Renews the hold on the runs being pulled here, on the inbox claims' timer. */
+    @Override
+    public void renewLeases(String ownerName, Instant until) {
+        runs.renew(ownerName, List.copyOf(inThisProcess), until);
+    }
+
+    private Instant leaseEnd() {
+        return clock.instant().plus(lease);
     }
 
     /** Hands the run to the route, after the transaction that stored it commits (if there is one). */

@@ -5,9 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
+import io.sluice.support.SharedPostgres;
 import io.sluice.support.SluiceProcess;
 import io.sluice.support.TestFork;
-import io.sluice.support.TestKeys;
 import io.sluice.support.TwentyRecordings;
 import io.sluice.support.Webhooks;
 import io.sluice.support.WhopSender;
@@ -19,9 +19,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -68,9 +65,7 @@ class TwoReplicasPostgresTest {
                 .willReturn(TwentyRecordings.answer("batch-opportunities-upsert-create")));
         twenty.stubFor(get(urlPathEqualTo("/rest/people")).willReturn(TwentyRecordings.answer("people-find-by-email-filter")));
         twenty.stubFor(post(urlPathEqualTo("/metadata")).willReturn(TwentyRecordings.metadata(TwentyRecordings.preparedWorkspace(), Set.of())));
-        try (Connection connection = database(); Statement sql = connection.createStatement()) {
-            sql.execute("DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE");
-        }
+        SharedPostgres.dropSchema(SCHEMA);
     }
 
     @AfterEach
@@ -123,15 +118,8 @@ class TwoReplicasPostgresTest {
                 // a lease far shorter than a write: without renewal the second would take the first's claims over
                 "sluice.inbox.lease=2s", "sluice.ai.enrich-on=", "logging.level.io.sluice=WARN",
                 "sluice.crm.provider=twenty", "sluice.crm.twenty.api-key=" + KEY, "sluice.crm.twenty.base-url=" + twenty.baseUrl(),
-                "sluice.crm.twenty.max-requests=1000", "sluice.crm.twenty.per=1s",
-                "spring.datasource.url=" + System.getenv("SLUICE_TEST_POSTGRES_URL"),
-                "spring.datasource.username=" + System.getenv().getOrDefault("SLUICE_TEST_POSTGRES_USER", "postgres"),
-                "spring.datasource.hikari.schema=" + SCHEMA, "spring.flyway.schemas=" + SCHEMA,
-                "sluice.encryption-key=" + TestKeys.ENCRYPTION_KEY));
-        String password = System.getenv("SLUICE_TEST_POSTGRES_PASSWORD");
-        if (password != null && !password.isEmpty()) {
-            arguments.add("spring.datasource.password=" + password);
-        }
+                "sluice.crm.twenty.max-requests=1000", "sluice.crm.twenty.per=1s"));
+        arguments.addAll(SharedPostgres.replicaSettings(SCHEMA));
         return new SluiceProcess(dir.resolve(name + ".log"), arguments);
     }
 
@@ -146,12 +134,6 @@ class TwoReplicasPostgresTest {
             }
         }
         return emails.stream().collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
-    }
-
-    private static Connection database() throws Exception {
-        String password = System.getenv("SLUICE_TEST_POSTGRES_PASSWORD");
-        return DriverManager.getConnection(System.getenv("SLUICE_TEST_POSTGRES_URL"),
-                System.getenv().getOrDefault("SLUICE_TEST_POSTGRES_USER", "postgres"), password == null ? "" : password);
     }
 
     private static JsonNode status(SluiceProcess sluice) throws Exception {

@@ -2,6 +2,7 @@ package io.sluice.routes;
 
 import io.sluice.support.SluiceTestBase;
 import org.apache.camel.CamelContext;
+import org.apache.camel.component.master.MasterEndpoint;
 import org.apache.camel.component.timer.TimerEndpoint;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -47,7 +48,8 @@ class RoutePlaceholdersTest extends SluiceTestBase {
     void theBoundValueWinsOverTheEnvironmentsSpelling() {
         // 45s in the environment; Camel's timer takes milliseconds
         assertThat(camelContext.resolvePropertyPlaceholders("{{sluice.whop.poll.check-interval}}")).isEqualTo("45000");
-        assertThat(((TimerEndpoint) camelContext.getRoute("whop-poll").getEndpoint()).getPeriod()).isEqualTo(45_000);
+        assertThat(((TimerEndpoint) ((MasterEndpoint) camelContext.getRoute("whop-poll").getEndpoint()).getEndpoint()).getPeriod())
+                .isEqualTo(45_000);
         assertThat(camelContext.resolvePropertyPlaceholders("{{sluice.inbox.poll-interval}}")).isEqualTo("50");
         // set nowhere: the record's default
         assertThat(camelContext.resolvePropertyPlaceholders("{{sluice.inbox.consumers}}")).isEqualTo("4");

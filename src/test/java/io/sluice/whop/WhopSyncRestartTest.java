@@ -59,7 +59,9 @@ class WhopSyncRestartTest {
                 "sluice.whop.api-base-url=" + whop.baseUrl(), "sluice.whop.api-key=" + WhopApiStub.API_KEY,
                 "sluice.whop.company-id=" + WhopApiStub.COMPANY, "sluice.whop.poll.enabled=false",
                 "sluice.whop.poll.check-interval=100", "sluice.whop.api.page-size=2", "sluice.whop.api.max-retries=0",
-                "sluice.whop.sync.resume-waiting-after=1h"};
+                "sluice.whop.sync.resume-waiting-after=1h",
+                // the same process started again: it resumes what it held at once, not after its lease ran out
+                "sluice.inbox.instance-id=sync-restart"};
 
         String runId;
         try (ConfigurableApplicationContext first = start(common)) {

@@ -1,0 +1,13 @@
+package io.sluice.inbox;
+
+import java.time.Instant;
+
+/**
+ * Work other than inbox events that this process holds under its name ({@link ClaimOwner}) with a lease, such as a
+ * running Whop pull: {@link ClaimLeases} renews it on the claims' own timer, so it lives and lapses with them.
+ */
+public interface LeasedWork {
+
+    /** Extends to {@code until} the leases of what {@code owner} (this process) holds; throws when the database is away. */
+    void renewLeases(String owner, Instant until);
+}
