@@ -15,7 +15,7 @@ import java.util.List;
 /**
  * AI enrichment. {@code provider} {@code heuristic} works offline; {@code dailyTokenBudget} (0 = none) stops model
  * calls for the day once spent; {@code enrichOn} lists the event types whose person gets scored. At most
- * {@code maxRequests} model calls go out in any {@code per} (per process), and a 429 holds every call.
+ * {@code maxRequests} model calls go out in any {@code per} (shared by the replicas on one PostgreSQL), and a 429 holds every call.
  *
  * @param provider         heuristic, openai, openai-compatible or anthropic
  * @param dailyTokenBudget tokens a day for model providers (0: no limit); then the heuristic answers

@@ -188,7 +188,7 @@ public record ESignProperties(
      * @param accountId       the account; required with docusign
      * @param privateKeyFile  the integration's RSA private key, PEM; required with docusign
      * @param connectHmacKeys the Connect HMAC keys, comma-separated during a rotation; required with docusign
-     * @param maxRequests     request budget per process, in any window of per
+     * @param maxRequests     request budget (shared by the replicas on one PostgreSQL), in any window of per
      * @param per             the window of max-requests
      */
     public record DocuSign(
@@ -232,7 +232,7 @@ public record ESignProperties(
      * @param apiKey      required with dropboxsign; also keys the callbacks' event_hash
      * @param testMode    send non-binding, watermarked requests
      * @param clientId    the API app whose callback URL receives the events
-     * @param maxRequests request budget per process, in any window of per
+     * @param maxRequests request budget (shared by the replicas on one PostgreSQL), in any window of per
      * @param per         the window of max-requests
      */
     public record DropboxSign(
@@ -260,7 +260,7 @@ public record ESignProperties(
      * @param baseUrl           the PandaDoc API
      * @param apiKey            required with pandadoc
      * @param webhookKey        the webhook subscription's shared key; required with pandadoc
-     * @param maxRequests       request budget per process, in any window of per
+     * @param maxRequests       request budget (shared by the replicas on one PostgreSQL), in any window of per
      * @param per               the window of max-requests
      * @param draftWait         how long a new document may take to become a draft before the send is retried
      * @param draftPollInterval how often Sluice asks whether it is a draft

@@ -17,7 +17,7 @@ import java.util.function.Supplier;
 
 /**
  * Sends {@link ApiRequest}s to one provider (a CRM, an e-sign service) through Camel's HTTP component: the provider's
- * rate limit first (at most its budget in any window, per process), then the call, then the answer turned into an {@link ApiResponse} or an exception
+ * rate limit first (at most its budget in any window, shared by the replicas on one PostgreSQL), then the call, then the answer turned into an {@link ApiResponse} or an exception
  * (from {@link ApiFailures}) that says whether retrying can help and how long the provider asked to wait. Counts
  * {@code <system>_requests_total} and times {@code <system>_request_seconds} ({@code crm}, {@code esign}). Retrying
  * itself is the route's redelivery policy, not this class's.
@@ -37,7 +37,7 @@ public class ApiHttpClient {
     private final Supplier<String> baseUrl;
     private final Supplier<Map<String, String>> authHeaders;
     private final String credentialHint;
-    private final RollingWindowLimiter limiter;
+    private final RequestBudget limiter;
     private final ApiErrorClassifier classifier;
     private final ProducerTemplate producer;
     private final ObjectMapper objectMapper;
@@ -45,7 +45,7 @@ public class ApiHttpClient {
     private final Clock clock;
 
     ApiHttpClient(String system, ApiFailures failures, String provider, Supplier<String> baseUrl, Supplier<Map<String, String>> authHeaders, String credentialHint,
-                  RollingWindowLimiter limiter, ApiErrorClassifier classifier, ProducerTemplate producer, ObjectMapper objectMapper,
+                  RequestBudget limiter, ApiErrorClassifier classifier, ProducerTemplate producer, ObjectMapper objectMapper,
                   MeterRegistry registry, Clock clock) {
         this.system = system;
         this.failures = failures;
@@ -62,32 +62,24 @@ public class ApiHttpClient {
     }
 
     public ApiResponse send(ApiRequest request) {
-        RollingWindowLimiter.Permit permit;
+        RequestBudget.Permit permit;
         try {
             permit = limiter.acquire();
-        } catch (RollingWindowLimiter.PermitUnavailableException e) {
+        } catch (RequestBudget.PermitUnavailableException e) {
             count(request, "throttled");
             throw failures.notSent(provider + " " + request.operation() + " not sent: " + e.getMessage(), e.availableIn());
         }
-        String body = serialise(request);
-        Map<String, String> auth = authHeaders.get();
-        String endpointUri = baseUrl.get().replaceAll("/+$", "") + "?throwExceptionOnFailure=false";
-        long started = System.nanoTime();
-        Exchange result = producer.send(endpointUri, exchange -> {
-            var message = exchange.getMessage();
-            message.setHeader(Exchange.HTTP_METHOD, request.method());
-            message.setHeader(Exchange.HTTP_PATH, request.path());
-            if (request.query() != null) {
-                message.setHeader(Exchange.HTTP_QUERY, request.query());
-            }
-            message.setHeader("Accept", request.accept());
-            if (body != null) {
-                message.setHeader(Exchange.CONTENT_TYPE, request.contentType() == null ? "application/json" : request.contentType());
-            }
-            auth.forEach(message::setHeader);
-            message.setBody(body);
-        });
-        limiter.sent(permit);
+        Map<String, String> auth;
+        long started;
+        Exchange result;
+        try {
+            String body = serialise(request);
+            auth = authHeaders.get();
+            started = System.nanoTime();
+            result = call(request, body, auth);
+        } finally {
+            limiter.sent(permit); // answered, or never sent: either way the permit's slot may be reused
+        }
         Timer.builder(system + ".request").description("Call latency by provider and operation")
                 .tag("provider", provider).tag("operation", request.operation())
                 .register(registry).record(Duration.ofNanos(System.nanoTime() - started));
@@ -116,6 +108,24 @@ public class ApiHttpClient {
             limiter.holdFor(hold.compareTo(MAX_HOLD) > 0 ? MAX_HOLD : hold);
         }
         throw failure;
+    }
+
+    private Exchange call(ApiRequest request, String body, Map<String, String> auth) {
+        String endpointUri = baseUrl.get().replaceAll("/+$", "") + "?throwExceptionOnFailure=false";
+        return producer.send(endpointUri, exchange -> {
+            var message = exchange.getMessage();
+            message.setHeader(Exchange.HTTP_METHOD, request.method());
+            message.setHeader(Exchange.HTTP_PATH, request.path());
+            if (request.query() != null) {
+                message.setHeader(Exchange.HTTP_QUERY, request.query());
+            }
+            message.setHeader("Accept", request.accept());
+            if (body != null) {
+                message.setHeader(Exchange.CONTENT_TYPE, request.contentType() == null ? "application/json" : request.contentType());
+            }
+            auth.forEach(message::setHeader);
+            message.setBody(body);
+        });
     }
 
     /** The answer's headers without the credential: Camel's HTTP producer copies the request's headers into them. */

@@ -70,7 +70,7 @@ public class ApiHttpClients {
     private ApiHttpClient create(String system, ApiFailures failures, String provider, String budget, Supplier<String> baseUrl,
                                  Supplier<Map<String, String>> authHeaders, String credentialHint, int maxRequests, Duration period,
                                  ApiErrorClassifier classifier, Duration permitWait) {
-        RollingWindowLimiter limiter = limits.limiter(system, budget, maxRequests, period, permitWait);
+        RequestBudget limiter = limits.limiter(system, budget, maxRequests, period, permitWait);
         return new ApiHttpClient(system, failures, provider, baseUrl, authHeaders, credentialHint, limiter, classifier, producer, objectMapper,
                 registry, clock);
     }

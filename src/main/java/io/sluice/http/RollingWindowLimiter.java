@@ -10,32 +10,10 @@ import java.time.Duration;
  * <p>
  * After a 429 that still arrives, {@link #holdFor} stops every caller of the provider at once until the wait the
  * provider asked for has passed: no call waits for a permit through a hold, it fails at once with the time left,
- * and the event waits in the inbox instead of on a thread.
+ * and the event waits in the inbox instead of on a thread. It is one process's budget: replicas on a shared database
+ * use {@link SharedRequestBudget}.
  */
-public final class RollingWindowLimiter {
-
-    /** No permit within the wait allowed: {@link #availableIn()} says when one will be. */
-    public static final class PermitUnavailableException extends RuntimeException {
-
-        private final Duration availableIn;
-        private final boolean held;
-
-        PermitUnavailableException(Duration availableIn, boolean held) {
-            super(held ? "held after a rate-limit answer for another " + availableIn.toMillis() + " ms"
-                    : "the request budget is spent for another " + availableIn.toMillis() + " ms");
-            this.availableIn = availableIn;
-            this.held = held;
-        }
-
-        public Duration availableIn() {
-            return availableIn;
-        }
-
-        /** True when the provider's own 429 holds the calls, not Sluice's budget. */
-        public boolean held() {
-            return held;
-        }
-    }
+public final class RollingWindowLimiter implements RequestBudget {
 
     private final String name;
     private final int limit;
@@ -60,15 +38,12 @@ public final class RollingWindowLimiter {
         this.heldUntil = now;
     }
 
-    /** A permit taken: give it to {@link #sent} once the call is answered. */
-    public record Permit(int slot, long stamp) {
-    }
-
     /**
      * Counts a permit's call from when it was answered (no earlier than it reached the provider), unless the permit's
      * slot is in use again: the provider counts a call when it arrives, which network jitter puts a little after the
      * permit, so the permit that reuses this slot must count from the later time.
      */
+    @Override
     public synchronized void sent(Permit permit) {
         long answered = System.nanoTime();
         if (permits[permit.slot()] == permit.stamp() && answered - permit.stamp() > 0) {
@@ -81,6 +56,7 @@ public final class RollingWindowLimiter {
      *
      * @throws PermitUnavailableException when the provider's hold is on, or no permit comes within the wait allowed
      */
+    @Override
     public Permit acquire() {
         long now = System.nanoTime();
         int slot;
@@ -123,6 +99,7 @@ public final class RollingWindowLimiter {
     }
 
     /** Holds every call for {@code wait} from now (a later hold than the current one wins). */
+    @Override
     public synchronized void holdFor(Duration wait) {
         Duration capped = wait.compareTo(Duration.ofDays(1)) > 0 ? Duration.ofDays(1) : wait; // no overflow, whatever asked
         long until = System.nanoTime() + capped.toNanos();
@@ -132,24 +109,29 @@ public final class RollingWindowLimiter {
     }
 
     /** Lifts the hold at once. */
+    @Override
     public synchronized void release() {
         heldUntil = System.nanoTime();
     }
 
     /** How long the current hold lasts; zero when there is none. */
+    @Override
     public synchronized Duration heldFor() {
         long left = heldUntil - System.nanoTime();
         return left > 0 ? Duration.ofNanos(left) : Duration.ZERO;
     }
 
+    @Override
     public String name() {
         return name;
     }
 
+    @Override
     public int limit() {
         return limit;
     }
 
+    @Override
     public Duration window() {
         return Duration.ofNanos(windowNanos);
     }

@@ -104,7 +104,7 @@ class AdminAccessTest extends SluiceTestBase {
 
         java.util.List<String> keys = new java.util.ArrayList<>();
         api.fieldNames().forEachRemaining(keys::add);
-        assertThat(keys).containsExactly("version", "mode", "database", "transport", "provider", "pauses", "queue", "deadLetters",
+        assertThat(keys).containsExactly("version", "mode", "database", "transport", "provider", "pauses", "queue", "deadLetters", "cluster",
                 "rateLimits", "circuitBreakers", "localCrm", "lastSync", "whop", "ai", "esign", "mapping", "routes");
         java.util.List<String> actuatorKeys = new java.util.ArrayList<>();
         actuator.fieldNames().forEachRemaining(actuatorKeys::add);

@@ -40,11 +40,11 @@ public final class SharedPostgres {
         }
     }
 
-    private static String user() {
+    public static String user() {
         return System.getenv().getOrDefault("SLUICE_TEST_POSTGRES_USER", "postgres");
     }
 
-    private static String password() {
+    public static String password() {
         String password = System.getenv("SLUICE_TEST_POSTGRES_PASSWORD");
         return password == null ? "" : password;
     }

@@ -18,7 +18,7 @@ import java.time.Duration;
  *
  * @param baseUrl              the HubSpot API
  * @param accessToken          private app token; required with CRM_PROVIDER=hubspot
- * @param maxRequests          request budget per process, in any rolling window of per
+ * @param maxRequests          request budget (shared by the replicas on one PostgreSQL), in any rolling window of per
  * @param per                  the window of max-requests
  * @param pipeline             deal pipeline, by id or label
  * @param membershipIdProperty the unique deal property deals are upserted by

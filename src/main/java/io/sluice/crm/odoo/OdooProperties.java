@@ -20,7 +20,7 @@ import java.time.Duration;
  * @param username     the bot user's login, only for jsonrpc
  * @param api          json2 (Odoo 19+) or jsonrpc (execute_kw, Odoo 18 and older)
  * @param apiKey       the bot user's API key
- * @param maxRequests  request budget per process, in any window of per
+ * @param maxRequests  request budget (shared by the replicas on one PostgreSQL), in any window of per
  * @param per          the window of max-requests
  * @param leadKeyField the custom lead field leads are found by
  * @param lostReasonId the crm.lost.reason id of leads Sluice marks lost

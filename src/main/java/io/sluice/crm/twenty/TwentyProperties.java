@@ -19,7 +19,7 @@ import java.time.Duration;
  *
  * @param baseUrl                    the Twenty API
  * @param apiKey                     required with CRM_PROVIDER=twenty
- * @param maxRequests                request budget per process, in any rolling window of per
+ * @param maxRequests                request budget (shared by the replicas on one PostgreSQL), in any rolling window of per
  * @param per                        the window of max-requests
  * @param rateLimitWait              how long a 429 without Retry-After waits
  * @param noteTargetPersonField      the noteTarget relation to the person

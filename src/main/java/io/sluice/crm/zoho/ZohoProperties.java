@@ -22,7 +22,7 @@ import java.time.Duration;
  * @param clientSecret      OAuth client secret; required with CRM_PROVIDER=zoho
  * @param refreshToken      OAuth refresh token; required with CRM_PROVIDER=zoho
  * @param apiVersion        path segment /crm/version/
- * @param maxRequests       request budget per process, in any window of per
+ * @param maxRequests       request budget (shared by the replicas on one PostgreSQL), in any window of per
  * @param per               the window of max-requests
  * @param membershipIdField the unique Deals field deals are upserted by
  * @param runWorkflows      false sends "trigger": []
