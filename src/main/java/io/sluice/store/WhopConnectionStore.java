@@ -1,7 +1,9 @@
 package io.sluice.store;
 
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowMapper;
 import org.springframework.stereotype.Repository;
+import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
 
 import java.time.Clock;
@@ -20,6 +22,12 @@ public class WhopConnectionStore {
                                    Instant connectedAt, Instant refreshedAt, String lastError) {
     }
 
+    private static final String SELECT = "SELECT access_token, refresh_token, expires_at, scope, connected_at, refreshed_at, "
+            + "last_error FROM whop_connection WHERE id = ?";
+    private static final RowMapper<StoredConnection> ROW = (rs, n) -> new StoredConnection(rs.getBytes("access_token"),
+            rs.getBytes("refresh_token"), SqlTime.read(rs, "expires_at"), rs.getString("scope"), SqlTime.read(rs, "connected_at"),
+            SqlTime.read(rs, "refreshed_at"), rs.getString("last_error"));
+
     private final JdbcTemplate jdbc;
     private final Clock clock;
 
@@ -29,11 +37,16 @@ public class WhopConnectionStore {
     }
 
     public Optional<StoredConnection> find() {
-        return jdbc.query("SELECT access_token, refresh_token, expires_at, scope, connected_at, refreshed_at, last_error "
-                        + "FROM whop_connection WHERE id = ?",
-                (rs, n) -> new StoredConnection(rs.getBytes("access_token"), rs.getBytes("refresh_token"),
-                        SqlTime.read(rs, "expires_at"), rs.getString("scope"), SqlTime.read(rs, "connected_at"),
-                        SqlTime.read(rs, "refreshed_at"), rs.getString("last_error")), ID).stream().findFirst();
+        return jdbc.query(SELECT, ROW, ID).stream().findFirst();
+    }
+
+    /**
+     * The stored connection, its row locked until the caller's transaction ends: how one replica at a time refreshes
+     * the tokens (Whop rotates the refresh token on every use, so two refreshing at once would lose the connection).
+     */
+    @Transactional(propagation = Propagation.MANDATORY)
+    public Optional<StoredConnection> findForUpdate() {
+        return jdbc.query(SELECT + " FOR UPDATE", ROW, ID).stream().findFirst();
     }
 
     /** Stores a new connection, replacing any earlier one. */

@@ -6,7 +6,11 @@ import io.sluice.store.WhopConnectionStore;
 import io.sluice.whop.WhopNotConnectedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessException;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionException;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -15,13 +19,15 @@ import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
  * The OAuth connection to Whop: starts an authorisation (state + PKCE S256), completes it from the callback, hands
- * out the access token and refreshes it before it expires, storing the rotated refresh token.
+ * out the access token and refreshes it before it expires, storing the rotated refresh token. The refresh holds the
+ * connection's row lock, so replicas on one database refresh one at a time and never spend a refresh token twice.
  * Tokens live only encrypted in the database and never reach a log line.
  */
 @Component
@@ -39,14 +45,19 @@ public class WhopOAuthTokens {
     private final WhopOAuthClient client;
     private final TokenCipher cipher;
     private final Clock clock;
+    private final TransactionTemplate transaction;
+    /** Tokens Whop rotated that the database did not take (it was down): newer than the stored ones. */
+    private WhopOAuthClient.TokenResponse unsaved;
+    private Instant unsavedExpiresAt;
 
     public WhopOAuthTokens(WhopProperties whop, WhopConnectionStore store, WhopOAuthClient client, TokenCipher cipher,
-                           Clock clock) {
+                           Clock clock, PlatformTransactionManager transactions) {
         this.whop = whop;
         this.store = store;
         this.client = client;
         this.cipher = cipher;
         this.clock = clock;
+        this.transaction = new TransactionTemplate(transactions);
     }
 
     /** The URL to send the operator's browser to; remembers the state and the PKCE verifier for the callback. */
@@ -80,42 +91,97 @@ public class WhopOAuthTokens {
         byte[] verifier = store.takePending(state, STATE_MAX_AGE).orElseThrow(() ->
                 new IllegalArgumentException("unknown, used or expired OAuth state; start again at /auth/whop"));
         WhopOAuthClient.TokenResponse tokens = client.exchangeCode(code, cipher.decrypt(verifier, VERIFIER));
+        synchronized (this) {
+            unsaved = null; // a new connection replaces whatever an earlier one left unsaved
+        }
         store.connect(cipher.encrypt(tokens.accessToken(), ACCESS),
                 tokens.refreshToken() == null ? null : cipher.encrypt(tokens.refreshToken(), REFRESH),
                 clock.instant().plusSeconds(tokens.expiresInSeconds()), tokens.scope());
         log.info("Connected to Whop through OAuth (scope: {})", tokens.scope());
     }
 
-    /** The current access token, refreshed first when it expires within {@code sluice.whop.oauth.refresh-before}. */
+    /**
+     * The current access token, refreshed first when it expires within {@code sluice.whop.oauth.refresh-before}. One
+     * replica at a time refreshes: the others wait on the connection's row lock and then use what it stored.
+     */
     public synchronized String accessToken() {
-        WhopConnectionStore.StoredConnection connection = store.find().orElseThrow(() ->
-                new WhopNotConnectedException("Whop is not connected: open /auth/whop to connect through OAuth"));
-        if (connection.expiresAt().minus(whop.oauth().refreshBefore()).isAfter(clock.instant())) {
+        storeUnsavedTokens();
+        WhopConnectionStore.StoredConnection connection = store.find().orElseThrow(WhopOAuthTokens::notConnected);
+        if (fresh(connection)) {
             return cipher.decrypt(connection.accessToken(), ACCESS);
         }
-        return refresh(connection);
-    }
-
-    private String refresh(WhopConnectionStore.StoredConnection connection) {
-        if (connection.refreshToken() == null) {
-            throw new WhopNotConnectedException("the Whop access token expired and there is no refresh token: reconnect at /auth/whop");
+        if (unsaved != null) {
+            return unsaved.accessToken(); // newer than the stored ones, which Whop no longer accepts
         }
-        WhopOAuthClient.TokenResponse tokens;
+        WhopOAuthClient.TokenResponse[] rotated = new WhopOAuthClient.TokenResponse[1];
         try {
-            tokens = client.refresh(cipher.decrypt(connection.refreshToken(), REFRESH));
+            return transaction.execute(status -> {
+                WhopConnectionStore.StoredConnection locked = store.findForUpdate().orElseThrow(WhopOAuthTokens::notConnected);
+                if (fresh(locked)) {
+                    return cipher.decrypt(locked.accessToken(), ACCESS); // another replica refreshed while this one waited
+                }
+                rotated[0] = refresh(locked);
+                storeRefreshed(rotated[0], expiry(rotated[0]));
+                return rotated[0].accessToken();
+            });
         } catch (WhopOAuthClient.TokenRequestRejectedException e) {
-            store.recordError(e.getMessage());
+            store.recordError(e.getMessage()); // after the rollback, so the error stays for the status page
             if (e.status() == 400 || e.status() == 401) {
                 throw new WhopNotConnectedException("Whop refused to refresh the OAuth token (" + e.getMessage()
                         + "): reconnect at /auth/whop");
             }
             throw e;
+        } catch (DataAccessException | TransactionException e) {
+            if (rotated[0] == null) {
+                throw e;
+            }
+            // Whop has rotated the tokens, and the old refresh token is spent: keep the new ones until they are stored
+            unsaved = rotated[0];
+            unsavedExpiresAt = expiry(rotated[0]);
+            log.error("The refreshed Whop OAuth tokens could not be stored ({}); this replica keeps them and stores them "
+                    + "at its next call", e.getClass().getSimpleName());
+            return rotated[0].accessToken();
         }
-        store.refreshed(cipher.encrypt(tokens.accessToken(), ACCESS),
-                tokens.refreshToken() == null ? null : cipher.encrypt(tokens.refreshToken(), REFRESH),
-                clock.instant().plusSeconds(tokens.expiresInSeconds()));
+    }
+
+    private boolean fresh(WhopConnectionStore.StoredConnection connection) {
+        return connection.expiresAt().minus(whop.oauth().refreshBefore()).isAfter(clock.instant());
+    }
+
+    private WhopOAuthClient.TokenResponse refresh(WhopConnectionStore.StoredConnection connection) {
+        if (connection.refreshToken() == null) {
+            throw new WhopNotConnectedException("the Whop access token expired and there is no refresh token: reconnect at /auth/whop");
+        }
+        WhopOAuthClient.TokenResponse tokens = client.refresh(cipher.decrypt(connection.refreshToken(), REFRESH));
         log.info("Refreshed the Whop OAuth access token; it expires in {} s", tokens.expiresInSeconds());
-        return tokens.accessToken();
+        return tokens;
+    }
+
+    private void storeRefreshed(WhopOAuthClient.TokenResponse tokens, Instant expiresAt) {
+        store.refreshed(cipher.encrypt(tokens.accessToken(), ACCESS),
+                tokens.refreshToken() == null ? null : cipher.encrypt(tokens.refreshToken(), REFRESH), expiresAt);
+    }
+
+    private Instant expiry(WhopOAuthClient.TokenResponse tokens) {
+        return clock.instant().plusSeconds(tokens.expiresInSeconds());
+    }
+
+    /** Stores tokens a refresh got while the database could not take them; they stay here until it can. */
+    private void storeUnsavedTokens() {
+        if (unsaved == null) {
+            return;
+        }
+        try {
+            storeRefreshed(unsaved, unsavedExpiresAt);
+            unsaved = null;
+            log.info("Stored the refreshed Whop OAuth tokens kept since the database refused them");
+        } catch (DataAccessException e) {
+            log.warn("The refreshed Whop OAuth tokens still cannot be stored ({})", e.getClass().getSimpleName());
+        }
+    }
+
+    private static WhopNotConnectedException notConnected() {
+        return new WhopNotConnectedException("Whop is not connected: open /auth/whop to connect through OAuth");
     }
 
     /** Revokes the refresh token at Whop (best effort) and forgets the connection; true if there was one. */
@@ -132,6 +198,7 @@ public class WhopOAuthTokens {
             }
         }
         store.disconnect();
+        unsaved = null;
         log.info("Disconnected from Whop");
         return true;
     }
