@@ -3,6 +3,7 @@ package io.sluice.cluster;
 import io.sluice.inbox.ClaimOwner;
 import org.apache.camel.CamelContext;
 import org.apache.camel.cluster.CamelClusterService;
+import org.apache.camel.component.kubernetes.KubernetesConfiguration;
 import org.apache.camel.component.kubernetes.cluster.KubernetesClusterService;
 import org.apache.camel.component.kubernetes.cluster.LeaseResourceType;
 import org.apache.camel.spring.boot.CamelContextConfiguration;
@@ -54,15 +55,20 @@ class ClusterConfiguration {
     @Bean
     @ConditionalOnProperty(name = "sluice.cluster.leader", havingValue = "kubernetes")
     KubernetesClusterService kubernetesClusterService(ClusterProperties cluster) {
-        KubernetesClusterService service = new KubernetesClusterService();
+        // the client's settings go in a configuration of their own: without one, Camel 4.18 ignores the service's
+        // master URL and namespace setters and always connects to the in-cluster API server
+        KubernetesConfiguration client = new KubernetesConfiguration();
+        client.setMasterUrl(cluster.kubernetes().apiUrl());
+        client.setNamespace(cluster.kubernetes().namespace()); // where the pods are listed
+        KubernetesClusterService service = new KubernetesClusterService(client);
         service.setId("sluice-kubernetes");
         service.setLeaseResourceType(LeaseResourceType.Lease);
         service.setKubernetesResourceName(cluster.kubernetes().leaseName());
         if (cluster.kubernetes().namespace() != null) {
-            service.setKubernetesNamespace(cluster.kubernetes().namespace());
+            service.setKubernetesResourcesNamespace(cluster.kubernetes().namespace()); // where the Lease is kept
         }
-        if (cluster.kubernetes().apiUrl() != null) {
-            service.setMasterUrl(cluster.kubernetes().apiUrl());
+        if (cluster.kubernetes().podName() != null) {
+            service.setPodName(cluster.kubernetes().podName());
         }
         long lease = cluster.leaderLease().toMillis();
         service.setLeaseDurationMillis(lease);

@@ -33,7 +33,10 @@ public record ClusterProperties(
      * @param namespace the namespace of the Lease; unset: the pod's own (from its service account)
      * @param leaseName the prefix of the Lease's name (Camel adds the role: {@code <lease-name>-whop-pulls})
      * @param apiUrl    the Kubernetes API server; unset: the one the pod's service account names
+     * @param podName   this replica's pod, which must be listed in the namespace to lead; unset: the host name, which
+     *                  is the pod's name
      */
-    public record Kubernetes(String namespace, @DefaultValue("sluice") @NotBlank String leaseName, String apiUrl) {
+    public record Kubernetes(String namespace, @DefaultValue("sluice") @NotBlank String leaseName, String apiUrl,
+                             String podName) {
     }
 }
