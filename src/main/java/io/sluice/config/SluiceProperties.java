@@ -12,7 +12,8 @@ import java.nio.file.Path;
  * (docs/configuration.md lists them all).
  *
  * @param dataDir       where the embedded H2 database and the generated secrets live
- * @param transport     how accepted events reach processing: jdbc (the inbox table); kafka is reserved for cluster mode
+ * @param transport     how accepted events reach processing: jdbc (ingress stores them in the inbox table) or kafka
+ *                      (ingress produces them to Kafka; consumers store them in the inbox, {@code sluice.kafka.*})
  * @param encryptionKey base64 of 32 bytes, the AES-256-GCM key of stored OAuth tokens; generated into the data directory when unset on the embedded H2, required on a shared database
  */
 @Validated
@@ -21,12 +22,6 @@ public record SluiceProperties(
         @DefaultValue("./data") @NotNull Path dataDir,
         @DefaultValue("jdbc") @NotNull Transport transport,
         String encryptionKey) {
-
-    public SluiceProperties {
-        if (transport == Transport.kafka) {
-            throw new IllegalArgumentException("sluice.transport (SLUICE_TRANSPORT) = kafka is not available in this version; use jdbc");
-        }
-    }
 
     /** How accepted events travel from ingress to processing. */
     public enum Transport { jdbc, kafka }

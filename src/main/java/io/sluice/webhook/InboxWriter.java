@@ -4,40 +4,50 @@ import io.sluice.event.CanonicalEvent;
 import io.sluice.event.EventStatus;
 import io.sluice.metrics.SluiceMetrics;
 import io.sluice.inbox.EventLog;
-import io.sluice.inbox.GroupCommitInbox;
+import io.sluice.inbox.EventIntake;
 import org.apache.camel.Exchange;
 import org.apache.camel.Handler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
-/** Camel step: stores an event durably before it is acknowledged; a known id is a duplicate, not an error. */
+/**
+ * Camel step: makes an event durable before it is acknowledged (in the inbox, or on Kafka on its way there,
+ * {@link EventIntake}); a known id is a duplicate, not an error.
+ */
 @Component("inboxWriter")
 public class InboxWriter {
 
     private static final Logger log = LoggerFactory.getLogger(InboxWriter.class);
 
-    private final GroupCommitInbox inbox;
+    private final EventIntake intake;
     private final EventLog eventLog;
     private final SluiceMetrics metrics;
 
-    public InboxWriter(GroupCommitInbox inbox, EventLog eventLog, SluiceMetrics metrics) {
-        this.inbox = inbox;
+    public InboxWriter(EventIntake intake, EventLog eventLog, SluiceMetrics metrics) {
+        this.intake = intake;
         this.eventLog = eventLog;
         this.metrics = metrics;
     }
 
     @Handler
     public IngressReceipt store(CanonicalEvent event) {
-        boolean stored = inbox.store(event);
-        if (stored) {
-            metrics.event(event.type(), event.status());
-            log.info("Event {} {} -> {}", event.id(), event.type(), event.status());
-            if (event.status() == EventStatus.IGNORED && "whop".equals(event.source())) {
-                eventLog.history(event.id(), EventStatus.IGNORED, "ignored: " + IgnoredWhopTypes.reason(event.type())); // stored IGNORED already
-            }
+        EventIntake.Accepted accepted = intake.accept(event);
+        if (accepted == EventIntake.Accepted.STORED) {
+            recordStored(event);
+        } else if (accepted == EventIntake.Accepted.QUEUED) {
+            log.debug("Event {} {} accepted onto Kafka", event.id(), event.type());
         }
-        return new IngressReceipt(event.id(), !stored, event.status() == EventStatus.IGNORED);
+        return new IngressReceipt(event.id(), accepted == EventIntake.Accepted.DUPLICATE, event.status() == EventStatus.IGNORED);
+    }
+
+    /** What follows a new event in the inbox, wherever it came from: its count, its log line, why it is ignored. */
+    public void recordStored(CanonicalEvent event) {
+        metrics.event(event.type(), event.status());
+        log.info("Event {} {} -> {}", event.id(), event.type(), event.status());
+        if (event.status() == EventStatus.IGNORED && "whop".equals(event.source())) {
+            eventLog.history(event.id(), EventStatus.IGNORED, "ignored: " + IgnoredWhopTypes.reason(event.type())); // stored IGNORED already
+        }
     }
 
     /** Stores the events of one delivery (a PandaDoc callback may hold several); a duplicate when none of them is new. */

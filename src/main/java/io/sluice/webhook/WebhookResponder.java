@@ -2,6 +2,7 @@ package io.sluice.webhook;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sluice.inbox.EventIntake;
 import io.sluice.metrics.SluiceMetrics;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -99,7 +100,7 @@ public class WebhookResponder {
 
     private static boolean isStorageFailure(Throwable cause) {
         for (Throwable t = cause; t != null; t = t.getCause()) {
-            if (t instanceof DataAccessException || t instanceof SQLException) {
+            if (t instanceof DataAccessException || t instanceof SQLException || t instanceof EventIntake.IntakeUnavailableException) {
                 return true;
             }
         }

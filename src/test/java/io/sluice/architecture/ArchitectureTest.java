@@ -13,7 +13,7 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
 class ArchitectureTest {
 
     private static final String[] FEATURES = {"io.sluice.whop..", "io.sluice.webhook..", "io.sluice.crm..", "io.sluice.ai..",
-            "io.sluice.esign..", "io.sluice.processing..", "io.sluice.admin..", "io.sluice.routes..", "io.sluice.security.."};
+            "io.sluice.esign..", "io.sluice.kafka..", "io.sluice.cluster..", "io.sluice.processing..", "io.sluice.admin..", "io.sluice.routes..", "io.sluice.security.."};
 
     /** The event, the configuration and the status contract are the bottom: they name no other package of Sluice. */
     @ArchTest

@@ -1,0 +1,28 @@
+package io.sluice.kafka;
+
+import io.sluice.event.CanonicalEvent;
+import io.sluice.event.EventStatus;
+
+import java.time.Instant;
+
+/**
+ * An accepted event as it travels on Kafka (JSON; the payload, the exact bytes received, in base64): the fields of
+ * {@link CanonicalEvent}, named here so that the wire format changes only on purpose.
+ */
+record EventRecord(String id, String source, String type, Instant occurredAt, String subjectKey, byte[] payload,
+                   EventStatus status, String changeKey, String personEmail) {
+
+    static EventRecord of(CanonicalEvent event) {
+        return new EventRecord(event.id(), event.source(), event.type(), event.occurredAt(), event.subjectKey(),
+                event.payload(), event.status(), event.changeKey(), event.personEmail());
+    }
+
+    CanonicalEvent event() {
+        return new CanonicalEvent(id, source, type, occurredAt, subjectKey, payload, status, changeKey, personEmail);
+    }
+
+    /** The record's key: its subject, so that one subject's events share a partition and keep their order. */
+    String key() {
+        return subjectKey != null ? subjectKey : id;
+    }
+}

@@ -1,0 +1,87 @@
+package io.sluice.kafka;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sluice.event.CanonicalEvent;
+import io.sluice.inbox.EventIntake;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.stereotype.Component;
+
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The Kafka transport's ingress: each accepted event is produced to {@code sluice.kafka.topic} and the sender answered
+ * only once the brokers acknowledged it with its offset ({@code acks=all}: every in-sync replica has it; the
+ * idempotent producer never writes a retried send twice). When they have not within {@code sluice.kafka.send-timeout},
+ * the sender is answered 503 and retries; nothing was accepted. The send is Kafka's own producer, waited on for its
+ * record's metadata: an acknowledgement is the offset in hand, never the absence of an error.
+ */
+@Component
+@ConditionalOnProperty(name = "sluice.transport", havingValue = "kafka")
+class KafkaIntake implements EventIntake, AutoCloseable {
+
+    private final ObjectMapper json;
+    private final KafkaProperties kafka;
+    private final Producer<String, String> producer;
+
+    KafkaIntake(ObjectMapper json, KafkaProperties kafka) {
+        this.json = json;
+        this.kafka = kafka;
+        int timeout = Math.toIntExact(kafka.sendTimeout().toMillis());
+        this.producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.brokers(),
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                ProducerConfig.LINGER_MS_CONFIG, 0,
+                // the whole send, retries included; and the wait for the topic's metadata
+                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, timeout,
+                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, timeout,
+                ProducerConfig.MAX_BLOCK_MS_CONFIG, timeout),
+                new StringSerializer(), new StringSerializer());
+    }
+
+    @Override
+    public Accepted accept(CanonicalEvent event) {
+        EventRecord record = EventRecord.of(event);
+        String value;
+        try {
+            value = json.writeValueAsString(record);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write event " + event.id() + " as JSON", e);
+        }
+        try {
+            RecordMetadata written = producer.send(new ProducerRecord<>(kafka.topic(), record.key(), value))
+                    .get(kafka.sendTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
+            if (!written.hasOffset()) {
+                throw new IntakeUnavailableException("Kafka answered event " + event.id() + " without an offset", null);
+            }
+            return Accepted.QUEUED;
+        } catch (ExecutionException e) {
+            throw unavailable(event, e.getCause());
+        } catch (TimeoutException | org.apache.kafka.common.KafkaException e) {
+            throw unavailable(event, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw unavailable(event, e);
+        }
+    }
+
+    private IntakeUnavailableException unavailable(CanonicalEvent event, Throwable cause) {
+        return new IntakeUnavailableException("Kafka did not acknowledge event " + event.id() + " on " + kafka.topic()
+                + " within " + kafka.sendTimeout().toMillis() + " ms: " + cause.getMessage(), cause);
+    }
+
+    @Override
+    public void close() {
+        producer.close();
+    }
+}
