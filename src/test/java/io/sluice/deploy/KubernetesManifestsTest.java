@@ -188,6 +188,10 @@ class KubernetesManifestsTest {
         Container sluice = container(rendered);
         assertThat(deployment.getSpec().getReplicas()).isEqualTo(3);
         assertThat(env(sluice, "SLUICE_CLUSTER_LEADER")).contains("kubernetes");
+        assertThat(sluice.getEnv()).anySatisfy(env -> {
+            assertThat(env.getName()).isEqualTo("SLUICE_CLUSTER_KUBERNETES_NAMESPACE");
+            assertThat(env.getValueFrom().getFieldRef().getFieldPath()).isEqualTo("metadata.namespace");
+        });
         assertThat(env(sluice, "SPRING_DATASOURCE_URL")).hasValueSatisfying(url -> assertThat(url).startsWith("jdbc:postgresql://"));
         Map<String, String> podLabels = deployment.getSpec().getTemplate().getMetadata().getLabels();
 
