@@ -24,7 +24,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * Validates the operator-owned files: every {@code routes/*.camel.yaml} and the active {@code mappings/<provider>.yaml}.
@@ -56,8 +55,8 @@ public class ConfigurationValidator {
             return problems;
         }
         Map<Path, String> contents = new java.util.LinkedHashMap<>();
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path file : files.filter(p -> p.getFileName().toString().endsWith(".camel.yaml")).sorted().toList()) {
+        try {
+            for (Path file : RouteFiles.in(dir)) {
                 contents.put(file, Files.readString(file, StandardCharsets.UTF_8));
             }
         } catch (IOException e) {

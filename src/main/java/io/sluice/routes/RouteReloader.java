@@ -27,7 +27,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Stream;
 
 /**
  * Picks up edits to {@code routes/*.camel.yaml} without a restart. The set of files is validated first, as a
@@ -254,12 +253,9 @@ public class RouteReloader {
     }
 
     private List<Path> routeFiles() {
-        if (!Files.isDirectory(dir)) {
-            return List.of();
-        }
-        try (Stream<Path> files = Files.walk(dir)) {
-            return files.filter(p -> p.getFileName().toString().endsWith(".camel.yaml")).sorted().toList();
-        } catch (IOException e) {
+        try {
+            return RouteFiles.in(dir);
+        } catch (IOException | java.io.UncheckedIOException e) {
             log.warn("Cannot list route files in {}: {}", dir, e.getMessage());
             return List.of();
         }
