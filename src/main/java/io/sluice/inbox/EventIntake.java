@@ -27,6 +27,15 @@ public interface EventIntake {
      */
     Accepted accept(CanonicalEvent event);
 
+    /**
+     * Whether an event accepted now would be made durable: the readiness of this replica, which takes it out of the
+     * load balancer while it could only answer 503.
+     *
+     * @return what to show about it (never a credential)
+     * @throws Exception when it would not
+     */
+    java.util.Map<String, Object> check() throws Exception;
+
     /** The event was not made durable, and waiting may fix that (a broker down, a timeout). */
     class IntakeUnavailableException extends RuntimeException {
         public IntakeUnavailableException(String message, Throwable cause) {

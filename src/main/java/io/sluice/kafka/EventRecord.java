@@ -21,6 +21,17 @@ record EventRecord(String id, String source, String type, Instant occurredAt, St
         return new CanonicalEvent(id, source, type, occurredAt, subjectKey, payload, status, changeKey, personEmail);
     }
 
+    /** What a storable event lacks, or null when nothing. */
+    String missing() {
+        if (id == null || id.isBlank()) {
+            return "no id";
+        }
+        if (source == null || type == null || status == null) {
+            return "no source, type or status";
+        }
+        return payload == null ? "no payload" : null;
+    }
+
     /** The record's key: its subject, so that one subject's events share a partition and keep their order. */
     String key() {
         return subjectKey != null ? subjectKey : id;

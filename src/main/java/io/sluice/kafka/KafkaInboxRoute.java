@@ -9,7 +9,10 @@ import org.springframework.stereotype.Component;
  * The route {@code kafka-inbox}: the consumer group's side of the Kafka transport. Each record is stored in the inbox
  * and only then its offset committed (Camel's manual commit), so a replica that dies between the two leaves the
  * record to be read again, never lost. While the inbox cannot store (the database is down), the record is tried again
- * on a growing delay, for as long as that lasts: waiting fixes it, and the partition keeps its order meanwhile.
+ * on a growing delay for about a minute; then the consumer goes back to Kafka at the same offset (breakOnFirstError)
+ * and tries again, for as long as the outage lasts. That return keeps the consumer in its group: one that does not
+ * poll within {@code max.poll.interval.ms} (5 minutes) is dropped from it. The partition waits behind the record, in
+ * order.
  */
 @Component
 @ConditionalOnProperty(name = "sluice.transport", havingValue = "kafka")
@@ -23,13 +26,15 @@ class KafkaInboxRoute extends RouteBuilder {
 
     @Override
     public void configure() {
-        errorHandler(defaultErrorHandler().maximumRedeliveries(-1).redeliveryDelay(500).useExponentialBackOff()
-                .backOffMultiplier(2).maximumRedeliveryDelay(30_000).retryAttemptedLogLevel(LoggingLevel.WARN)
-                .logRetryAttempted(true).logExhausted(true));
+        // 0.5 + 1 + 2 + 4 + 8 + 16 + 16 + 16 s: about a minute on this thread, well within max.poll.interval.ms
+        errorHandler(defaultErrorHandler().maximumRedeliveries(8).redeliveryDelay(500).useExponentialBackOff()
+                .backOffMultiplier(2).maximumRedeliveryDelay(16_000).retryAttemptedLogLevel(LoggingLevel.WARN)
+                .logRetryAttempted(true).logExhausted(true).logStackTrace(false));
 
         // no kafkaManualCommitFactory: with it set, Camel 4.18 commits every record it reads, stored or not
         fromF("kafka:%s?brokers=RAW(%s)&groupId=%s&consumersCount=%d&autoOffsetReset=earliest&autoCommitEnable=false"
-                + "&allowManualCommit=true&breakOnFirstError=true&maxPollRecords=100",
+                + "&allowManualCommit=true&breakOnFirstError=true&maxPollRecords=100"
+                + "&valueDeserializer=org.apache.kafka.common.serialization.ByteArrayDeserializer",
                 kafka.topic(), kafka.brokers(), kafka.groupId(), kafka.consumers())
                 .routeId("kafka-inbox")
                 .description("Store each event accepted onto Kafka in the inbox, then commit its offset")

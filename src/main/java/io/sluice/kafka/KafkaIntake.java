@@ -4,6 +4,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sluice.event.CanonicalEvent;
 import io.sluice.inbox.EventIntake;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -29,9 +32,14 @@ import java.util.concurrent.TimeoutException;
 @ConditionalOnProperty(name = "sluice.transport", havingValue = "kafka")
 class KafkaIntake implements EventIntake, AutoCloseable {
 
+    /** The largest record ingress produces; the topic's {@code max.message.bytes} must allow it (docs/operations.md). */
+    static final int MAX_RECORD_BYTES = 2 * 1024 * 1024;
+    private static final int CHECK_TIMEOUT_MILLIS = 2000;
+
     private final ObjectMapper json;
     private final KafkaProperties kafka;
     private final Producer<String, String> producer;
+    private final Admin admin;
 
     KafkaIntake(ObjectMapper json, KafkaProperties kafka) {
         this.json = json;
@@ -45,8 +53,21 @@ class KafkaIntake implements EventIntake, AutoCloseable {
                 // the whole send, retries included; and the wait for the topic's metadata
                 ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, timeout,
                 ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, timeout,
-                ProducerConfig.MAX_BLOCK_MS_CONFIG, timeout),
+                ProducerConfig.MAX_BLOCK_MS_CONFIG, timeout,
+                // a webhook body of sluice.webhook.max-body-bytes (1 MB), in base64 inside the record's JSON
+                ProducerConfig.MAX_REQUEST_SIZE_CONFIG, MAX_RECORD_BYTES),
                 new StringSerializer(), new StringSerializer());
+        this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.brokers(),
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, CHECK_TIMEOUT_MILLIS,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, CHECK_TIMEOUT_MILLIS));
+    }
+
+    /** A broker answers: what ingress produces now can be acknowledged. */
+    @Override
+    public Map<String, Object> check() throws Exception {
+        int brokers = admin.describeCluster(new DescribeClusterOptions().timeoutMs(CHECK_TIMEOUT_MILLIS)).nodes()
+                .get(CHECK_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS).size();
+        return Map.of("transport", "kafka", "brokers", brokers);
     }
 
     @Override
@@ -83,5 +104,6 @@ class KafkaIntake implements EventIntake, AutoCloseable {
     @Override
     public void close() {
         producer.close();
+        admin.close();
     }
 }

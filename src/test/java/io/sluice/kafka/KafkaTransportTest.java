@@ -2,18 +2,24 @@ package io.sluice.kafka;
 
 import io.sluice.support.EmbeddedKafka;
 import io.sluice.support.SluiceTestBase;
+import io.sluice.support.SwitchableDataSource;
 import io.sluice.support.Webhooks;
 import io.sluice.support.WhopSender;
 import org.apache.camel.CamelContext;
-import org.junit.jupiter.api.AfterAll;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -24,11 +30,14 @@ import static org.awaitility.Awaitility.await;
  * often it is delivered or read. A broker outage at ingress is answered 503 (nothing accepted) and readiness goes
  * down until the broker is back.
  */
+@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 class KafkaTransportTest extends SluiceTestBase {
 
     private static final EmbeddedKafka KAFKA = new EmbeddedKafka().start();
 
     static {
+        // the broker outlives this class's Spring context (closed after it, below), so that its clients stop first
+        Runtime.getRuntime().addShutdownHook(new Thread(KAFKA::close));
         try {
             KAFKA.createTopic("sluice.events", 3);
         } catch (Exception e) {
@@ -44,11 +53,6 @@ class KafkaTransportTest extends SluiceTestBase {
         registry.add("sluice.transport", () -> "kafka");
         registry.add("sluice.kafka.brokers", KAFKA::bootstrapServers);
         registry.add("sluice.kafka.send-timeout", () -> "2s");
-    }
-
-    @AfterAll
-    static void stopKafka() {
-        KAFKA.close();
     }
 
     @Test
@@ -96,6 +100,39 @@ class KafkaTransportTest extends SluiceTestBase {
         assertThat(deliver("msg_kafka_outage", "mem_kafka_outage").statusCode()).isEqualTo(202);
         awaitStatus("msg_kafka_outage", "DONE");
         assertThat(count("SELECT COUNT(*) FROM crm_opportunity WHERE membership_id = 'mem_kafka_outage'")).isEqualTo(1);
+    }
+
+    @Test
+    void aDatabaseOutageLeavesIngressReadyAndTheAcceptedEventWaitsOnKafkaUntilTheInboxTakesIt() {
+        ((SwitchableDataSource) dataSource).setDown(true);
+        try {
+            assertThat(admin("GET", "/actuator/health/readiness", null).statusCode()).as("ready without the database").isEqualTo(200);
+            assertThat(deliver("msg_kafka_db_down", "mem_kafka_db_down").statusCode()).isEqualTo(202);
+            // the consumer tries the record again and again meanwhile
+            await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> true);
+        } finally {
+            ((SwitchableDataSource) dataSource).setDown(false);
+        }
+        awaitStatus("msg_kafka_db_down", "DONE");
+        assertThat(count("SELECT COUNT(*) FROM crm_opportunity WHERE membership_id = 'mem_kafka_db_down'")).isEqualTo(1);
+    }
+
+    @Test
+    void aRecordThatIsNoEventOrDoesNotFitIsKeptRejectedAndHoldsNothingUp() throws Exception {
+        String tooLongType = "x".repeat(500);
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers()), new StringSerializer(), new StringSerializer())) {
+            // one key, one partition: the delivery after them waits behind them
+            producer.send(new ProducerRecord<>("sluice.events", "mem_kafka_poison", "not json {")).get();
+            producer.send(new ProducerRecord<>("sluice.events", "mem_kafka_poison", "{\"id\":\"msg_kafka_too_long\",\"source\":\"whop\","
+                    + "\"type\":\"" + tooLongType + "\",\"subjectKey\":\"mem_kafka_poison\",\"payload\":\"e30=\",\"status\":\"RECEIVED\"}")).get();
+        }
+        assertThat(deliver("msg_kafka_after_poison", "mem_kafka_poison").statusCode()).isEqualTo(202);
+
+        awaitStatus("msg_kafka_after_poison", "DONE");
+        assertThat(jdbc.queryForList("SELECT status FROM event_log WHERE id LIKE 'kafka:%'", String.class))
+                .as("both records kept for operators").containsExactly("REJECTED", "REJECTED");
+        assertThat(count("SELECT COUNT(*) FROM event_log WHERE id = 'msg_kafka_too_long'")).isZero();
     }
 
     private HttpResponse<String> deliver(String id, String membershipId) {
