@@ -1,6 +1,5 @@
 package io.sluice.http;
 
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -22,13 +21,11 @@ import java.util.concurrent.ConcurrentHashMap;
 public class ProviderLimits {
 
     private final Map<String, RequestBudget> budgets = new ConcurrentHashMap<>();
-    private final boolean shared;
+    private volatile Boolean shared;
     private final JdbcTemplate jdbc;
     private final TransactionTemplate transaction;
 
-    public ProviderLimits(JdbcTemplate jdbc, PlatformTransactionManager transactions,
-                          @Value("${spring.datasource.url:}") String datasourceUrl) {
-        this.shared = datasourceUrl.startsWith("jdbc:postgresql:");
+    public ProviderLimits(JdbcTemplate jdbc, PlatformTransactionManager transactions) {
         this.jdbc = jdbc;
         // a permit's own short transaction, even for a call made inside another (the OAuth refresh under its row lock)
         this.transaction = new TransactionTemplate(transactions);
@@ -37,9 +34,17 @@ public class ProviderLimits {
 
     /** The budget of a provider, made on first use; a second call with the same name shares it. */
     RequestBudget limiter(String system, String provider, int limit, Duration window, Duration maxWait) {
-        return budgets.computeIfAbsent(system + "-" + provider, name -> shared
+        return budgets.computeIfAbsent(system + "-" + provider, name -> onPostgres()
                 ? new SharedRequestBudget(name, limit, window, maxWait, jdbc, transaction)
                 : new RollingWindowLimiter(name, limit, window, maxWait));
+    }
+
+    /** Whether the database is PostgreSQL (as its driver says, whatever wraps the URL): the one replicas share. */
+    private boolean onPostgres() {
+        if (shared == null) {
+            shared = jdbc.execute((java.sql.Connection c) -> "PostgreSQL".equals(c.getMetaData().getDatabaseProductName()));
+        }
+        return shared;
     }
 
     /** How long a provider's calls are held after its 429; zero when they are not (or it has no budget yet). */

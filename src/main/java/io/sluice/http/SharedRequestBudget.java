@@ -164,9 +164,10 @@ public final class SharedRequestBudget implements RequestBudget {
     @Override
     public void sent(Permit permit) {
         try {
-            jdbc.update("UPDATE provider_budget_permit SET used_at = clock_timestamp(), in_flight = FALSE WHERE name = ? AND slot = ? "
-                    + "AND used_at = " + AT_MICROS, name, permit.slot(), permit.stamp());
-        } catch (DataAccessException e) {
+            // its own transaction: a call made inside another (the OAuth refresh) frees its slot even if that one rolls back
+            transaction.executeWithoutResult(status -> jdbc.update("UPDATE provider_budget_permit SET used_at = clock_timestamp(), "
+                    + "in_flight = FALSE WHERE name = ? AND slot = ? AND used_at = " + AT_MICROS, name, permit.slot(), permit.stamp()));
+        } catch (DataAccessException | TransactionException e) {
             // the slot is reused once its call counts as lost (LOST_CALL_AFTER), from when its permit was taken
             log.debug("Could not record the answer time of a {} call: {}", name, e.getMessage());
         }
@@ -176,9 +177,9 @@ public final class SharedRequestBudget implements RequestBudget {
     public void holdFor(Duration wait) {
         Duration capped = wait.compareTo(Duration.ofDays(1)) > 0 ? Duration.ofDays(1) : wait;
         try {
-            jdbc.update("UPDATE provider_budget SET held_until = GREATEST(held_until, clock_timestamp() + ? * INTERVAL '1 millisecond') "
-                    + "WHERE name = ?", capped.toMillis(), name);
-        } catch (DataAccessException e) {
+            transaction.executeWithoutResult(status -> jdbc.update("UPDATE provider_budget SET held_until = "
+                    + "GREATEST(held_until, clock_timestamp() + ? * INTERVAL '1 millisecond') WHERE name = ?", capped.toMillis(), name));
+        } catch (DataAccessException | TransactionException e) {
             log.warn("Could not record the rate-limit hold of {} for the other replicas: {}", name, e.getMessage());
         }
     }

@@ -30,6 +30,7 @@ public class WhopConnectionStore {
 
     private final JdbcTemplate jdbc;
     private final Clock clock;
+    private volatile Boolean postgres;
 
     public WhopConnectionStore(JdbcTemplate jdbc, Clock clock) {
         this.jdbc = jdbc;
@@ -46,7 +47,20 @@ public class WhopConnectionStore {
      */
     @Transactional(propagation = Propagation.MANDATORY)
     public Optional<StoredConnection> findForUpdate() {
+        if (onPostgres()) {
+            // a replica waits for the lock at most this long; and one that holds it while stuck (its network gone in
+            // the middle of the refresh call) loses its session, and the lock, once idle this long
+            jdbc.execute("SET LOCAL lock_timeout = '100s'");
+            jdbc.execute("SET LOCAL idle_in_transaction_session_timeout = '90s'");
+        }
         return jdbc.query(SELECT + " FOR UPDATE", ROW, ID).stream().findFirst();
+    }
+
+    private boolean onPostgres() {
+        if (postgres == null) {
+            postgres = jdbc.execute((java.sql.Connection c) -> "PostgreSQL".equals(c.getMetaData().getDatabaseProductName()));
+        }
+        return postgres;
     }
 
     /** Stores a new connection, replacing any earlier one. */
@@ -58,11 +72,14 @@ public class WhopConnectionStore {
                 SqlTime.of(clock.instant()));
     }
 
-    /** Stores refreshed tokens: Whop rotates the refresh token on every use, so the new one replaces the old. */
-    public void refreshed(byte[] accessToken, byte[] refreshToken, Instant expiresAt) {
-        jdbc.update("UPDATE whop_connection SET access_token = ?, refresh_token = COALESCE(?, refresh_token), expires_at = ?, "
-                + "refreshed_at = ?, last_error = NULL WHERE id = ?", accessToken, refreshToken, SqlTime.of(expiresAt),
-                SqlTime.of(clock.instant()), ID);
+    /**
+     * Stores refreshed tokens: Whop rotates the refresh token on every use, so the new one replaces the old, if the
+     * stored one is still {@code refreshedFrom} (the one spent for them). False when another refresh stored newer tokens.
+     */
+    public boolean refreshed(byte[] accessToken, byte[] refreshToken, Instant expiresAt, byte[] refreshedFrom) {
+        return jdbc.update("UPDATE whop_connection SET access_token = ?, refresh_token = COALESCE(?, refresh_token), expires_at = ?, "
+                + "refreshed_at = ?, last_error = NULL WHERE id = ? AND refresh_token = ?", accessToken, refreshToken,
+                SqlTime.of(expiresAt), SqlTime.of(clock.instant()), ID, refreshedFrom) == 1;
     }
 
     public void recordError(String error) {

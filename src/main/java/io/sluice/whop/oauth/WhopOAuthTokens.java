@@ -49,6 +49,10 @@ public class WhopOAuthTokens {
     /** Tokens Whop rotated that the database did not take (it was down): newer than the stored ones. */
     private WhopOAuthClient.TokenResponse unsaved;
     private Instant unsavedExpiresAt;
+    /** The stored refresh token (ciphertext) the unsaved tokens were refreshed from: they replace only that one. */
+    private byte[] unsavedFrom;
+    /** The refresh token (ciphertext) the refresh under way spends. */
+    private byte[] spent;
 
     public WhopOAuthTokens(WhopProperties whop, WhopConnectionStore store, WhopOAuthClient client, TokenCipher cipher,
                            Clock clock, PlatformTransactionManager transactions) {
@@ -121,7 +125,8 @@ public class WhopOAuthTokens {
                     return cipher.decrypt(locked.accessToken(), ACCESS); // another replica refreshed while this one waited
                 }
                 rotated[0] = refresh(locked);
-                storeRefreshed(rotated[0], expiry(rotated[0]));
+                spent = locked.refreshToken();
+                storeRefreshed(rotated[0], expiry(rotated[0]), spent); // the row is locked: it is still the one spent
                 return rotated[0].accessToken();
             });
         } catch (WhopOAuthClient.TokenRequestRejectedException e) {
@@ -138,6 +143,7 @@ public class WhopOAuthTokens {
             // Whop has rotated the tokens, and the old refresh token is spent: keep the new ones until they are stored
             unsaved = rotated[0];
             unsavedExpiresAt = expiry(rotated[0]);
+            unsavedFrom = spent;
             log.error("The refreshed Whop OAuth tokens could not be stored ({}); this replica keeps them and stores them "
                     + "at its next call", e.getClass().getSimpleName());
             return rotated[0].accessToken();
@@ -157,9 +163,9 @@ public class WhopOAuthTokens {
         return tokens;
     }
 
-    private void storeRefreshed(WhopOAuthClient.TokenResponse tokens, Instant expiresAt) {
-        store.refreshed(cipher.encrypt(tokens.accessToken(), ACCESS),
-                tokens.refreshToken() == null ? null : cipher.encrypt(tokens.refreshToken(), REFRESH), expiresAt);
+    private boolean storeRefreshed(WhopOAuthClient.TokenResponse tokens, Instant expiresAt, byte[] refreshedFrom) {
+        return store.refreshed(cipher.encrypt(tokens.accessToken(), ACCESS),
+                tokens.refreshToken() == null ? null : cipher.encrypt(tokens.refreshToken(), REFRESH), expiresAt, refreshedFrom);
     }
 
     private Instant expiry(WhopOAuthClient.TokenResponse tokens) {
@@ -172,9 +178,13 @@ public class WhopOAuthTokens {
             return;
         }
         try {
-            storeRefreshed(unsaved, unsavedExpiresAt);
+            if (storeRefreshed(unsaved, unsavedExpiresAt, unsavedFrom)) {
+                log.info("Stored the refreshed Whop OAuth tokens kept since the database refused them");
+            } else {
+                // the commit that seemed to fail had gone through, and another replica has refreshed since: its are newer
+                log.info("Dropped the refreshed Whop OAuth tokens kept since the database refused them: newer ones are stored");
+            }
             unsaved = null;
-            log.info("Stored the refreshed Whop OAuth tokens kept since the database refused them");
         } catch (DataAccessException e) {
             log.warn("The refreshed Whop OAuth tokens still cannot be stored ({})", e.getClass().getSimpleName());
         }
