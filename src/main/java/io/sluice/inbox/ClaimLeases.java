@@ -103,10 +103,13 @@ public class ClaimLeases implements SmartLifecycle, ApplicationListener<Applicat
             }
         } catch (Throwable e) {
             renewingSinceNanos = System.nanoTime();
+            otherWork.forEach(work -> work.renewalsHealthy(false));
             log.warn("Could not renew claim leases: {}", e.getMessage());
             return; // a failure must not end the timer: a later tick tries again
         }
-        if (System.nanoTime() - renewingSinceNanos < lease.toNanos()) {
+        boolean healthy = System.nanoTime() - renewingSinceNanos >= lease.toNanos();
+        otherWork.forEach(work -> work.renewalsHealthy(healthy));
+        if (!healthy) {
             return;
         }
         try {

@@ -10,4 +10,11 @@ public interface LeasedWork {
 
     /** Extends to {@code until} the leases of what {@code owner} (this process) holds; throws when the database is away. */
     void renewLeases(String owner, Instant until);
+
+    /**
+     * Whether this process's renewals have all succeeded for a whole lease, on each tick: only then may it take over
+     * what others let lapse (after a start or a database outage, the others may not have been able to renew either).
+     */
+    default void renewalsHealthy(boolean healthy) {
+    }
 }

@@ -24,6 +24,11 @@ import java.util.Optional;
 @Repository
 public class SyncRunStore {
 
+    /**
+     * A run's writes are made by the process holding it (or any, for a run of an earlier version that names none): one
+     * whose lease ran out and was taken over changes nothing more.
+     */
+    private static final String HELD = " AND (claimed_by IS NULL OR claimed_by = ?)";
     private static final String COLUMNS = "id, sync_mode, started_by, status, resources, resource_index, page_cursor, "
             + "updated_after, high_water, errors, last_error, started_at, updated_at, finished_at, claimed_by, lease_until";
     private static final RowMapper<SyncRun> ROW = (rs, n) -> new SyncRun(rs.getString("id"), rs.getString("sync_mode"),
@@ -134,15 +139,15 @@ public class SyncRunStore {
      */
     @Transactional
     public boolean recordPage(SyncRun run, String cursor, String nextCursor, long records, long newEvents, long rejected,
-                              Instant highWater) {
+                              Instant highWater, String owner) {
         String resource = run.currentResource();
         boolean resourceDone = nextCursor == null;
         var now = SqlTime.of(clock.instant());
         int moved = jdbc.update("UPDATE whop_sync_run SET resource_index = resource_index + ?, page_cursor = ?, "
                         + "high_water = CASE WHEN high_water IS NULL OR high_water < ? THEN ? ELSE high_water END, updated_at = ? "
-                        + "WHERE id = ? AND resource_index = ? AND page_cursor IS NOT DISTINCT FROM ? AND finished_at IS NULL",
+                        + "WHERE id = ? AND resource_index = ? AND page_cursor IS NOT DISTINCT FROM ? AND finished_at IS NULL" + HELD,
                 resourceDone ? 1 : 0, nextCursor, SqlTime.of(highWater), SqlTime.of(highWater), now, run.id(),
-                run.resourceIndex(), cursor);
+                run.resourceIndex(), cursor, owner);
         if (moved == 0) {
             return false;
         }
@@ -154,18 +159,21 @@ public class SyncRunStore {
 
     /** Gives up the current resource of a run (its page could not be read) and moves to the next one. */
     @Transactional
-    public void skipResource(SyncRun run, String error) {
-        jdbc.update("UPDATE whop_sync_run SET resource_index = resource_index + 1, page_cursor = NULL, errors = errors + 1, "
-                        + "last_error = ?, updated_at = ? WHERE id = ? AND resource_index = ?",
-                ErrorText.truncate(error), SqlTime.of(clock.instant()), run.id(), run.resourceIndex());
+    public void skipResource(SyncRun run, String error, String owner) {
+        if (jdbc.update("UPDATE whop_sync_run SET resource_index = resource_index + 1, page_cursor = NULL, errors = errors + 1, "
+                        + "last_error = ?, updated_at = ? WHERE id = ? AND resource_index = ?" + HELD,
+                ErrorText.truncate(error), SqlTime.of(clock.instant()), run.id(), run.resourceIndex(), owner) == 0) {
+            return;
+        }
         jdbc.update("UPDATE whop_sync_progress SET errors = errors + 1 WHERE run_id = ? AND resource = ?",
                 run.id(), run.currentResource());
     }
 
-    /** An unfinished state: PAUSED, WAITING or RUNNING, with the reason. */
-    public void setStatus(String id, String status, String lastError) {
-        jdbc.update("UPDATE whop_sync_run SET status = ?, last_error = COALESCE(?, last_error), updated_at = ? "
-                + "WHERE id = ? AND finished_at IS NULL", status, ErrorText.truncate(lastError), SqlTime.of(clock.instant()), id);
+    /** An unfinished state: PAUSED, WAITING or RUNNING, with the reason, unless another process holds the run now. */
+    public boolean setStatus(String id, String status, String lastError, String owner) {
+        return jdbc.update("UPDATE whop_sync_run SET status = ?, last_error = COALESCE(?, last_error), updated_at = ? "
+                + "WHERE id = ? AND finished_at IS NULL" + HELD, status, ErrorText.truncate(lastError), SqlTime.of(clock.instant()),
+                id, owner) == 1;
     }
 
     /** Remembers the latest problem while retries go on. */
@@ -174,12 +182,12 @@ public class SyncRunStore {
                 ErrorText.truncate(error), SqlTime.of(clock.instant()), id);
     }
 
-    /** Ends a run; its mode is free for the next one. */
-    public void finish(String id, String status, String lastError) {
+    /** Ends a run, unless another process holds it now; its mode is free for the next one. */
+    public boolean finish(String id, String status, String lastError, String owner) {
         var now = SqlTime.of(clock.instant());
-        jdbc.update("UPDATE whop_sync_run SET status = ?, active_mode = NULL, finished_at = ?, updated_at = ?, "
-                        + "errors = errors + ?, last_error = COALESCE(?, last_error) WHERE id = ? AND finished_at IS NULL",
-                status, now, now, SyncRun.FAILED.equals(status) ? 1 : 0, ErrorText.truncate(lastError), id);
+        return jdbc.update("UPDATE whop_sync_run SET status = ?, active_mode = NULL, finished_at = ?, updated_at = ?, "
+                        + "errors = errors + ?, last_error = COALESCE(?, last_error) WHERE id = ? AND finished_at IS NULL" + HELD,
+                status, now, now, SyncRun.FAILED.equals(status) ? 1 : 0, ErrorText.truncate(lastError), id, owner) == 1;
     }
 
     public List<ResourceProgress> progress(String runId) {

@@ -114,7 +114,7 @@ public class WhopSyncRunner {
             return;
         }
         if (pauses.isPaused("whop-poll")) {
-            runs.setStatus(runId, SyncRun.PAUSED, "paused by the whop-poll kill switch; resumes from the stored cursor when lifted");
+            runs.setStatus(runId, SyncRun.PAUSED, "paused by the whop-poll kill switch; resumes from the stored cursor when lifted", service.ownerName());
             log.info("Whop sync {} paused at {} (kill switch whop-poll)", runId, run.currentResource());
             recordDuration(exchange, run, SyncRun.PAUSED);
             exchange.setProperty(MORE, false);
@@ -188,7 +188,8 @@ public class WhopSyncRunner {
             if (FULL_MODE.equals(run.mode()) && !seen.isEmpty()) {
                 items.insertAll(run.id(), seen);
             }
-            if (!runs.recordPage(run, run.pageCursor(), page.nextCursor(), events.size() + rejected, count, rejected, highWater)) {
+            if (!runs.recordPage(run, run.pageCursor(), page.nextCursor(), events.size() + rejected, count, rejected, highWater,
+                    service.ownerName())) {
                 tx.setRollbackOnly(); // another process moved this run on: its copy of the page wins
                 return -1L;
             }
@@ -206,7 +207,7 @@ public class WhopSyncRunner {
         String error = "Whop returned a malformed " + resource.path() + " page (" + e.getMessage() + "); the rest of "
                 + resource.path() + " is skipped in this run; replay dead letter to pull it again from this page";
         long deadLetter = pageDeadLetters.record(run, resource, body, e.getMessage());
-        runs.skipResource(run, error + " (dead letter " + deadLetter + ")");
+        runs.skipResource(run, error + " (dead letter " + deadLetter + ")", service.ownerName());
         metrics.whopSyncRecords(resource.path(), "page_error", 1);
         log.warn("Whop sync {}: {} (dead letter {})", run.id(), error, deadLetter);
     }
@@ -226,7 +227,7 @@ public class WhopSyncRunner {
         if (run.highWater() != null && run.resources().contains(WhopResource.PAYMENTS.path())) {
             runs.advanceWatermark(WhopResource.PAYMENTS.path(), run.highWater(), run.id());
         }
-        runs.finish(run.id(), status, null);
+        runs.finish(run.id(), status, null, service.ownerName());
         if (FULL_MODE.equals(run.mode())) {
             items.pruneOlderThan(whop.sync().keepFullRuns());
         }
@@ -267,7 +268,7 @@ public class WhopSyncRunner {
                 + whop.sync().resumeWaitingAfter().toSeconds() + " s";
         String runId = exchange.getProperty(RUN_ID, String.class);
         try {
-            runs.setStatus(runId, SyncRun.WAITING, reason);
+            runs.setStatus(runId, SyncRun.WAITING, reason, service.ownerName());
         } catch (RuntimeException stored) {
             log.warn("Whop sync {}: could not record WAITING ({}); it resumes after the next restart", runId, stored.getMessage());
         }
@@ -280,7 +281,7 @@ public class WhopSyncRunner {
 
     private void stop(Exchange exchange, String status, String reason) {
         String runId = exchange.getProperty(RUN_ID, String.class);
-        runs.finish(runId, status, reason);
+        runs.finish(runId, status, reason, service.ownerName());
         SyncRun run = exchange.getProperty(RUN, SyncRun.class);
         if (run != null) {
             recordDuration(exchange, run, status);

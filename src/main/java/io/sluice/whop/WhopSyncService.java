@@ -54,6 +54,8 @@ public class WhopSyncService implements LeasedWork {
     private final ClaimOwner owner;
     private final Duration lease;
     private final Set<String> inThisProcess = ConcurrentHashMap.newKeySet();
+    /** Whether renewals have all succeeded for a whole lease: before that, others' lapsed runs may be live (an outage). */
+    private volatile boolean renewalsHealthy;
 
     public WhopSyncService(SyncRunStore runs, PauseStore pauses, WhopCredentials credentials, ProducerTemplate producer,
                            WhopProperties whop, Clock clock, ClaimOwner owner, InboxProperties inbox) {
@@ -129,7 +131,7 @@ public class WhopSyncService implements LeasedWork {
                         ? afterRestart || run.updatedAt().isBefore(now.minus(ORPHANED_AFTER))
                         // an earlier start of this process (the same name) held it: taken back at the first check
                         : afterRestart && run.claimedBy().equals(owner.name())
-                        || run.leaseUntil() == null || run.leaseUntil().isBefore(now);
+                        || renewalsHealthy && (run.leaseUntil() == null || run.leaseUntil().isBefore(now));
                 case SyncRun.PAUSED -> !paused;
                 case SyncRun.WAITING -> !paused && !run.updatedAt().isAfter(now.minus(whop.sync().resumeWaitingAfter()));
                 default -> false;
@@ -166,10 +168,20 @@ public class WhopSyncService implements LeasedWork {
         inThisProcess.remove(runId);
     }
 
+    /** The name this process holds runs under. */
+    String ownerName() {
+        return owner.name();
+    }
+
     /** Renews the hold on the runs being pulled here, on the inbox claims' timer. */
     @Override
     public void renewLeases(String ownerName, Instant until) {
         runs.renew(ownerName, List.copyOf(inThisProcess), until);
+    }
+
+    @Override
+    public void renewalsHealthy(boolean healthy) {
+        renewalsHealthy = healthy;
     }
 
     private Instant leaseEnd() {

@@ -37,8 +37,13 @@ public final class SluiceProcess implements AutoCloseable {
         return port;
     }
 
-    /** Starts the process and waits until it is ready (readiness probe up). */
+    /** Starts the process and waits until it is ready (readiness probe up), up to 3 minutes (two shared cores). */
     public void start() throws IOException, InterruptedException {
+        start(Duration.ofSeconds(180));
+    }
+
+    /** Starts the process and waits until it is ready, up to {@code within} (more for a start beside busy replicas). */
+    public void start(Duration within) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
         command.add("-Xmx384m");
@@ -48,7 +53,7 @@ public final class SluiceProcess implements AutoCloseable {
         arguments.forEach(a -> command.add("--" + a));
         process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        long deadline = System.nanoTime() + within.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
                 throw new IllegalStateException("Sluice exited with " + process.exitValue() + " while starting; the end of " + log
@@ -59,7 +64,7 @@ public final class SluiceProcess implements AutoCloseable {
             }
             Thread.sleep(200);
         }
-        throw new IllegalStateException("Sluice did not become ready within 90 s; the end of " + log + ":\n" + tail(40));
+        throw new IllegalStateException("Sluice did not become ready within " + within.toSeconds() + " s; the end of " + log + ":\n" + tail(40));
     }
 
     /** GETs an admin path with the bearer {@code token}, as JSON. */
