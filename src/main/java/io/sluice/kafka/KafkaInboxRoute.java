@@ -32,10 +32,12 @@ class KafkaInboxRoute extends RouteBuilder {
                 .logRetryAttempted(true).logExhausted(true).logStackTrace(false));
 
         // no kafkaManualCommitFactory: with it set, Camel 4.18 commits every record it reads, stored or not
-        fromF("kafka:%s?brokers=RAW(%s)&groupId=%s&consumersCount=%d&autoOffsetReset=earliest&autoCommitEnable=false"
+        // sluiceKafka: the kafka component with the brokers and client settings (KafkaComponentConfiguration), so that no
+        // credential is in the endpoint's URI, which Hawtio and the route dumps show
+        fromF("sluiceKafka:%s?groupId=%s&consumersCount=%d&autoOffsetReset=earliest&autoCommitEnable=false"
                 + "&allowManualCommit=true&breakOnFirstError=true&maxPollRecords=100"
                 + "&valueDeserializer=org.apache.kafka.common.serialization.ByteArrayDeserializer",
-                kafka.topic(), kafka.brokers(), kafka.groupId(), kafka.consumers())
+                kafka.topic(), kafka.groupId(), kafka.consumers())
                 .routeId("kafka-inbox")
                 .description("Store each event accepted onto Kafka in the inbox, then commit its offset")
                 .to("bean:kafkaInbox?method=store")

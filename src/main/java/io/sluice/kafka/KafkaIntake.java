@@ -45,8 +45,7 @@ class KafkaIntake implements EventIntake, AutoCloseable {
         this.json = json;
         this.kafka = kafka;
         int timeout = Math.toIntExact(kafka.sendTimeout().toMillis());
-        this.producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.brokers(),
+        this.producer = new KafkaProducer<>(kafka.clientSettings(Map.of(
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
                 ProducerConfig.LINGER_MS_CONFIG, 0,
@@ -55,11 +54,10 @@ class KafkaIntake implements EventIntake, AutoCloseable {
                 ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, timeout,
                 ProducerConfig.MAX_BLOCK_MS_CONFIG, timeout,
                 // a webhook body of sluice.webhook.max-body-bytes (1 MB), in base64 inside the record's JSON
-                ProducerConfig.MAX_REQUEST_SIZE_CONFIG, MAX_RECORD_BYTES),
+                ProducerConfig.MAX_REQUEST_SIZE_CONFIG, MAX_RECORD_BYTES)),
                 new StringSerializer(), new StringSerializer());
-        this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.brokers(),
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, CHECK_TIMEOUT_MILLIS,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, CHECK_TIMEOUT_MILLIS));
+        this.admin = Admin.create(kafka.clientSettings(Map.of(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, CHECK_TIMEOUT_MILLIS,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, CHECK_TIMEOUT_MILLIS)));
     }
 
     /** A broker answers: what ingress produces now can be acknowledged. */

@@ -9,6 +9,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * The Kafka transport, with {@code sluice.transport=kafka} (docs/operations.md, "Kafka").
@@ -19,6 +21,8 @@ import java.time.Duration;
  * @param groupId     the consumer group every replica joins: each partition is stored by one replica at a time
  * @param consumers   consumers of this replica (at most the topic's partitions are busy across the group)
  * @param sendTimeout how long ingress waits for the brokers' acknowledgement before it answers 503
+ * @param properties  Kafka client settings for every client Sluice makes (producer, consumers, the readiness check),
+ *                    such as {@code security.protocol}, {@code sasl.mechanism}, {@code sasl.jaas.config}; never shown
  */
 @Validated
 @ConfigurationProperties("sluice.kafka")
@@ -27,5 +31,18 @@ public record KafkaProperties(
         @DefaultValue("sluice.events") @NotBlank String topic,
         @DefaultValue("sluice") @NotBlank String groupId,
         @DefaultValue("1") @Min(1) int consumers,
-        @DefaultValue("5s") @NotNull @DurationMin(seconds = 1) Duration sendTimeout) {
+        @DefaultValue("5s") @NotNull @DurationMin(seconds = 1) Duration sendTimeout,
+        Map<String, String> properties) {
+
+    public KafkaProperties {
+        properties = properties == null ? Map.of() : Map.copyOf(properties);
+    }
+
+    /** The client settings: the connection's, then the given ones on top (security, timeouts, ...). */
+    Map<String, Object> clientSettings(Map<String, Object> own) {
+        Map<String, Object> settings = new HashMap<>(properties);
+        settings.put("bootstrap.servers", brokers);
+        settings.putAll(own); // what Sluice's guarantees rest on (acks, idempotence, commits) is not left to settings
+        return settings;
+    }
 }
