@@ -115,13 +115,16 @@ class KubernetesManifestsTest {
         assertThat(APPLICATION.path("server").path("shutdown").asText()).isEqualTo("graceful");
         Duration springShutdown = Optional.ofNullable(APPLICATION.at("/spring/lifecycle/timeout-per-shutdown-phase").textValue())
                 .map(org.springframework.boot.convert.DurationStyle::detectAndParse).orElse(Duration.ofSeconds(30));
+        Duration camelShutdown = Duration.ofSeconds(APPLICATION.at("/camel/main/shutdown-timeout").asLong(45));
         for (String overlay : List.of(PRODUCTION, DEV)) {
             RenderedManifests rendered = RenderedManifests.of(overlay);
             List<String> preStop = container(rendered).getLifecycle().getPreStop().getExec().getCommand();
             assertThat(preStop.get(0)).isEqualTo("sleep");
             long sleep = Long.parseLong(preStop.get(1));
             assertThat(sleep).isPositive();
-            assertThat(pod(rendered).getTerminationGracePeriodSeconds()).isGreaterThan(sleep + springShutdown.toSeconds());
+            // the web server's graceful phase, then the Camel context's own (its routes finish or hand back their work)
+            assertThat(pod(rendered).getTerminationGracePeriodSeconds())
+                    .isGreaterThan(sleep + springShutdown.toSeconds() + camelShutdown.toSeconds());
         }
     }
 
