@@ -15,8 +15,8 @@
 #   bench/cluster.sh [requests-per-round] [concurrency] [rounds]      defaults: 6000 32 3
 #
 # Needs PostgreSQL on 127.0.0.1:5432 (BENCH_PG_USER, postgres) and loopback only. BENCH_CONFIGS="a b c d" chooses
-# what runs; BENCH_WARMUP_SECONDS (30) the warm-up of each configuration. With the defaults, 20 minutes on two cores
-# shared with other work (load average 8-26); the rounds take less on an idle machine.
+# what runs; BENCH_WARMUP_SECONDS (30) the warm-up of each configuration. With the defaults, 20-23 minutes on two cores
+# shared with other work (load average 5-32); the rounds take less on an idle machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 requests=${1:-6000}
