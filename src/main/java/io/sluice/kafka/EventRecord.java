@@ -7,13 +7,18 @@ import java.time.Instant;
 
 /**
  * An accepted event as it travels on Kafka (JSON; the payload, the exact bytes received, in base64): the fields of
- * {@link CanonicalEvent}, named here so that the wire format changes only on purpose.
+ * {@link CanonicalEvent}, named here so that the wire format changes only on purpose, and the format's number. A
+ * release that changes the format in a way an earlier one cannot read raises the number: an earlier release still
+ * consuming (during a rolling upgrade or a rollback) then leaves such records for a release that reads them.
  */
-record EventRecord(String id, String source, String type, Instant occurredAt, String subjectKey, byte[] payload,
+record EventRecord(int format, String id, String source, String type, Instant occurredAt, String subjectKey, byte[] payload,
                    EventStatus status, String changeKey, String personEmail) {
 
+    /** The format this release writes and reads; a record without one is of this format. */
+    static final int FORMAT = 1;
+
     static EventRecord of(CanonicalEvent event) {
-        return new EventRecord(event.id(), event.source(), event.type(), event.occurredAt(), event.subjectKey(),
+        return new EventRecord(FORMAT, event.id(), event.source(), event.type(), event.occurredAt(), event.subjectKey(),
                 event.payload(), event.status(), event.changeKey(), event.personEmail());
     }
 

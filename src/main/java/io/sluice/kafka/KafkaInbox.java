@@ -1,6 +1,7 @@
 package io.sluice.kafka;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sluice.event.CanonicalEvent;
 import io.sluice.inbox.EventLog;
@@ -51,7 +52,14 @@ class KafkaInbox {
         byte[] value = exchange.getMessage().getBody(byte[].class);
         CanonicalEvent event;
         try {
-            EventRecord record = value == null ? null : json.readValue(value, EventRecord.class);
+            JsonNode tree = value == null ? null : json.readTree(value);
+            int format = tree == null ? EventRecord.FORMAT : tree.path("format").asInt(EventRecord.FORMAT);
+            if (format > EventRecord.FORMAT) {
+                // written by a newer release: it is not this one's to judge; it waits, uncommitted, for one that reads it
+                throw new IllegalStateException("Kafka record " + where(exchange) + " is in format " + format
+                        + ", newer than this release reads (" + EventRecord.FORMAT + "): it waits for a release that reads it");
+            }
+            EventRecord record = tree == null || tree.isNull() || tree.isMissingNode() ? null : json.treeToValue(tree, EventRecord.class);
             String missing = record == null ? "the record has no value" : record.missing();
             if (missing != null) {
                 reject(exchange, value, "not an event record: " + missing);

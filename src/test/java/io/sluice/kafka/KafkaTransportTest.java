@@ -10,7 +10,10 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -31,6 +34,7 @@ import static org.awaitility.Awaitility.await;
  * down until the broker is back.
  */
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class KafkaTransportTest extends SluiceTestBase {
 
     private static final EmbeddedKafka KAFKA = new EmbeddedKafka().start();
@@ -133,6 +137,20 @@ class KafkaTransportTest extends SluiceTestBase {
         assertThat(jdbc.queryForList("SELECT status FROM event_log WHERE id LIKE 'kafka:%'", String.class))
                 .as("both records kept for operators").containsExactly("REJECTED", "REJECTED");
         assertThat(count("SELECT COUNT(*) FROM event_log WHERE id = 'msg_kafka_too_long'")).isZero();
+    }
+
+    /** Last: the record it leaves waits, and holds its partition, until this class's context closes. */
+    @Test
+    @Order(Integer.MAX_VALUE)
+    void aRecordInANewerReleasesFormatWaitsInsteadOfBeingJudged() throws Exception {
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers()), new StringSerializer(), new StringSerializer())) {
+            producer.send(new ProducerRecord<>("sluice.events", "mem_kafka_future", "{\"format\":2,\"id\":\"msg_kafka_future\","
+                    + "\"source\":\"whop\",\"type\":\"membership.activated\",\"subjectKey\":\"mem_kafka_future\","
+                    + "\"payload\":\"e30=\",\"status\":\"RECEIVED\"}")).get();
+        }
+        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10)).until(() ->
+                count("SELECT COUNT(*) FROM event_log WHERE id = 'msg_kafka_future' OR id LIKE 'kafka:%'") == 0);
     }
 
     private HttpResponse<String> deliver(String id, String membershipId) {
