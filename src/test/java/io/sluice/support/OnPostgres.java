@@ -23,6 +23,9 @@ import java.lang.annotation.Target;
         "sluice.encryption-key=" + TestKeys.ENCRYPTION_KEY,
         // test JVMs run side by side (see TestFork): each has a schema of its own, created by Flyway
         "spring.datasource.hikari.schema=sluice_f${sluice.test.fork:0}",
-        "spring.flyway.schemas=sluice_f${sluice.test.fork:0}"})
+        "spring.flyway.schemas=sluice_f${sluice.test.fork:0}",
+        // cached contexts of three test JVMs and the replica processes share PostgreSQL's 100 connections: a context
+        // keeps only the connections it uses (Hikari's default keeps the whole pool open)
+        "spring.datasource.hikari.minimum-idle=1", "spring.datasource.hikari.idle-timeout=10000"})
 public @interface OnPostgres {
 }

@@ -22,6 +22,8 @@ public final class SharedPostgres {
                 "spring.datasource.url=" + System.getenv("SLUICE_TEST_POSTGRES_URL"),
                 "spring.datasource.username=" + user(),
                 "spring.datasource.hikari.schema=" + schema, "spring.flyway.schemas=" + schema,
+                // beside the other test JVMs' contexts, within PostgreSQL's 100 connections (support/OnPostgres)
+                "spring.datasource.hikari.minimum-idle=1", "spring.datasource.hikari.idle-timeout=10000",
                 "sluice.encryption-key=" + TestKeys.ENCRYPTION_KEY));
         if (!password().isEmpty()) {
             settings.add("spring.datasource.password=" + password());
