@@ -1,5 +1,6 @@
 package io.sluice.admin;
 
+import io.sluice.config.DatabaseProduct;
 import io.sluice.config.SluiceProperties;
 import io.sluice.crm.CrmConnector;
 import io.sluice.status.StatusContributor;
@@ -8,8 +9,6 @@ import org.springframework.boot.info.BuildProperties;
 import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 
-import javax.sql.DataSource;
-import java.sql.SQLException;
 import java.util.Map;
 
 /** The status's head: which Sluice runs, on what database and transport, writing to which CRM. */
@@ -22,12 +21,12 @@ class RuntimeStatus implements StatusContributor {
     private final String version;
     private final String database;
 
-    RuntimeStatus(SluiceProperties properties, CrmConnector crm, ObjectProvider<BuildProperties> build, DataSource dataSource) {
+    RuntimeStatus(SluiceProperties properties, CrmConnector crm, ObjectProvider<BuildProperties> build, DatabaseProduct database) {
         this.properties = properties;
         this.crm = crm;
         BuildProperties info = build.getIfAvailable();
         this.version = info == null ? "dev" : info.getVersion();
-        this.database = databaseName(dataSource);
+        this.database = database.name();
     }
 
     @Override
@@ -37,13 +36,5 @@ class RuntimeStatus implements StatusContributor {
         status.put("database", database);
         status.put("transport", properties.transport());
         status.put("provider", crm.provider());
-    }
-
-    private static String databaseName(DataSource dataSource) {
-        try (var connection = dataSource.getConnection()) {
-            return connection.getMetaData().getDatabaseProductName();
-        } catch (SQLException e) {
-            return "unknown";
-        }
     }
 }

@@ -1,5 +1,6 @@
 package io.sluice.http;
 
+import io.sluice.config.DatabaseProduct;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -21,11 +22,12 @@ import java.util.concurrent.ConcurrentHashMap;
 public class ProviderLimits {
 
     private final Map<String, RequestBudget> budgets = new ConcurrentHashMap<>();
-    private volatile Boolean shared;
+    private final boolean shared;
     private final JdbcTemplate jdbc;
     private final TransactionTemplate transaction;
 
-    public ProviderLimits(JdbcTemplate jdbc, PlatformTransactionManager transactions) {
+    public ProviderLimits(JdbcTemplate jdbc, PlatformTransactionManager transactions, DatabaseProduct database) {
+        this.shared = database.postgres();
         this.jdbc = jdbc;
         // a permit's own short transaction, even for a call made inside another (the OAuth refresh under its row lock)
         this.transaction = new TransactionTemplate(transactions);
@@ -34,17 +36,9 @@ public class ProviderLimits {
 
     /** The budget of a provider, made on first use; a second call with the same name shares it. */
     RequestBudget limiter(String system, String provider, int limit, Duration window, Duration maxWait) {
-        return budgets.computeIfAbsent(system + "-" + provider, name -> onPostgres()
+        return budgets.computeIfAbsent(system + "-" + provider, name -> shared
                 ? new SharedRequestBudget(name, limit, window, maxWait, jdbc, transaction)
                 : new RollingWindowLimiter(name, limit, window, maxWait));
-    }
-
-    /** Whether the database is PostgreSQL (as its driver says, whatever wraps the URL): the one replicas share. */
-    private boolean onPostgres() {
-        if (shared == null) {
-            shared = jdbc.execute((java.sql.Connection c) -> "PostgreSQL".equals(c.getMetaData().getDatabaseProductName()));
-        }
-        return shared;
     }
 
     /** How long a provider's calls are held after its 429; zero when they are not (or it has no budget yet). */

@@ -1,5 +1,6 @@
 package io.sluice.store;
 
+import io.sluice.config.DatabaseProduct;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.stereotype.Repository;
@@ -30,11 +31,12 @@ public class WhopConnectionStore {
 
     private final JdbcTemplate jdbc;
     private final Clock clock;
-    private volatile Boolean postgres;
+    private final DatabaseProduct database;
 
-    public WhopConnectionStore(JdbcTemplate jdbc, Clock clock) {
+    public WhopConnectionStore(JdbcTemplate jdbc, Clock clock, DatabaseProduct database) {
         this.jdbc = jdbc;
         this.clock = clock;
+        this.database = database;
     }
 
     public Optional<StoredConnection> find() {
@@ -47,20 +49,13 @@ public class WhopConnectionStore {
      */
     @Transactional(propagation = Propagation.MANDATORY)
     public Optional<StoredConnection> findForUpdate() {
-        if (onPostgres()) {
+        if (database.postgres()) {
             // a replica waits for the lock at most this long; and one that holds it while stuck (its network gone in
             // the middle of the refresh call) loses its session, and the lock, once idle this long
             jdbc.execute("SET LOCAL lock_timeout = '100s'");
             jdbc.execute("SET LOCAL idle_in_transaction_session_timeout = '90s'");
         }
         return jdbc.query(SELECT + " FOR UPDATE", ROW, ID).stream().findFirst();
-    }
-
-    private boolean onPostgres() {
-        if (postgres == null) {
-            postgres = jdbc.execute((java.sql.Connection c) -> "PostgreSQL".equals(c.getMetaData().getDatabaseProductName()));
-        }
-        return postgres;
     }
 
     /** Stores a new connection, replacing any earlier one. */
