@@ -32,10 +32,13 @@ class KafkaInboxRoute extends RouteBuilder {
                 .logRetryAttempted(true).logExhausted(true).logStackTrace(false));
 
         // no kafkaManualCommitFactory: with it set, Camel 4.18 commits every record it reads, stored or not
+        // pollOnError=RECONNECT: on an exception while polling (a broker coming back, a rebalance) the consumer is made
+        // again and resumes at the committed offsets. The default (ERROR_HANDLER) seeks every partition it holds one
+        // record on, and that record is never stored (CAMEL-23994, in Camel 4.18.0)
         // sluiceKafka: the kafka component with the brokers and client settings (KafkaComponentConfiguration), so that no
         // credential is in the endpoint's URI, which Hawtio and the route dumps show
         fromF("sluiceKafka:%s?groupId=%s&consumersCount=%d&autoOffsetReset=earliest&autoCommitEnable=false"
-                + "&allowManualCommit=true&breakOnFirstError=true&maxPollRecords=100"
+                + "&allowManualCommit=true&breakOnFirstError=true&pollOnError=RECONNECT&maxPollRecords=100"
                 + "&valueDeserializer=org.apache.kafka.common.serialization.ByteArrayDeserializer",
                 kafka.topic(), kafka.groupId(), kafka.consumers())
                 .routeId("kafka-inbox")
