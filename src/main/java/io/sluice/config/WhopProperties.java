@@ -59,7 +59,7 @@ public record WhopProperties(
     /**
      * How Sluice calls the Whop API: a rate, page size and retry policy.
      *
-     * @param maxRequestsPerSecond throttle on Whop calls, per process
+     * @param maxRequestsPerSecond Whop calls a second, retries included, for all replicas together (whop/WhopPullBudget)
      * @param pageSize             records asked for per page (first=)
      * @param maxRetries           retries of one page on 429, 408, 5xx and timeouts before the run waits
      * @param retryDelay           first backoff, doubling with jitter (a plain number is milliseconds)

@@ -35,7 +35,7 @@ public class ProviderLimits {
     }
 
     /** The budget of a provider, made on first use; a second call with the same name shares it. */
-    RequestBudget limiter(String system, String provider, int limit, Duration window, Duration maxWait) {
+    public RequestBudget limiter(String system, String provider, int limit, Duration window, Duration maxWait) {
         return budgets.computeIfAbsent(system + "-" + provider, name -> shared
                 ? new SharedRequestBudget(name, limit, window, maxWait, jdbc, transaction)
                 : new RollingWindowLimiter(name, limit, window, maxWait));

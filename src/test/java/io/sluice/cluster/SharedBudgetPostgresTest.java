@@ -4,11 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sluice.support.RollingWindow;
 import io.sluice.support.SharedPostgres;
 import io.sluice.support.SluiceProcess;
 import io.sluice.support.TestFork;
 import io.sluice.support.TwentyRecordings;
 import io.sluice.support.Webhooks;
+import io.sluice.support.WhopApiStub;
 import io.sluice.support.WhopSender;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -16,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -36,7 +40,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * Two Sluice processes on one PostgreSQL writing to one Twenty whose budget is {@value #BUDGET} calls a second: Twenty
  * counts every call it receives, whichever replica sent it, so the two must spend one budget between them, and a 429
- * that one of them is answered holds the other's calls too.
+ * that one of them is answered holds the other's calls too. The same for Whop, when each replica pulls a run of its
+ * own at once.
  */
 @EnabledIfEnvironmentVariable(named = "SLUICE_TEST_POSTGRES_URL", matches = ".+")
 class SharedBudgetPostgresTest {
@@ -53,6 +58,10 @@ class SharedBudgetPostgresTest {
     /** Calls a replica had its permit for before the 429's hold was stored may still arrive just after it. */
     private static final long IN_FLIGHT_GRACE_MILLIS = 300;
     private static final int EVENTS_PER_REPLICA = 12;
+    private static final int WHOP_BUDGET = 4;
+    /** Pages of memberships and of payments, one record each: a full run pulls both (and members), an incremental payments. */
+    private static final int WHOP_PAGES = 16;
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String TOKEN = "budget-test-token-0123456789";
     private static final String KEY = "twenty-budget-key";
     private static final String SCHEMA = TestFork.schema("sluice_budget");
@@ -133,6 +142,46 @@ class SharedBudgetPostgresTest {
         }
     }
 
+    @Test
+    void twoReplicasPullingWhopAtOnceSpendOneWhopBudget() throws Exception {
+        RollingWindow limit = new RollingWindow();
+        WireMockServer whopServer = new WireMockServer(WireMockConfiguration.options().dynamicPort().extensions(limit));
+        whopServer.start();
+        try {
+            WhopApiStub whop = new WhopApiStub(whopServer);
+            String updated = "2026-03-01T10:00:00.000Z";
+            whop.pages("memberships", WhopApiStub.list(WHOP_PAGES, i -> WhopApiStub.membership(i, "active", false, updated)), 1);
+            whop.pages("members", List.of(), 1);
+            whop.pages("payments", WhopApiStub.list(WHOP_PAGES, i -> WhopApiStub.payment(i, i, "succeeded", updated)), 1);
+            // Whop counts every call, whoever sent it; one too many is answered 429
+            limit.enforce(WHOP_BUDGET, Duration.ofSeconds(1), aResponse().withStatus(429).withHeader("Retry-After", "1")
+                    .withBody("{\"error\":{\"type\":\"rate_limit_exceeded\"}}"));
+            List<String> pulling = List.of("sluice.whop.api-base-url=" + whop.baseUrl(), "sluice.whop.api-key=" + WhopApiStub.API_KEY,
+                    "sluice.whop.company-id=" + WhopApiStub.COMPANY, "sluice.whop.api-version-date=" + WhopApiStub.VERSION,
+                    "sluice.whop.poll.enabled=false", "sluice.whop.api.page-size=1",
+                    "sluice.whop.api.max-requests-per-second=" + WHOP_BUDGET);
+            try (SluiceProcess first = replica("a", pulling); SluiceProcess second = replica("b", pulling)) {
+                first.start();
+                second.start();
+                HttpResponse<String> full = first.postJson("/api/sync/whop", TOKEN, "{\"mode\":\"full\"}");
+                HttpResponse<String> incremental = second.postJson("/api/sync/whop", TOKEN, "{\"mode\":\"incremental\"}");
+                assertThat(full.statusCode()).as(full.body()).isEqualTo(202);
+                assertThat(incremental.statusCode()).as(incremental.body()).isEqualTo(202);
+                for (HttpResponse<String> started : List.of(full, incremental)) {
+                    String id = JSON.readTree(started.body()).path("id").asText();
+                    await().atMost(Duration.ofSeconds(120)).until(() ->
+                            first.getJson("/api/sync/whop/" + id, TOKEN).path("status").asText().startsWith("COMPLETED"));
+                    assertThat(first.getJson("/api/sync/whop/" + id, TOKEN).path("status").asText()).isEqualTo("COMPLETED");
+                }
+            }
+            assertThat(whopServer.getAllServeEvents()).as("both runs' pages").hasSizeGreaterThanOrEqualTo(3 * WHOP_PAGES + 1);
+            assertThat(limit.tooManyAnswers()).as("calls Whop refused as one too many").isZero();
+            assertThat(limit.busiestWindow()).as("the most calls Whop received in a second").isLessThanOrEqualTo(WHOP_BUDGET);
+        } finally {
+            whopServer.stop();
+        }
+    }
+
     private void deliver(SluiceProcess replica, String name) throws Exception {
         WhopSender whop = new WhopSender(replica.port(), Duration.ofMillis(100), Duration.ofSeconds(2));
         for (int i = 0; i < EVENTS_PER_REPLICA; i++) {
@@ -142,6 +191,10 @@ class SharedBudgetPostgresTest {
     }
 
     private SluiceProcess replica(String name) throws Exception {
+        return replica(name, List.of());
+    }
+
+    private SluiceProcess replica(String name, List<String> more) throws Exception {
         Path data = Files.createDirectories(dir.resolve(name));
         List<String> arguments = new ArrayList<>(List.of("sluice.data-dir=" + data, "sluice.whop.webhook-secrets=" + Webhooks.SECRET,
                 "sluice.admin.token=" + TOKEN, "sluice.routes.reload=false", "sluice.inbox.poll-interval=50",
@@ -149,6 +202,7 @@ class SharedBudgetPostgresTest {
                 "sluice.crm.provider=twenty", "sluice.crm.twenty.api-key=" + KEY, "sluice.crm.twenty.base-url=" + twenty.baseUrl(),
                 "sluice.crm.twenty.max-requests=" + BUDGET, "sluice.crm.twenty.per=" + WINDOW_MILLIS + "ms"));
         arguments.addAll(SharedPostgres.replicaSettings(SCHEMA));
+        arguments.addAll(more);
         return new SluiceProcess(dir.resolve(name + ".log"), arguments);
     }
 

@@ -74,6 +74,13 @@ public final class SluiceProcess implements AutoCloseable {
         return JSON.readTree(response.body());
     }
 
+    /** POSTs {@code json} to an admin path with the bearer {@code token}; the answer's status and body. */
+    public HttpResponse<String> postJson(String path, String token, String json) throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     /** {@code kill -9}: the JVM gets no chance to finish anything. */
     public void kill() throws InterruptedException {
         process.destroyForcibly();
