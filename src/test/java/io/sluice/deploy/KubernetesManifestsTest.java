@@ -207,12 +207,13 @@ class KubernetesManifestsTest {
 
         Service service = rendered.all(Service.class).get(0);
         assertThat(podLabels).containsAllEntriesOf(service.getSpec().getSelector());
-        JsonNode monitor = rendered.operatorObject("ServiceMonitor");
+        // the pods themselves, ready or not: a pod out of the Service's endpoints is the one whose metrics are wanted
+        JsonNode monitor = rendered.operatorObject("PodMonitor");
         monitor.path("spec").path("selector").path("matchLabels").fields().forEachRemaining(label ->
-                assertThat(service.getMetadata().getLabels()).containsEntry(label.getKey(), label.getValue().asText()));
-        JsonNode endpoint = monitor.path("spec").path("endpoints").get(0);
+                assertThat(podLabels).containsEntry(label.getKey(), label.getValue().asText()));
+        JsonNode endpoint = monitor.path("spec").path("podMetricsEndpoints").get(0);
         assertThat(endpoint.path("path").asText()).isEqualTo("/actuator/prometheus");
-        assertThat(service.getSpec().getPorts()).anySatisfy(p -> assertThat(p.getName()).isEqualTo(endpoint.path("port").asText()));
+        assertThat(sluice.getPorts()).anySatisfy(p -> assertThat(p.getName()).isEqualTo(endpoint.path("port").asText()));
 
         assertThat(rendered.operatorObject("PrometheusRule").path("spec").path("groups"))
                 .isEqualTo(MonitoringFiles.yaml(MonitoringFiles.RULES).path("groups"));

@@ -50,7 +50,7 @@ final class RenderedManifests {
             "rbac.authorization.k8s.io/v1/RoleBinding", RoleBinding.class,
             "autoscaling/v2/HorizontalPodAutoscaler", HorizontalPodAutoscaler.class,
             "policy/v1/PodDisruptionBudget", PodDisruptionBudget.class);
-    private static final Set<String> OPERATOR_KINDS = Set.of("monitoring.coreos.com/v1/ServiceMonitor",
+    private static final Set<String> OPERATOR_KINDS = Set.of("monitoring.coreos.com/v1/PodMonitor",
             "monitoring.coreos.com/v1/PrometheusRule");
 
     final List<HasMetadata> objects = new ArrayList<>();
