@@ -43,7 +43,7 @@ class PrometheusRulesTest {
         }
         assertThat(alerts).containsExactlyInAnyOrder("SluiceWhopSyncFailing", "SluiceDeadLetters", "SluiceWebhookSlow",
                 "SluiceBacklogGrowing", "SluiceOldestEventTooOld", "SluiceCircuitBreakerOpen", "SluiceAiBudgetSpent",
-                "SluiceNoPullsLeader", "SluiceNotScraped");
+                "SluiceNoPullsLeader", "SluiceNotScraped", "SluiceKafkaBacklogGrowing");
         assertThat(firing).as("alerts with a test case in which they fire").containsAll(alerts);
     }
 

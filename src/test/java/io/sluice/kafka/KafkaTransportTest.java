@@ -5,6 +5,7 @@ import io.sluice.support.SluiceTestBase;
 import io.sluice.support.SwitchableDataSource;
 import io.sluice.support.Webhooks;
 import io.sluice.support.WhopSender;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.CamelContext;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -51,6 +52,9 @@ class KafkaTransportTest extends SluiceTestBase {
 
     @Autowired
     CamelContext camel;
+
+    @Autowired
+    MeterRegistry meters;
 
     @DynamicPropertySource
     static void kafka(DynamicPropertyRegistry registry) {
@@ -139,6 +143,23 @@ class KafkaTransportTest extends SluiceTestBase {
         assertThat(count("SELECT COUNT(*) FROM event_log WHERE id = 'msg_kafka_too_long'")).isZero();
     }
 
+    @Test
+    void theRecordsWaitingOnKafkaAreCountedUntilTheInboxHasThem() throws Exception {
+        await().atMost(Duration.ofSeconds(30)).until(() -> backlog() == 0);
+        camel.getRouteController().stopRoute("kafka-inbox");
+        try {
+            for (int i = 0; i < 3; i++) {
+                assertThat(deliver("msg_kafka_backlog_" + i, "mem_kafka_backlog_" + i).statusCode()).isEqualTo(202);
+            }
+            await().atMost(Duration.ofSeconds(30)).until(() -> backlog() == 3);
+            assertThat(count("SELECT COUNT(*) FROM event_log WHERE id LIKE 'msg_kafka_backlog_%'")).isZero();
+        } finally {
+            camel.getRouteController().startRoute("kafka-inbox");
+        }
+        await().atMost(Duration.ofSeconds(60)).until(() -> backlog() == 0);
+        assertThat(count("SELECT COUNT(*) FROM event_log WHERE id LIKE 'msg_kafka_backlog_%'")).isEqualTo(3);
+    }
+
     /** Last: the record it leaves waits, and holds its partition, until this class's context closes. */
     @Test
     @Order(Integer.MAX_VALUE)
@@ -151,6 +172,11 @@ class KafkaTransportTest extends SluiceTestBase {
         }
         await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10)).until(() ->
                 count("SELECT COUNT(*) FROM event_log WHERE id = 'msg_kafka_future' OR id LIKE 'kafka:%'") == 0);
+    }
+
+    /** {@code sluice_kafka_backlog} as a scrape reads it. */
+    private double backlog() {
+        return meters.get("sluice.kafka.backlog").gauge().value();
     }
 
     private HttpResponse<String> deliver(String id, String membershipId) {
