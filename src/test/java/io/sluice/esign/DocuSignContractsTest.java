@@ -235,15 +235,19 @@ class DocuSignContractsTest extends SluiceTestBase {
         String declined = sentContract("mem_t2", "env-decl-1");
         String body = connect("recipient-declined", "env-decl-1", declined, "2026-02-02T10:00:00.0000000Z", "1", "declined",
                 "declined", "created").replace("\"status\":\"declined\",\"roleName\"", "\"status\":\"declined\",\"declinedReason\":\"Wrong price\",\"roleName\"");
-        assertThat(ESignCallbacks.docuSign(port, CONNECT_KEY, body).statusCode()).isEqualTo(200);
+        HttpResponse<String> decline = ESignCallbacks.docuSign(port, CONNECT_KEY, body);
+        assertThat(decline.statusCode()).isEqualTo(200);
         awaitContract(declined, "DECLINED");
+        awaitStatus(jsonOf(decline).path("id").asText(), "DONE"); // the note is written when the event is processed, after the status
         assertThat(notes(declined)).contains("declined by Jane Roe <jane@acme.example>: Wrong price");
 
         String expired = sentContract("mem_t3", "env-exp-1");
         String voided = connect("envelope-voided", "env-exp-1", expired, "2026-03-05T00:00:00.0000000Z", null, "voided", "sent", "sent")
                 .replace("\"status\":\"voided\",", "\"status\":\"voided\",\"voidedReason\":\"Envelope has expired.\",");
-        assertThat(ESignCallbacks.docuSign(port, CONNECT_KEY, voided).statusCode()).isEqualTo(200);
+        HttpResponse<String> expiry = ESignCallbacks.docuSign(port, CONNECT_KEY, voided);
+        assertThat(expiry.statusCode()).isEqualTo(200);
         awaitContract(expired, "EXPIRED");
+        awaitStatus(jsonOf(expiry).path("id").asText(), "DONE");
         assertThat(notes(expired)).contains("expired: Envelope has expired.");
     }
 
