@@ -54,6 +54,13 @@ public class WhopSyncService implements LeasedWork {
     private final ClaimOwner owner;
     private final Duration lease;
     private final Set<String> inThisProcess = ConcurrentHashMap.newKeySet();
+    /**
+     * Runs this start of the process created before its first check. That check takes back the runs an earlier start
+     * under the same name held; a run created here is held under that name too from the moment it is stored, before
+     * the whop-sync route takes it, and must not be handed over a second time.
+     */
+    private final Set<String> createdBeforeFirstCheck = ConcurrentHashMap.newKeySet();
+    private volatile boolean firstCheckDone;
     /** Whether renewals have all succeeded for a whole lease: before that, others' lapsed runs may be live (an outage). */
     private volatile boolean renewalsHealthy;
 
@@ -97,7 +104,7 @@ public class WhopSyncService implements LeasedWork {
         } else {
             throw new IllegalArgumentException("mode must be 'incremental' or 'full', not '" + mode + "'");
         }
-        SyncRun run = runs.create(newId(), mode, startedBy, resources, null, updatedAfter, owner.name(), leaseEnd());
+        SyncRun run = runs.create(newRunId(), mode, startedBy, resources, null, updatedAfter, owner.name(), leaseEnd());
         log.info("Whop sync {} ({}) started by {}: {}{}", run.id(), mode, startedBy, resources,
                 updatedAfter == null ? "" : ", payments updated after " + updatedAfter);
         return run;
@@ -106,7 +113,7 @@ public class WhopSyncService implements LeasedWork {
     /** Pulls one resource from a given cursor onwards: how a dead-lettered page is tried again. */
     public SyncRun startFrom(WhopResource resource, String cursor, String startedBy) {
         requireCredentials();
-        SyncRun run = runs.create(newId(), FULL, startedBy, List.of(resource.path()), cursor, null, owner.name(), leaseEnd());
+        SyncRun run = runs.create(newRunId(), FULL, startedBy, List.of(resource.path()), cursor, null, owner.name(), leaseEnd());
         log.info("Whop sync {} started by {}: {} from a stored cursor", run.id(), startedBy, resource.path());
         dispatch(run.id());
         return run;
@@ -130,7 +137,7 @@ public class WhopSyncService implements LeasedWork {
                 case SyncRun.RUNNING -> run.claimedBy() == null
                         ? afterRestart || run.updatedAt().isBefore(now.minus(ORPHANED_AFTER))
                         // an earlier start of this process (the same name) held it: taken back at the first check
-                        : afterRestart && run.claimedBy().equals(owner.name())
+                        : afterRestart && run.claimedBy().equals(owner.name()) && !createdBeforeFirstCheck.contains(run.id())
                         || renewalsHealthy && (run.leaseUntil() == null || run.leaseUntil().isBefore(now));
                 case SyncRun.PAUSED -> !paused;
                 case SyncRun.WAITING -> !paused && !run.updatedAt().isAfter(now.minus(whop.sync().resumeWaitingAfter()));
@@ -147,6 +154,10 @@ public class WhopSyncService implements LeasedWork {
                 // the runs claimed so far still go; this one is looked at again at the next tick
                 log.warn("Whop sync {} could not be resumed now: {}", run.id(), e.getMessage());
             }
+        }
+        if (afterRestart) {
+            firstCheckDone = true;
+            createdBeforeFirstCheck.clear();
         }
         return claimed;
     }
@@ -211,6 +222,15 @@ public class WhopSyncService implements LeasedWork {
             throw new WhopNotConnectedException("no Whop credential: set WHOP_API_KEY and WHOP_COMPANY_ID, "
                     + "or WHOP_CLIENT_ID and connect at /auth/whop");
         }
+    }
+
+    /** A new run's id, noted before the run is stored when the first check is still to come. */
+    private String newRunId() {
+        String id = newId();
+        if (!firstCheckDone) {
+            createdBeforeFirstCheck.add(id);
+        }
+        return id;
     }
 
     private String newId() {
