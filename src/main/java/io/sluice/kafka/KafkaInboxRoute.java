@@ -46,6 +46,6 @@ class KafkaInboxRoute extends RouteBuilder {
                 .to("bean:kafkaInbox?method=store")
                 .to("bean:kafkaInbox?method=commit")
                 // a new event is claimed at once rather than at the next poll (routes/inbox-poll.camel.yaml)
-                .to("seda:inbox-wake?size=1&discardWhenFull=true&waitForTaskToComplete=Never");
+                .to("bean:inboxWake?method=wake");
     }
 }

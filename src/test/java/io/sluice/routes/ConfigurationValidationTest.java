@@ -133,7 +133,8 @@ class ConfigurationValidationTest {
         Files.writeString(whop, shippedWhop.replace("value: whopEventParser", "value: eventProcessor")
                 + "      - name: parseMethod\n        value: write\n");
         // a step of the template is a step of both its routes
-        Files.writeString(template, shippedTemplate.replace("uri: seda:inbox-wake", "uri: seda:inbox-wakeup"));
+        Files.writeString(template, shippedTemplate.replace("- bean:\n                    ref: inboxWake\n                    method: wake",
+                "- to:\n                    uri: seda:inbox-wakeup"));
         assertThat(ConfigurationValidator.validateRoutes(routes))
                 .anySatisfy(p -> assertThat(p).contains("route whop-webhook calls eventProcessor.write"))
                 .anySatisfy(p -> assertThat(p).contains("seda:inbox-wakeup is sent to but no route reads it"));

@@ -1,0 +1,27 @@
+package io.sluice.inbox;
+
+import org.apache.camel.ProducerTemplate;
+import org.springframework.stereotype.Component;
+
+/**
+ * Camel step: asks for a claim at once (the {@code inbox-wake} route, routes/inbox-poll.camel.yaml) because new
+ * events are in the inbox. The wake-up is an exchange of its own, not a copy of the caller's: a copy sent to a seda
+ * endpoint takes over the caller's completion callbacks, which would then run when the wake-up is done (or never,
+ * when it is discarded because one is already pending) instead of when the caller's exchange is.
+ */
+@Component("inboxWake")
+public class InboxWake {
+
+    /** One pending wake-up is enough: the claim takes everything stored until then. */
+    static final String URI = "seda:inbox-wake?size=1&discardWhenFull=true&waitForTaskToComplete=Never";
+
+    private final ProducerTemplate producer;
+
+    public InboxWake(ProducerTemplate producer) {
+        this.producer = producer;
+    }
+
+    public void wake() {
+        producer.sendBody(URI, null);
+    }
+}
