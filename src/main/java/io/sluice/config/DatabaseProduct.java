@@ -18,7 +18,7 @@ public class DatabaseProduct {
         this.name = productName(dataSource);
     }
 
-    /** The driver's name for it ({@code PostgreSQL}, {@code H2}), or {@code unknown} when it could not be asked. */
+    /** The driver's name for it ({@code PostgreSQL}, {@code H2}). */
     public String name() {
         return name;
     }
@@ -31,7 +31,10 @@ public class DatabaseProduct {
         try (var connection = dataSource.getConnection()) {
             return connection.getMetaData().getDatabaseProductName();
         } catch (SQLException e) {
-            return "unknown";
+            // a guess would be worse than a failed start: on shared PostgreSQL taken for something else, every replica
+            // would spend a CRM's whole budget on its own
+            throw new IllegalStateException("could not ask the database which it is (" + e.getSQLState() + "); Sluice "
+                    + "does not start without knowing whether its request budgets are shared", e);
         }
     }
 }
