@@ -37,6 +37,30 @@ record EventRecord(int format, String id, String source, String type, Instant oc
         return payload == null ? "no payload" : null;
     }
 
+    /**
+     * What the inbox's columns would refuse in this event (the lengths of event_log's columns; a NUL character, which
+     * PostgreSQL's text never holds), or null when nothing. On the JDBC inbox the database refuses it before the
+     * answer (400); on Kafka it is checked before the record is produced, so that the sender hears the same.
+     */
+    String unstorable() {
+        String problem = tooLongOrNul("id", id, 255);
+        problem = problem != null ? problem : tooLongOrNul("source", source, 40);
+        problem = problem != null ? problem : tooLongOrNul("type", type, 160);
+        problem = problem != null ? problem : tooLongOrNul("subject", subjectKey, 255);
+        problem = problem != null ? problem : tooLongOrNul("change key", changeKey, 255);
+        return problem != null ? problem : tooLongOrNul("person email", personEmail, 320);
+    }
+
+    private static String tooLongOrNul(String field, String value, int maxLength) {
+        if (value == null) {
+            return null;
+        }
+        if (value.length() > maxLength) {
+            return "the event's " + field + " is longer than " + maxLength + " characters";
+        }
+        return value.indexOf('\u0000') >= 0 ? "the event's " + field + " holds a NUL character" : null;
+    }
+
     /** The record's key: its subject, so that one subject's events share a partition and keep their order. */
     String key() {
         return subjectKey != null ? subjectKey : id;

@@ -4,18 +4,24 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sluice.event.CanonicalEvent;
 import io.sluice.inbox.EventIntake;
+import io.sluice.webhook.WebhookRejection;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.apache.kafka.clients.admin.DescribeTopicsOptions;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.stereotype.Component;
 
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -60,17 +66,42 @@ class KafkaIntake implements EventIntake, AutoCloseable {
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, CHECK_TIMEOUT_MILLIS)));
     }
 
-    /** A broker answers: what ingress produces now can be acknowledged. */
+    /**
+     * A broker answers, this client may use the topic, and each of its partitions has a leader: what ingress produces
+     * now can be acknowledged. A forbidden topic or a partition without a leader fails the check (the pod leaves the
+     * Service) rather than answering every webhook 503. A topic not there yet passes: brokers that create topics on
+     * first use make it with the first event.
+     */
     @Override
     public Map<String, Object> check() throws Exception {
         int brokers = admin.describeCluster(new DescribeClusterOptions().timeoutMs(CHECK_TIMEOUT_MILLIS)).nodes()
                 .get(CHECK_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS).size();
-        return Map.of("transport", "kafka", "brokers", brokers);
+        TopicDescription topic;
+        try {
+            topic = admin.describeTopics(List.of(kafka.topic()), new DescribeTopicsOptions().timeoutMs(CHECK_TIMEOUT_MILLIS))
+                    .allTopicNames().get(CHECK_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS).get(kafka.topic());
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+                // brokers that create topics on first use make it with the first event; others answer that event 503
+                return Map.of("transport", "kafka", "brokers", brokers, "topic", "not there yet");
+            }
+            throw e; // not authorised for the topic, for one: nothing produced could be acknowledged
+        }
+        long leaderless = topic.partitions().stream().filter(p -> p.leader() == null || p.leader().isEmpty()).count();
+        if (leaderless > 0) {
+            throw new IllegalStateException(leaderless + " of the " + topic.partitions().size() + " partitions of "
+                    + kafka.topic() + " have no leader");
+        }
+        return Map.of("transport", "kafka", "brokers", brokers, "partitions", topic.partitions().size());
     }
 
     @Override
     public Accepted accept(CanonicalEvent event) {
         EventRecord record = EventRecord.of(event);
+        String unstorable = record.unstorable();
+        if (unstorable != null) {
+            throw new WebhookRejection(400, "invalid", "a value in the body does not fit what Sluice stores: " + unstorable);
+        }
         String value;
         try {
             value = json.writeValueAsString(record);
@@ -85,6 +116,11 @@ class KafkaIntake implements EventIntake, AutoCloseable {
             }
             return Accepted.QUEUED;
         } catch (ExecutionException e) {
+            if (e.getCause() instanceof RecordTooLargeException) {
+                // waiting cannot fix it: the topic takes smaller records than sluice.webhook.max-body-bytes lets in
+                throw new WebhookRejection(413, "too_large", "the event is larger than the Kafka topic " + kafka.topic()
+                        + " takes (its max.message.bytes); it was not accepted");
+            }
             throw unavailable(event, e.getCause());
         } catch (TimeoutException | org.apache.kafka.common.KafkaException e) {
             throw unavailable(event, e);

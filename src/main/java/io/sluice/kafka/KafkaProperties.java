@@ -34,8 +34,22 @@ public record KafkaProperties(
         @DefaultValue("5s") @NotNull @DurationMin(seconds = 1) Duration sendTimeout,
         Map<String, String> properties) {
 
+    /**
+     * Client settings Sluice sets itself, because its guarantees rest on them: an offset is committed only once its event
+     * is stored, a send is acknowledged by every in-sync replica, the records are the bytes Sluice wrote. Camel applies
+     * additional properties after its own consumer settings, so one of these given here would quietly win.
+     */
+    static final java.util.Set<String> SET_BY_SLUICE = java.util.Set.of("bootstrap.servers", "group.id",
+            "enable.auto.commit", "auto.commit.interval.ms", "auto.offset.reset", "acks", "enable.idempotence",
+            "key.serializer", "value.serializer", "key.deserializer", "value.deserializer", "isolation.level");
+
     public KafkaProperties {
         properties = properties == null ? Map.of() : Map.copyOf(properties);
+        java.util.List<String> refused = properties.keySet().stream().filter(SET_BY_SLUICE::contains).sorted().toList();
+        if (!refused.isEmpty()) {
+            throw new IllegalArgumentException("sluice.kafka.properties must not set " + refused + ": Sluice sets "
+                    + "these itself (docs/operations.md, Kafka); brokers and group are sluice.kafka.brokers and group-id");
+        }
     }
 
     /** The client settings: the connection's, then the given ones on top (security, timeouts, ...). */

@@ -160,18 +160,41 @@ class KafkaTransportTest extends SluiceTestBase {
         assertThat(count("SELECT COUNT(*) FROM event_log WHERE id LIKE 'msg_kafka_backlog_%'")).isEqualTo(3);
     }
 
+    @Test
+    void aDeliveryTheInboxCouldNotStoreIsRefusedBeforeItIsAcknowledged() {
+        String id = "msg_kafka_nul";
+        byte[] body = Webhooks.membershipBody(id, "mem_kafka_nul", "nul\\u0000@acme.example", "Nul Byte", "active", false,
+                "2026-01-20T14:03:11.000Z").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        HttpResponse<String> answer = Webhooks.sendSigned(port, id, Instant.now().getEpochSecond(), body);
+
+        // the JDBC inbox on PostgreSQL refuses it at ingress: on Kafka the sender hears the same, not a 202 for an
+        // event that could only become a rejected record later
+        assertThat(answer.statusCode()).isEqualTo(400);
+        assertThat(answer.body()).contains("NUL character");
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() ->
+                count("SELECT COUNT(*) FROM event_log WHERE id = '" + id + "' OR id LIKE 'kafka:%'") == 0);
+    }
+
     /** Last: the record it leaves waits, and holds its partition, until this class's context closes. */
     @Test
     @Order(Integer.MAX_VALUE)
     void aRecordInANewerReleasesFormatWaitsInsteadOfBeingJudged() throws Exception {
+        org.apache.kafka.clients.producer.RecordMetadata written;
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers()), new StringSerializer(), new StringSerializer())) {
-            producer.send(new ProducerRecord<>("sluice.events", "mem_kafka_future", "{\"format\":2,\"id\":\"msg_kafka_future\","
+            written = producer.send(new ProducerRecord<>("sluice.events", "mem_kafka_future", "{\"format\":2,\"id\":\"msg_kafka_future\","
                     + "\"source\":\"whop\",\"type\":\"membership.activated\",\"subjectKey\":\"mem_kafka_future\","
                     + "\"payload\":\"e30=\",\"status\":\"RECEIVED\"}")).get();
         }
         await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10)).until(() ->
                 count("SELECT COUNT(*) FROM event_log WHERE id = 'msg_kafka_future' OR id LIKE 'kafka:%'") == 0);
+        // and it is not passed over: the group's committed offset on its partition has not moved beyond it
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(Map.of(
+                "bootstrap.servers", KAFKA.bootstrapServers()))) {
+            var partition = new org.apache.kafka.common.TopicPartition("sluice.events", written.partition());
+            var committed = admin.listConsumerGroupOffsets("sluice").partitionsToOffsetAndMetadata().get().get(partition);
+            assertThat(committed == null ? 0 : committed.offset()).isLessThanOrEqualTo(written.offset());
+        }
     }
 
     /** {@code sluice_kafka_backlog} as a scrape reads it. */
