@@ -40,6 +40,13 @@ public class SluiceMetrics {
         Gauge.builder("sluice.dead.letters", () -> safeCount(deadLetters::countOpen))
                 .description("Dead letters not yet replayed")
                 .register(registry);
+        // the outcomes an alert watches exist from the start at 0: increase() over a series that only appears with its
+        // first sample (count 1) would miss that first failure (k8s/monitoring/sluice-rules.yaml)
+        for (String mode : java.util.List.of("full", "incremental")) {
+            for (String status : java.util.List.of("FAILED", "WAITING")) {
+                whopSyncTimer(mode, status);
+            }
+        }
     }
 
     public void webhookRequest(String source, String outcome) {
@@ -72,10 +79,14 @@ public class SluiceMetrics {
 
     /** A Whop sync run ended (or stopped to resume later). */
     public void whopSyncDuration(String mode, String status, Duration duration) {
-        Timer.builder("whop.sync.duration")
+        whopSyncTimer(mode, status).record(duration);
+    }
+
+    private Timer whopSyncTimer(String mode, String status) {
+        return Timer.builder("whop.sync.duration")
                 .description("Duration of Whop sync runs, by mode and final status")
                 .tag("mode", mode).tag("status", status)
-                .register(registry).record(duration);
+                .register(registry);
     }
 
     /** A contract reached the provider as sent (counted once per contract). */

@@ -61,6 +61,7 @@ public class WhopSyncService implements LeasedWork {
      */
     private final Set<String> createdBeforeFirstCheck = ConcurrentHashMap.newKeySet();
     private volatile boolean firstCheckDone;
+    private final long startedNanos = System.nanoTime();
     /** Whether renewals have all succeeded for a whole lease: before that, others' lapsed runs may be live (an outage). */
     private volatile boolean renewalsHealthy;
 
@@ -122,10 +123,15 @@ public class WhopSyncService implements LeasedWork {
     /**
      * The ids of the unfinished runs nobody is working on, claimed for this process, for the caller to hand to
      * {@code seda:whop-sync}: RUNNING runs whose holder's lease ran out or that an earlier run of this process held
-     * (runs of an earlier version, with no holder: after a restart, with {@code afterRestart}), PAUSED runs once the
-     * kill switch is off, WAITING runs after {@code sluice.whop.sync.resume-waiting-after}.
+     * (runs of an earlier version, with no holder: after a restart), PAUSED runs once the kill switch is off, WAITING
+     * runs after {@code sluice.whop.sync.resume-waiting-after}.
+     *
+     * @param firstCheck this process's first check. It counts as the one after a restart only when it comes within
+     *                   one lease of the start: a replica that first leads hours later must not take runs another live
+     *                   process may hold; those wait for their lease (or, without a holder, ORPHANED_AFTER)
      */
-    List<String> claimUnfinished(boolean afterRestart) {
+    List<String> claimUnfinished(boolean firstCheck) {
+        boolean afterRestart = firstCheck && System.nanoTime() - startedNanos < lease.toNanos();
         List<String> claimed = new java.util.ArrayList<>();
         boolean paused = pauses.isPaused("whop-poll");
         Instant now = clock.instant();
@@ -155,7 +161,7 @@ public class WhopSyncService implements LeasedWork {
                 log.warn("Whop sync {} could not be resumed now: {}", run.id(), e.getMessage());
             }
         }
-        if (afterRestart) {
+        if (firstCheck) {
             firstCheckDone = true;
             createdBeforeFirstCheck.clear();
         }
