@@ -4,6 +4,7 @@ import io.sluice.config.WhopProperties;
 import io.sluice.security.TokenCipher;
 import io.sluice.store.WhopConnectionStore;
 import io.sluice.whop.WhopNotConnectedException;
+import jakarta.annotation.PreDestroy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
@@ -23,6 +24,9 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The OAuth connection to Whop: starts an authorisation (state + PKCE S256), completes it from the callback, hands
@@ -53,6 +57,16 @@ public class WhopOAuthTokens {
     private byte[] unsavedFrom;
     /** The refresh token (ciphertext) the refresh under way spends. */
     private byte[] spent;
+    /**
+     * Tries again to store unsaved tokens every {@link #SAVE_RETRY}, not only at this replica's next call: until they
+     * are stored, another replica holds only the spent refresh token, and this one may not pull again for hours.
+     */
+    private final ScheduledExecutorService saver = Executors.newSingleThreadScheduledExecutor(task -> {
+        Thread thread = new Thread(task, "whop-oauth-save");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private static final Duration SAVE_RETRY = Duration.ofSeconds(5);
 
     public WhopOAuthTokens(WhopProperties whop, WhopConnectionStore store, WhopOAuthClient client, TokenCipher cipher,
                            Clock clock, PlatformTransactionManager transactions) {
@@ -144,8 +158,9 @@ public class WhopOAuthTokens {
             unsaved = rotated[0];
             unsavedExpiresAt = expiry(rotated[0]);
             unsavedFrom = spent;
+            saver.schedule(this::retryStoringUnsavedTokens, SAVE_RETRY.toMillis(), TimeUnit.MILLISECONDS);
             log.error("The refreshed Whop OAuth tokens could not be stored ({}); this replica keeps them and stores them "
-                    + "at its next call", e.getClass().getSimpleName());
+                    + "as soon as the database takes them", e.getClass().getSimpleName());
             return rotated[0].accessToken();
         }
     }
@@ -170,6 +185,18 @@ public class WhopOAuthTokens {
 
     private Instant expiry(WhopOAuthClient.TokenResponse tokens) {
         return clock.instant().plusSeconds(tokens.expiresInSeconds());
+    }
+
+    private synchronized void retryStoringUnsavedTokens() {
+        storeUnsavedTokens();
+        if (unsaved != null) {
+            saver.schedule(this::retryStoringUnsavedTokens, SAVE_RETRY.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    @PreDestroy
+    void stop() {
+        saver.shutdownNow();
     }
 
     /** Stores tokens a refresh got while the database could not take them; they stay here until it can. */
