@@ -46,7 +46,7 @@ import static org.awaitility.Awaitility.await;
 @EnabledIfEnvironmentVariable(named = "SLUICE_TEST_POSTGRES_URL", matches = ".+")
 class ReplicasKillTest {
 
-    private static final int EVENTS = 1500;
+    private static final int EVENTS = 1000;
     /** Starting beside busy replicas on two shared cores takes a while. */
     private static final Duration STARTUP = Duration.ofSeconds(240);
     private static final String TOKEN = "replicas-kill-token-0123456789";
