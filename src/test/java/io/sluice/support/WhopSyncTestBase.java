@@ -43,8 +43,6 @@ public abstract class WhopSyncTestBase extends SluiceTestBase {
         registry.add("sluice.whop.api.max-retry-delay", () -> "100");
         registry.add("sluice.whop.api.max-retry-after", () -> "2s");
         registry.add("sluice.whop.sync.resume-waiting-after", () -> "1h");
-        registry.add("camel.component.http.response-timeout", () -> "1000");
-        registry.add("camel.component.http.so-timeout", () -> "1000");
     }
 
     @BeforeEach

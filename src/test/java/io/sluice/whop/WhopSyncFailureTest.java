@@ -6,6 +6,7 @@ import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.sluice.support.WhopApiStub;
 import io.sluice.support.WhopSyncTestBase;
 import org.junit.jupiter.api.Test;
+import org.springframework.test.context.TestPropertySource;
 
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -25,6 +26,8 @@ import static io.sluice.support.WhopApiStub.payment;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** How a sync behaves when Whop limits, fails, times out, answers garbage or refuses the key. */
+// a call Whop does not answer within a second times out: the 3 s answer below is one
+@TestPropertySource(properties = {"camel.component.http.response-timeout=1000", "camel.component.http.so-timeout=1000"})
 class WhopSyncFailureTest extends WhopSyncTestBase {
 
     private static final String T = "2026-01-20T14:03:11.000Z";
