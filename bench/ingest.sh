@@ -7,7 +7,8 @@
 #   bench/ingest.sh [requests-per-round] [concurrency] [rounds]      defaults: 20000 32 3
 #
 # Needs PostgreSQL on 127.0.0.1:5432 (BENCH_PG_URL, BENCH_PG_USER to change), npm for Node-RED, and loopback only.
-# BENCH_TARGETS="postgres h2 nodered" chooses what runs; BENCH_WARMUP_SECONDS (90) the warm-up.
+# BENCH_TARGETS="postgres h2 nodered" chooses what runs; BENCH_WARMUP_SECONDS (90) the warm-up; BENCH_SLUICE_ARGS adds
+# Sluice settings (--sluice.inbox.consumers=8, say), BENCH_JAVA_OPTS JVM options (a flight recording, say).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 requests=${1:-20000}
@@ -33,9 +34,9 @@ psql -q -h 127.0.0.1 -U "$pg_user" -d postgres -c 'CREATE DATABASE sluice_bench'
 run_against() {
   local label=$1; shift
   mkdir -p "$work/data-$label"
-  java -Xmx512m -jar target/sluice-0.1.0-SNAPSHOT.jar --server.port="$port" --sluice.data-dir="$work/data-$label" \
+  java -Xmx512m ${BENCH_JAVA_OPTS:-} -jar target/sluice-0.1.0-SNAPSHOT.jar --server.port="$port" --sluice.data-dir="$work/data-$label" \
     --sluice.routes.dir="$work/routes" --sluice.routes.reload=false --sluice.webhook.max-rps=1000000 \
-    --sluice.whop.webhook-secrets="$secret" --sluice.admin.token="$token" --logging.level.io.sluice=WARN "$@" \
+    --sluice.whop.webhook-secrets="$secret" --sluice.admin.token="$token" --logging.level.io.sluice=WARN ${BENCH_SLUICE_ARGS:-} "$@" \
     > "$work/sluice-$label.log" 2>&1 &
   local pid=$!
   for _ in $(seq 1 120); do

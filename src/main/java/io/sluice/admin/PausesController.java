@@ -1,5 +1,6 @@
 package io.sluice.admin;
 
+import io.sluice.inbox.InboxWake;
 import io.sluice.store.Page;
 import io.sluice.store.PauseStore;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -18,9 +19,11 @@ import java.util.Map;
 class PausesController {
 
     private final PauseStore pauses;
+    private final InboxWake inboxWake;
 
-    PausesController(PauseStore pauses) {
+    PausesController(PauseStore pauses, InboxWake inboxWake) {
         this.pauses = pauses;
+        this.inboxWake = inboxWake;
     }
 
     /** A target after a pause or resume: {@code changed} is false when it already was. */
@@ -41,8 +44,11 @@ class PausesController {
         return new PauseState(target, true, changed);
     }
 
+    /** Work the switch held in the inbox is claimed at once, not at the next poll. */
     @DeleteMapping("/{target}")
     PauseState resume(@PathVariable String target) {
-        return new PauseState(target, false, pauses.resume(target));
+        PauseState state = new PauseState(target, false, pauses.resume(target));
+        inboxWake.wake();
+        return state;
     }
 }

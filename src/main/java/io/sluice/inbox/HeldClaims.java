@@ -5,6 +5,7 @@ import org.springframework.stereotype.Component;
 
 import java.util.Collection;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The claims this process holds: events it took from the inbox and has not yet given an outcome (done, waiting,
@@ -16,9 +17,25 @@ import java.util.List;
 public class HeldClaims {
 
     private final ExpiringIds held;
+    private final int maxHeld;
+    private final InboxWake wake;
+    /** A claim found no room: the releases that bring the count down to half wake the claimer. */
+    private final AtomicBoolean wanted = new AtomicBoolean();
 
-    public HeldClaims(InboxProperties inbox) {
+    public HeldClaims(InboxProperties inbox, InboxWake wake) {
         this.held = new ExpiringIds(inbox.claimTimeout());
+        this.maxHeld = inbox.maxHeld();
+        this.wake = wake;
+    }
+
+    /** How many more this process may claim now (0: the claimer is woken once half of the most it holds is free). */
+    public int room() {
+        int room = maxHeld - held.size();
+        if (room <= 0) {
+            // a release between the count and this flag wakes nobody: the poll interval is the backstop
+            wanted.set(true);
+        }
+        return Math.max(0, room);
     }
 
     void held(Collection<String> ids) {
@@ -27,10 +44,18 @@ public class HeldClaims {
 
     void released(String id) {
         held.remove(id);
+        wakeWhenRoom();
     }
 
     void released(Collection<String> ids) {
         held.remove(ids);
+        wakeWhenRoom();
+    }
+
+    private void wakeWhenRoom() {
+        if (wanted.get() && held.count() <= maxHeld / 2 && wanted.compareAndSet(true, false)) {
+            wake.wake();
+        }
     }
 
     /** The claims to renew now; those held longer than the claim timeout are dropped. */

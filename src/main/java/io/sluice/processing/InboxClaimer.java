@@ -21,6 +21,7 @@ public class InboxClaimer {
     static final int BATCHES_AHEAD = 8;
 
     private final InboxClaims claims;
+    private final io.sluice.inbox.HeldClaims heldClaims;
     private final PauseStore pauses;
     private final CrmPreflight preflight;
     private final int batchSize;
@@ -38,7 +39,8 @@ public class InboxClaimer {
                         CrmConnector crm, CrmPreflight preflight,
                         io.github.resilience4j.circuitbreaker.CircuitBreaker crmCircuitBreaker, io.sluice.http.ProviderLimits limits,
                         PulledInFlight pulledInFlight, EventBatchProcessor batches, List<io.sluice.store.PausableWork> pausable,
-                        List<io.sluice.store.BackfillSource> backfills) {
+                        List<io.sluice.store.BackfillSource> backfills, io.sluice.inbox.HeldClaims heldClaims) {
+        this.heldClaims = heldClaims;
         this.pausable = pausable;
         this.backfillSources = backfills.stream().map(io.sluice.store.BackfillSource::source).collect(java.util.stream.Collectors.toUnmodifiableSet());
         this.pulledInFlight = pulledInFlight;
@@ -52,8 +54,12 @@ public class InboxClaimer {
         this.batchSize = inbox.batchSize();
     }
 
+    /** Exchange property: the last claim filled its limit, so more may be waiting; the route claims again at once. */
+    public static final String MORE = "SluiceClaimMore";
+
     @Handler
-    public List<Claim> claim() {
+    public List<Claim> claim(org.apache.camel.Exchange exchange) {
+        exchange.setProperty(MORE, false);
         java.util.Set<String> paused = pauses.pausedTargets();
         if (paused.contains("crm") || preflight.holdsEvents()) {
             return List.of(); // paused work, and work for a CRM that refuses it (crm health says why), stays in the inbox
@@ -67,6 +73,11 @@ public class InboxClaimer {
         // a half-open breaker lets a few probe calls through: claim no more than those
         int limit = state == io.github.resilience4j.circuitbreaker.CircuitBreaker.State.HALF_OPEN
                 ? Math.min(batchSize, breaker.getCircuitBreakerConfig().getPermittedNumberOfCallsInHalfOpenState()) : batchSize;
+        // no more than this process has room for: the releases of what it holds wake the claimer again (HeldClaims)
+        limit = Math.min(limit, heldClaims.room());
+        if (limit == 0) {
+            return List.of();
+        }
         boolean crmBatches = crm.batchSize() > 1;
         if (crmBatches && state != io.github.resilience4j.circuitbreaker.CircuitBreaker.State.HALF_OPEN) {
             // whole CRM batches: a claim of pulled records leaves no remainder waiting in the aggregator, where it
@@ -88,6 +99,8 @@ public class InboxClaimer {
                 .map(c -> new Claim(c.id(), crmBatches && backfillSources.contains(c.source())))
                 .toList();
         pulledInFlight.claimed(taken.stream().filter(Claim::batched).map(Claim::id).toList());
+        // a full claim leaves more in the inbox, most likely: claim again at once rather than at the next poll or wake
+        exchange.setProperty(MORE, taken.size() >= limit && state == io.github.resilience4j.circuitbreaker.CircuitBreaker.State.CLOSED);
         return taken;
     }
 
