@@ -44,11 +44,6 @@ public final class ExpiringIds {
         return sinceNanos.size();
     }
 
-    /** How many are held now, those held longer than the limit included: cheap, for a check on every release. */
-    public int count() {
-        return sinceNanos.size();
-    }
-
     private void forgetExpired() {
         long now = System.nanoTime();
         sinceNanos.values().removeIf(since -> now - since > limitNanos);

@@ -5,7 +5,6 @@ import org.springframework.stereotype.Component;
 
 import java.util.Collection;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The claims this process holds: events it took from the inbox and has not yet given an outcome (done, waiting,
@@ -17,25 +16,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public class HeldClaims {
 
     private final ExpiringIds held;
-    private final int maxHeld;
-    private final InboxWake wake;
-    /** A claim found no room: the releases that bring the count down to half wake the claimer. */
-    private final AtomicBoolean wanted = new AtomicBoolean();
+    private final List<Runnable> releaseListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
-    public HeldClaims(InboxProperties inbox, InboxWake wake) {
+    public HeldClaims(InboxProperties inbox) {
         this.held = new ExpiringIds(inbox.claimTimeout());
-        this.maxHeld = inbox.maxHeld();
-        this.wake = wake;
-    }
-
-    /** How many more this process may claim now (0: the claimer is woken once half of the most it holds is free). */
-    public int room() {
-        int room = maxHeld - held.size();
-        if (room <= 0) {
-            // a release between the count and this flag wakes nobody: the poll interval is the backstop
-            wanted.set(true);
-        }
-        return Math.max(0, room);
     }
 
     void held(Collection<String> ids) {
@@ -44,18 +28,17 @@ public class HeldClaims {
 
     void released(String id) {
         held.remove(id);
-        wakeWhenRoom();
+        releaseListeners.forEach(Runnable::run);
     }
 
     void released(Collection<String> ids) {
         held.remove(ids);
-        wakeWhenRoom();
+        releaseListeners.forEach(Runnable::run);
     }
 
-    private void wakeWhenRoom() {
-        if (wanted.get() && held.count() <= maxHeld / 2 && wanted.compareAndSet(true, false)) {
-            wake.wake();
-        }
+    /** Runs {@code listener} after claims end (once their outcome is committed); it must be cheap and never throw. */
+    public void whenReleased(Runnable listener) {
+        releaseListeners.add(listener);
     }
 
     /** The claims to renew now; those held longer than the claim timeout are dropped. */

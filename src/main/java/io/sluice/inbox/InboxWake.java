@@ -12,6 +12,8 @@ import org.springframework.stereotype.Component;
 @Component("inboxWake")
 public class InboxWake {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(InboxWake.class);
+
     /** One pending wake-up is enough: the claim takes everything stored until then. */
     static final String URI = "seda:inbox-wake?size=1&discardWhenFull=true&waitForTaskToComplete=Never";
 
@@ -21,7 +23,12 @@ public class InboxWake {
         this.producer = producer;
     }
 
+    /** Never fails its caller (it runs after commits too): a wake-up that cannot be sent waits for the next poll. */
     public void wake() {
-        producer.sendBody(URI, null);
+        try {
+            producer.sendBody(URI, null);
+        } catch (RuntimeException e) {
+            log.debug("Inbox wake-up not sent ({}); the next poll claims", e.getMessage());
+        }
     }
 }

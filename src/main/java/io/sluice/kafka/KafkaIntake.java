@@ -67,9 +67,9 @@ class KafkaIntake implements EventIntake, AutoCloseable {
     }
 
     /**
-     * A broker answers, this client may use the topic, and each of its partitions has a leader: what ingress produces
-     * now can be acknowledged. A forbidden topic or a partition without a leader fails the check (the pod leaves the
-     * Service) rather than answering every webhook 503. A topic not there yet passes: brokers that create topics on
+     * A broker answers, this client may use the topic, and a partition of it has a leader: what ingress produces now
+     * can be acknowledged. A forbidden topic or one with no leader at all fails the check (the pod leaves the Service)
+     * rather than answering every webhook 503. A topic not there yet passes: brokers that create topics on
      * first use make it with the first event.
      */
     @Override
@@ -88,11 +88,12 @@ class KafkaIntake implements EventIntake, AutoCloseable {
             throw e; // not authorised for the topic, for one: nothing produced could be acknowledged
         }
         long leaderless = topic.partitions().stream().filter(p -> p.leader() == null || p.leader().isEmpty()).count();
-        if (leaderless > 0) {
-            throw new IllegalStateException(leaderless + " of the " + topic.partitions().size() + " partitions of "
-                    + kafka.topic() + " have no leader");
+        if (leaderless == topic.partitions().size()) {
+            throw new IllegalStateException("no partition of " + kafka.topic() + " has a leader");
         }
-        return Map.of("transport", "kafka", "brokers", brokers, "partitions", topic.partitions().size());
+        // some partitions without a leader refuse only their subjects' events: the others still go
+        return Map.of("transport", "kafka", "brokers", brokers, "partitions", topic.partitions().size(),
+                "partitionsWithoutLeader", leaderless);
     }
 
     @Override

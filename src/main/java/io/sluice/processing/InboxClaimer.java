@@ -21,7 +21,7 @@ public class InboxClaimer {
     static final int BATCHES_AHEAD = 8;
 
     private final InboxClaims claims;
-    private final io.sluice.inbox.HeldClaims heldClaims;
+    private final ClaimRoom room;
     private final PauseStore pauses;
     private final CrmPreflight preflight;
     private final int batchSize;
@@ -39,8 +39,8 @@ public class InboxClaimer {
                         CrmConnector crm, CrmPreflight preflight,
                         io.github.resilience4j.circuitbreaker.CircuitBreaker crmCircuitBreaker, io.sluice.http.ProviderLimits limits,
                         PulledInFlight pulledInFlight, EventBatchProcessor batches, List<io.sluice.store.PausableWork> pausable,
-                        List<io.sluice.store.BackfillSource> backfills, io.sluice.inbox.HeldClaims heldClaims) {
-        this.heldClaims = heldClaims;
+                        List<io.sluice.store.BackfillSource> backfills, ClaimRoom room) {
+        this.room = room;
         this.pausable = pausable;
         this.backfillSources = backfills.stream().map(io.sluice.store.BackfillSource::source).collect(java.util.stream.Collectors.toUnmodifiableSet());
         this.pulledInFlight = pulledInFlight;
@@ -60,6 +60,9 @@ public class InboxClaimer {
     @Handler
     public List<Claim> claim(org.apache.camel.Exchange exchange) {
         exchange.setProperty(MORE, false);
+        if (exchange.getContext().isStopping()) {
+            return List.of(); // what is claimed now would only be taken back when the lease runs out
+        }
         java.util.Set<String> paused = pauses.pausedTargets();
         if (paused.contains("crm") || preflight.holdsEvents()) {
             return List.of(); // paused work, and work for a CRM that refuses it (crm health says why), stays in the inbox
@@ -73,8 +76,8 @@ public class InboxClaimer {
         // a half-open breaker lets a few probe calls through: claim no more than those
         int limit = state == io.github.resilience4j.circuitbreaker.CircuitBreaker.State.HALF_OPEN
                 ? Math.min(batchSize, breaker.getCircuitBreakerConfig().getPermittedNumberOfCallsInHalfOpenState()) : batchSize;
-        // no more than this process has room for: the releases of what it holds wake the claimer again (HeldClaims)
-        limit = Math.min(limit, heldClaims.room());
+        // no more than this process has room for: the claims that end wake the claimer again (ClaimRoom)
+        limit = Math.min(limit, room.room());
         if (limit == 0) {
             return List.of();
         }

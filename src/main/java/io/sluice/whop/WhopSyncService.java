@@ -126,12 +126,13 @@ public class WhopSyncService implements LeasedWork {
      * (runs of an earlier version, with no holder: after a restart), PAUSED runs once the kill switch is off, WAITING
      * runs after {@code sluice.whop.sync.resume-waiting-after}.
      *
-     * @param firstCheck this process's first check. It counts as the one after a restart only when it comes within
-     *                   one lease of the start: a replica that first leads hours later must not take runs another live
-     *                   process may hold; those wait for their lease (or, without a holder, ORPHANED_AFTER)
+     * @param firstCheck this process's first check: it takes back the runs held under this process's name by an
+     *                   earlier start. Runs of an earlier version (no holder) it takes only when it comes within one
+     *                   lease of the start: a replica that first leads hours later must not take a run another live
+     *                   process of that version may be pulling; those wait for ORPHANED_AFTER
      */
     List<String> claimUnfinished(boolean firstCheck) {
-        boolean afterRestart = firstCheck && System.nanoTime() - startedNanos < lease.toNanos();
+        boolean soonAfterStart = firstCheck && System.nanoTime() - startedNanos < lease.toNanos();
         List<String> claimed = new java.util.ArrayList<>();
         boolean paused = pauses.isPaused("whop-poll");
         Instant now = clock.instant();
@@ -141,9 +142,9 @@ public class WhopSyncService implements LeasedWork {
             }
             boolean due = switch (run.status()) {
                 case SyncRun.RUNNING -> run.claimedBy() == null
-                        ? afterRestart || run.updatedAt().isBefore(now.minus(ORPHANED_AFTER))
+                        ? soonAfterStart || run.updatedAt().isBefore(now.minus(ORPHANED_AFTER))
                         // an earlier start of this process (the same name) held it: taken back at the first check
-                        : afterRestart && run.claimedBy().equals(owner.name()) && !createdBeforeFirstCheck.contains(run.id())
+                        : firstCheck && run.claimedBy().equals(owner.name()) && !createdBeforeFirstCheck.contains(run.id())
                         || renewalsHealthy && (run.leaseUntil() == null || run.leaseUntil().isBefore(now));
                 case SyncRun.PAUSED -> !paused;
                 case SyncRun.WAITING -> !paused && !run.updatedAt().isAfter(now.minus(whop.sync().resumeWaitingAfter()));

@@ -161,7 +161,7 @@ class InboxClaimsTest {
             InboxProperties inbox = new Binder(new MapConfigurationPropertySource(Map.of(
                     "sluice.inbox.instance-id", name, "sluice.inbox.lease", LEASE.toString(),
                     "sluice.inbox.claim-timeout", claimTimeout))).bindOrCreate("sluice.inbox", InboxProperties.class);
-            held = new HeldClaims(inbox, new InboxWake(null)); // room() is not asked here: nothing wakes
+            held = new HeldClaims(inbox);
             ClaimOwner owner = new ClaimOwner(inbox, new MockEnvironment());
             claims = new InboxClaims(jdbc, clock, owner, held, inbox);
             log = new EventLog(jdbc, clock, held, owner);

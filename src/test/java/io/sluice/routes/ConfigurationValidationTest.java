@@ -93,7 +93,7 @@ class ConfigurationValidationTest {
         Files.writeString(inboxPoll, Files.readString(inboxPoll).replace("{{sluice.inbox.poll-interval}}", "{{sluice.inbox.poll-intervall}}"));
 
         assertThat(ConfigurationValidator.validateRoutes(routes)).singleElement().asString()
-                .contains("inbox-poll.camel.yaml:11: {{sluice.inbox.poll-intervall}} names no setting");
+                .contains("inbox-poll.camel.yaml:12: {{sluice.inbox.poll-intervall}} names no setting");
 
         // a setting without a default may be unset, and the route would not start: optional, or a default of its own
         Files.writeString(inboxPoll, Files.readString(inboxPoll).replace("{{sluice.inbox.poll-intervall}}", "{{sluice.whop.company-id}}"));

@@ -188,9 +188,14 @@ public class WhopOAuthTokens {
     }
 
     private synchronized void retryStoringUnsavedTokens() {
-        storeUnsavedTokens();
-        if (unsaved != null) {
-            saver.schedule(this::retryStoringUnsavedTokens, SAVE_RETRY.toMillis(), TimeUnit.MILLISECONDS);
+        try {
+            storeUnsavedTokens();
+        } catch (RuntimeException e) {
+            log.warn("The refreshed Whop OAuth tokens still cannot be stored ({})", e.getClass().getSimpleName());
+        } finally {
+            if (unsaved != null) {
+                saver.schedule(this::retryStoringUnsavedTokens, SAVE_RETRY.toMillis(), TimeUnit.MILLISECONDS);
+            }
         }
     }
 
