@@ -41,8 +41,8 @@ public class InboxClaims {
         this.claimTimeout = inbox.claimTimeout();
     }
 
-    /** An event claimed from the inbox, with its source. */
-    public record Claimed(String id, String source) {
+    /** An event claimed from the inbox, with its source; {@code retry}: it had waited (WAITING) for another try. */
+    public record Claimed(String id, String source, boolean retry) {
     }
 
     /** Claims up to {@code limit} waiting events, oldest first, in one transaction; each id goes to exactly one claimer. */
@@ -57,7 +57,7 @@ public class InboxClaims {
         Instant instant = clock.instant();
         var now = SqlTime.of(instant);
         var leaseUntil = SqlTime.of(instant.plus(lease));
-        StringBuilder sql = new StringBuilder("SELECT id, source FROM event_log "
+        StringBuilder sql = new StringBuilder("SELECT id, source, status FROM event_log "
                 + "WHERE (status = 'RECEIVED' OR (status = 'WAITING' AND next_attempt_at <= ?))");
         List<Object> args = new ArrayList<>();
         args.add(now);
@@ -67,7 +67,8 @@ public class InboxClaims {
         }
         sql.append(" ORDER BY received_at, id LIMIT ?");
         args.add(limit);
-        List<Claimed> rows = jdbc.query(sql.toString(), (rs, n) -> new Claimed(rs.getString("id"), rs.getString("source")), args.toArray());
+        List<Claimed> rows = jdbc.query(sql.toString(), (rs, n) -> new Claimed(rs.getString("id"), rs.getString("source"),
+                "WAITING".equals(rs.getString("status"))), args.toArray());
         List<String> candidates = rows.stream().map(Claimed::id).toList();
         if (candidates.isEmpty()) {
             return List.of();

@@ -98,12 +98,15 @@ public class InboxClaimer {
             // this process has enough pulled records on hand: the rest of a backfill waits in the inbox (PulledInFlight)
             held.addAll(backfillSources);
         }
-        List<Claim> taken = claims.claimReceived(limit, held).stream()
+        List<io.sluice.inbox.InboxClaims.Claimed> claimed = claims.claimReceived(limit, held);
+        List<Claim> taken = claimed.stream()
                 .map(c -> new Claim(c.id(), crmBatches && backfillSources.contains(c.source())))
                 .toList();
         pulledInFlight.claimed(taken.stream().filter(Claim::batched).map(Claim::id).toList());
-        // a full claim leaves more in the inbox, most likely: claim again at once rather than at the next poll or wake
-        exchange.setProperty(MORE, taken.size() >= limit && state == io.github.resilience4j.circuitbreaker.CircuitBreaker.State.CLOSED);
+        // a full claim leaves more in the inbox, most likely: claim again at once rather than at the next poll or wake.
+        // Not for a claim of retries only: events due again at once would cycle at the consumers' speed; the poll paces them
+        exchange.setProperty(MORE, taken.size() >= limit && state == io.github.resilience4j.circuitbreaker.CircuitBreaker.State.CLOSED
+                && claimed.stream().anyMatch(c -> !c.retry()));
         return taken;
     }
 
