@@ -1,14 +1,13 @@
 package io.sluice.store;
 
 import org.apache.camel.processor.idempotent.jdbc.JdbcMessageIdRepository;
-import org.springframework.dao.DuplicateKeyException;
 
 import javax.sql.DataSource;
 
 /**
- * Camel's JDBC idempotent repository on the {@code camel_messageprocessed} table (Flyway owns the schema).
- * In Camel 4.18.0 two concurrent adds of one key make the loser throw a duplicate-key exception; that loser
- * is a duplicate, not a failure, so it answers "already present" instead of sending the event to dead letters.
+ * Camel's JDBC idempotent repository on the {@code camel_messageprocessed} table (Flyway owns the schema). Its add
+ * is one insert that leaves a key already there alone: in Camel 4.18.0 two concurrent adds of one key made the loser
+ * throw a duplicate-key exception, and that loser is a duplicate, not a failure for the dead letters.
  */
 public class ProcessedEventRepository extends JdbcMessageIdRepository {
 
@@ -30,12 +29,14 @@ public class ProcessedEventRepository extends JdbcMessageIdRepository {
                 + "AND messageid IN (" + String.join(", ", java.util.Collections.nCopies(distinct.size(), "?")) + ")", String.class, args.toArray()));
     }
 
+    /**
+     * One statement, not Camel's look-up and then insert: by the time the idempotent consumer adds a key, the
+     * transaction that marked its event done has usually stored it (EventLog), and the look-up was a second query of
+     * the table per event. A key already there (also one a concurrent add stored first) is "already present".
+     */
     @Override
     public boolean add(String key) {
-        try {
-            return super.add(key);
-        } catch (DuplicateKeyException e) {
-            return false;
-        }
+        return getJdbcTemplate().update("INSERT INTO camel_messageprocessed (processorname, messageid, createdat) VALUES (?, ?, ?) "
+                + "ON CONFLICT DO NOTHING", getProcessorName(), key, new java.sql.Timestamp(System.currentTimeMillis())) == 1;
     }
 }
