@@ -5,15 +5,15 @@
 #
 #   bench/start.sh [starts-per-form]        default 5
 #
-# The forms: the fat jar (Java 17); the extracted jar (Java 17, then the JDK 25 if BENCH_JAVA25 names its java,
-# default /usr/lib/jvm/temurin-25-jdk-amd64/bin/java); the extracted jar with a class-data-sharing archive
+# The forms: the fat jar (Java 17); the extracted jar (Java 17, then on a JDK 25: BENCH_JAVA25 names its java, or
+# the first JDK 25 found under /usr/lib/jvm); the extracted jar with a class-data-sharing archive
 # (scripts/prepare-fast-start.sh, Java 17); the extracted jar with the JDK 25 AOT cache, trained by one start that
 # stops once the context is ready. Loopback only; nothing else should run meanwhile.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 starts=${1:-5}
 port=${BENCH_PORT:-18085}
-java25=${BENCH_JAVA25:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}
+java25=${BENCH_JAVA25:-$(ls -d /usr/lib/jvm/*25*/bin/java 2>/dev/null | head -n 1)}
 
 [ -f target/sluice-0.1.0-SNAPSHOT.jar ] || mvn -q -B -DskipTests package
 work=$(mktemp -d)
@@ -58,11 +58,11 @@ measure() {
 measure "fat jar, Java 17" java -jar target/sluice-0.1.0-SNAPSHOT.jar
 measure "extracted, Java 17" java -jar "$app"
 measure "extracted + CDS archive, Java 17" java -XX:SharedArchiveFile="$work/runtime/sluice.jsa" -jar "$app"
-if [ -x "$java25" ]; then
+if [ -n "$java25" ] && [ -x "$java25" ]; then
   measure "extracted, JDK 25" "$java25" -jar "$app"
   "$java25" -XX:AOTCacheOutput="$work/sluice.aot" -Dspring.context.exit=onRefresh -jar "$app" \
     --sluice.data-dir="$work/training" --server.port=0 --sluice.routes.reload=false > "$work/training.log" 2>&1
   measure "extracted + AOT cache, JDK 25" "$java25" -XX:AOTCache="$work/sluice.aot" -jar "$app"
 else
-  echo "no JDK 25 at $java25 (BENCH_JAVA25): the AOT cache forms are left out"
+  echo "no JDK 25 found (set BENCH_JAVA25): the JDK 25 forms are left out"
 fi
