@@ -2,6 +2,7 @@ package io.sluice.inbox;
 
 import io.sluice.store.ErrorText;
 import io.sluice.store.Page;
+import io.sluice.store.ProcessedEventRepository;
 import io.sluice.store.SqlTime;
 import io.sluice.event.CanonicalEvent;
 import io.sluice.event.EventStatus;
@@ -243,7 +244,7 @@ public class EventLog {
         List<Completion> completions = unordered.stream().sorted(java.util.Comparator.comparing(Completion::id)).toList();
         var now = clock.instant();
         List<Completion> remembered = completions.stream().filter(c -> c.changeKey() != null).toList();
-        jdbc.batchUpdate("INSERT INTO camel_messageprocessed (processorname, messageid, createdat) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+        jdbc.batchUpdate(ProcessedEventRepository.INSERT_IF_ABSENT,
                 remembered, remembered.size(), (ps, c) -> {
                     ps.setString(1, processor);
                     ps.setString(2, c.changeKey());

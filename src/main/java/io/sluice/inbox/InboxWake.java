@@ -1,5 +1,6 @@
 package io.sluice.inbox;
 
+import org.apache.camel.Endpoint;
 import org.apache.camel.ProducerTemplate;
 import org.springframework.stereotype.Component;
 
@@ -18,6 +19,8 @@ public class InboxWake {
     static final String URI = "seda:inbox-wake?size=1&discardWhenFull=true&waitForTaskToComplete=Never";
 
     private final ProducerTemplate producer;
+    /** Resolved at the first wake-up, not from the URI at every one (ingress wakes once per stored webhook). */
+    private volatile Endpoint endpoint;
 
     public InboxWake(ProducerTemplate producer) {
         this.producer = producer;
@@ -26,7 +29,12 @@ public class InboxWake {
     /** Never fails its caller (it runs after commits too): a wake-up that cannot be sent waits for the next poll. */
     public void wake() {
         try {
-            producer.sendBody(URI, null);
+            Endpoint target = endpoint;
+            if (target == null) {
+                target = producer.getCamelContext().getEndpoint(URI);
+                endpoint = target;
+            }
+            producer.sendBody(target, null);
         } catch (RuntimeException e) {
             log.debug("Inbox wake-up not sent ({}); the next poll claims", e.getMessage());
         }

@@ -11,6 +11,10 @@ import javax.sql.DataSource;
  */
 public class ProcessedEventRepository extends JdbcMessageIdRepository {
 
+    /** Remembers a key (processor name, key, time) unless it is remembered already; also the completions' statement. */
+    public static final String INSERT_IF_ABSENT =
+            "INSERT INTO camel_messageprocessed (processorname, messageid, createdat) VALUES (?, ?, ?) ON CONFLICT DO NOTHING";
+
     public ProcessedEventRepository(DataSource dataSource, String processorName) {
         super(dataSource, processorName);
         setCreateTableIfNotExists(false);
@@ -36,7 +40,6 @@ public class ProcessedEventRepository extends JdbcMessageIdRepository {
      */
     @Override
     public boolean add(String key) {
-        return getJdbcTemplate().update("INSERT INTO camel_messageprocessed (processorname, messageid, createdat) VALUES (?, ?, ?) "
-                + "ON CONFLICT DO NOTHING", getProcessorName(), key, new java.sql.Timestamp(System.currentTimeMillis())) == 1;
+        return getJdbcTemplate().update(INSERT_IF_ABSENT, getProcessorName(), key, new java.sql.Timestamp(System.currentTimeMillis())) == 1;
     }
 }
