@@ -29,7 +29,10 @@ import javax.crypto.spec.SecretKeySpec;
  * which shares the two cores with Sluice and the database, costs as little as possible.
  *
  * java bench/IngestBench.java --url http://127.0.0.1:18080 --secret ws_... --token ... [--requests 20000]
- *      [--concurrency 32] [--rounds 3] [--warmup-seconds 90]
+ *      [--concurrency 32] [--rounds 3] [--warmup-seconds 90] [--sustained-seconds 60] [--sustained-share 0.8]
+ *
+ * After the catch-up, a sustained load at --sustained-share of the webhook median with processing running: how many
+ * were accepted, how long the inbox took to empty after the last, and from stored to DONE at p50/p95/p99.
  */
 public class IngestBench {
 
@@ -89,16 +92,33 @@ public class IngestBench {
         long expected = before + accepted;
         long deadline = System.currentTimeMillis() + 300_000;
         long applied = appliedOpportunities(url, token);
+        // polled once a second: the status's counts are work for the database too
         while (applied < expected && System.currentTimeMillis() < deadline) {
-            Thread.sleep(500);
+            Thread.sleep(1000);
             applied = appliedOpportunities(url, token);
         }
         double catchUp = (System.nanoTime() - catchUpStart) / 1e9;
-        Thread.sleep(1000);
+        // each webhook is two inbox events: its own, and the lead-score request its applied change stores
+        while (unfinished(url, token) > 0 && System.currentTimeMillis() < deadline) {
+            Thread.sleep(1000);
+        }
+        double drained = (System.nanoTime() - catchUpStart) / 1e9;
         applied = appliedOpportunities(url, token);
-        System.out.printf(Locale.ROOT, "%sprocessing caught up with %d events in %.1f s (%.0f events/s into the local CRM)%n",
-                label, applied - before, catchUp, (applied - before) / catchUp);
+        double processingRate = (applied - before) / drained;
+        System.out.printf(Locale.ROOT, "%sprocessing caught up with %d webhooks: every opportunity in the local CRM after %.1f s (%.0f/s), "
+                        + "every event done, lead scores too, after %.1f s: %.0f webhooks/s, %.1f%% of the ingress rate%n",
+                label, applied - before, catchUp, (applied - before) / catchUp, drained, processingRate, 100 * processingRate / hookRps);
         long sent = (long) requests * rounds + warmupSent;
+
+        int sustainedSeconds = Integer.parseInt(arg(args, "--sustained-seconds", "60"));
+        if (sustainedSeconds > 0 && applied == expected && accepted == sent) {
+            double share = Double.parseDouble(arg(args, "--sustained-share", "0.8"));
+            Sustained result = sustained(base, url, token, secret, concurrency, share, hookRps, sustainedSeconds, label);
+            accepted += result.accepted();
+            sent += result.sent();
+            expected += result.accepted();
+            applied = appliedOpportunities(url, token);
+        }
         System.out.printf(Locale.ROOT, "%ssent %d, accepted %d, in the CRM %d: lost %d, duplicated %d%n",
                 label, sent, accepted, applied - before, Math.max(0, expected - applied), Math.max(0, applied - expected));
         if (applied != expected || accepted != sent) {
@@ -107,6 +127,149 @@ public class IngestBench {
     }
 
     record Result(int status, long nanos) {
+    }
+
+    record Sustained(long sent, long accepted) {
+    }
+
+    /**
+     * Webhooks at a steady {@code rate} for {@code seconds} with processing running, then how long each took from being
+     * stored (just before its 202) to DONE, and to its lead score being DONE, read back from the admin API.
+     */
+    static Sustained sustained(URI base, String url, String token, String secret, int concurrency, double share, double ingressRate,
+                               int seconds, String label) throws Exception {
+        double rate = share * ingressRate;
+        int n = (int) Math.round(rate * seconds);
+        String tag = "s" + Long.toString(System.nanoTime(), 36);
+        List<byte[]> requests = signedRequests(base, secret, n, tag);
+        long start = System.nanoTime();
+        List<Result> results = runPaced(base, requests, concurrency, rate);
+        double sending = (System.nanoTime() - start) / 1e9;
+        long accepted = results.stream().filter(r -> r.status == 202).count();
+        long sentAt = System.nanoTime();
+        long deadline = System.currentTimeMillis() + 300_000;
+        while (unfinished(url, token) > 0 && System.currentTimeMillis() < deadline) {
+            Thread.sleep(500);
+        }
+        double drain = (System.nanoTime() - sentAt) / 1e9;
+        long[][] latencies = doneLatencies(url, token, "_" + tag + "_");
+        long[] webhook = latencies[0];
+        long[] scored = latencies[1];
+        double[] ingress = summarise(results, 202);
+        System.out.printf(Locale.ROOT, "%ssustained: %d webhooks at %.0f/s asked (%.0f%% of the ingress median), %.0f/s accepted over %.1f s, ingress p99 %.2f ms; "
+                        + "the inbox empty %.1f s after the last%n",
+                label, n, rate, 100 * share, accepted / sending, sending, ingress[3], drain);
+        System.out.printf(Locale.ROOT, "%sstored -> DONE: p50 %.1f, p95 %.1f, p99 %.1f ms (%d events); -> lead score DONE: p50 %.1f, p95 %.1f, p99 %.1f ms (%d)%n",
+                label, pct(webhook, 50), pct(webhook, 95), pct(webhook, 99), webhook.length,
+                pct(scored, 50), pct(scored, 95), pct(scored, 99), scored.length);
+        return new Sustained(n, accepted);
+    }
+
+    /** As {@link #run}, but request i is sent no earlier than i / rate seconds after the start (an open-loop load). */
+    static List<Result> runPaced(URI base, List<byte[]> requests, int concurrency, double rate) throws Exception {
+        Result[] results = new Result[requests.size()];
+        AtomicInteger next = new AtomicInteger();
+        long start = System.nanoTime() + 10_000_000L;
+        Thread[] threads = new Thread[concurrency];
+        for (int t = 0; t < concurrency; t++) {
+            threads[t] = new Thread(() -> {
+                Connection connection = null;
+                try {
+                    for (int i = next.getAndIncrement(); i < results.length; i = next.getAndIncrement()) {
+                        long due = start + (long) (i * 1e9 / rate);
+                        long wait = due - System.nanoTime();
+                        if (wait > 0) {
+                            java.util.concurrent.locks.LockSupport.parkNanos(wait);
+                        }
+                        if (connection == null) {
+                            connection = new Connection(base);
+                        }
+                        long sentAt = System.nanoTime();
+                        int status = connection.exchange(requests.get(i));
+                        results[i] = new Result(Math.abs(status), System.nanoTime() - sentAt);
+                        if (status < 0) {
+                            connection.close();
+                            connection = null;
+                        }
+                    }
+                } catch (IOException e) {
+                    // counted as not accepted
+                } finally {
+                    if (connection != null) {
+                        connection.close();
+                    }
+                }
+            });
+            threads[t].start();
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        long wall = System.nanoTime() - start;
+        List<Result> list = new ArrayList<>(Arrays.asList(results));
+        list.removeIf(r -> r == null);
+        list.add(new Result(-2, wall));
+        return list;
+    }
+
+    /** Events received, waiting or in processing, from {@code /api/status}. */
+    static long unfinished(String url, String token) throws Exception {
+        String body = get(url, token, "/api/status");
+        return number(body, "\"pending\":") + number(body, "\"waiting\":") + number(body, "\"processing\":");
+    }
+
+    /**
+     * From the newest events (the admin API's listing, newest first), the milliseconds from stored to DONE of the
+     * webhooks whose id contains {@code marker}, and from the webhook stored to its lead score DONE.
+     */
+    static long[][] doneLatencies(String url, String token, String marker) throws Exception {
+        java.util.Map<String, Instant[]> webhooks = new java.util.HashMap<>();
+        java.util.Map<String, Instant> scores = new java.util.HashMap<>();
+        java.util.regex.Pattern item = java.util.regex.Pattern.compile(
+                "\\{\"id\":\"([^\"]+)\"[^{}]*?\"status\":\"([A-Z]+)\"[^{}]*?\"receivedAt\":\"([^\"]+)\",\"updatedAt\":\"([^\"]+)\"");
+        String before = null;
+        int seenWithout = 0;
+        do {
+            String body = get(url, token, "/api/events?limit=500" + (before == null ? "" : "&before=" + before));
+            java.util.regex.Matcher m = item.matcher(body);
+            boolean any = false;
+            while (m.find()) {
+                String id = m.group(1);
+                if (!id.contains(marker) || !"DONE".equals(m.group(2))) {
+                    continue;
+                }
+                any = true;
+                if (id.startsWith("ai-score:")) {
+                    scores.put(id.substring("ai-score:".length()), Instant.parse(m.group(4)));
+                } else {
+                    webhooks.put(id, new Instant[]{Instant.parse(m.group(3)), Instant.parse(m.group(4))});
+                }
+            }
+            seenWithout = any ? 0 : seenWithout + 1;
+            java.util.regex.Matcher cursor = java.util.regex.Pattern.compile("\"next\":\"([^\"]+)\"").matcher(body);
+            before = cursor.find() ? java.net.URLEncoder.encode(cursor.group(1), StandardCharsets.UTF_8) : null;
+        } while (before != null && seenWithout < 2);
+        long[] done = webhooks.values().stream().mapToLong(t -> java.time.Duration.between(t[0], t[1]).toNanos()).sorted().toArray();
+        long[] scored = webhooks.entrySet().stream().filter(e -> scores.containsKey(e.getKey()))
+                .mapToLong(e -> java.time.Duration.between(e.getValue()[0], scores.get(e.getKey())).toNanos()).sorted().toArray();
+        return new long[][]{done, scored};
+    }
+
+    static String get(String url, String token, String path) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url + path))
+                .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    static long number(String body, String key) {
+        int at = body.indexOf(key);
+        if (at < 0) {
+            throw new IllegalStateException("no " + key + " in " + body);
+        }
+        int end = at + key.length();
+        while (end < body.length() && Character.isDigit(body.charAt(end))) {
+            end++;
+        }
+        return Long.parseLong(body.substring(at + key.length(), end));
     }
 
     static List<Result> run(URI base, String path, List<byte[]> requests, int concurrency) throws Exception {

@@ -7,7 +7,8 @@
 #   bench/ingest.sh [requests-per-round] [concurrency] [rounds]      defaults: 20000 32 3
 #
 # Needs PostgreSQL on 127.0.0.1:5432 (BENCH_PG_URL, BENCH_PG_USER to change), npm for Node-RED, and loopback only.
-# BENCH_TARGETS="postgres h2 nodered" chooses what runs; BENCH_WARMUP_SECONDS (90) the warm-up; BENCH_SLUICE_ARGS adds
+# BENCH_TARGETS="postgres h2 nodered" chooses what runs; BENCH_WARMUP_SECONDS (90) the warm-up; BENCH_SUSTAINED_SECONDS (60)
+# the load at 80 % of the ingress median with processing running (0 skips it); BENCH_SLUICE_ARGS adds
 # Sluice settings (--sluice.inbox.consumers=8, say), BENCH_JAVA_OPTS JVM options (a flight recording, say).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -30,6 +31,16 @@ if [ "$(psql -h 127.0.0.1 -U "$pg_user" -d postgres -tAc "SELECT 1 FROM pg_datab
   psql -q -h 127.0.0.1 -U "$pg_user" -d postgres -c 'DROP DATABASE sluice_bench'
 fi
 psql -q -h 127.0.0.1 -U "$pg_user" -d postgres -c 'CREATE DATABASE sluice_bench'
+# PostgreSQL as a production server runs it: with autovacuum, which keeps the inbox's planner statistics current and
+# its indexes free of the rows processing has moved on from. A server set up for tests may have it off; it is on for
+# the run and set back as it was at the end
+autovacuum_was=$(psql -tA -h 127.0.0.1 -U "$pg_user" -d postgres -c 'SHOW autovacuum')
+if [ "$autovacuum_was" != on ]; then
+  psql -q -h 127.0.0.1 -U "$pg_user" -d postgres -c 'ALTER SYSTEM SET autovacuum = on' -c 'SELECT pg_reload_conf()' >/dev/null
+  trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work";
+        psql -q -h 127.0.0.1 -U "$pg_user" -d postgres -c "ALTER SYSTEM RESET autovacuum" -c "SELECT pg_reload_conf()" >/dev/null' EXIT
+  echo "== autovacuum was off on this server: on for the run"
+fi
 
 run_against() {
   local label=$1; shift
@@ -46,7 +57,7 @@ run_against() {
   echo "== $label: Sluice pid $pid, RSS $(ps -o rss= -p $pid | awk '{printf "%.0f MiB", $1/1024}') after start"
   java bench/IngestBench.java --url "http://127.0.0.1:$port" --secret "$secret" --token "$token" \
     --requests "$requests" --concurrency "$concurrency" --rounds "$rounds" --label "[$label] " \
-    --warmup-seconds "${BENCH_WARMUP_SECONDS:-90}" || status=$?
+    --warmup-seconds "${BENCH_WARMUP_SECONDS:-90}" --sustained-seconds "${BENCH_SUSTAINED_SECONDS:-60}" || status=$?
   echo "== $label: RSS $(ps -o rss= -p $pid | awk '{printf "%.0f MiB", $1/1024}') after the run"
   kill "$pid"; wait "$pid" 2>/dev/null || true
   return ${status:-0}

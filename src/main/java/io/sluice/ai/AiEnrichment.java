@@ -17,6 +17,8 @@ import org.springframework.stereotype.Component;
 
 import java.io.IOException;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Lead enrichment (routes/ai-enrich.camel.yaml). When an event of a type in {@code sluice.ai.enrich-on} is applied,
@@ -68,33 +70,94 @@ public class AiEnrichment implements io.sluice.inbox.AppliedChangeFollowUp {
         requestIfWanted(event);
     }
 
-    /** After an event is applied: stores the request to score its person, when its type asks for it. */
-    public void requestIfWanted(StoredEvent applied) {
-        if (applied.personEmail() == null || !properties.enrichOn().contains(applied.type()) || !mapping.handles(SCORED)) {
+    /** A batch's requests, stored in one statement batch. */
+    @Override
+    public void afterAppliedAll(java.util.List<StoredEvent> events, boolean duplicate) {
+        java.util.List<StoredEvent> wanted = events.stream().filter(this::wanted).toList();
+        if (wanted.isEmpty()) {
             return;
         }
+        boolean[] stored = eventLog.insertAllIfAbsent(wanted.stream().map(this::request).toList());
+        for (int i = 0; i < stored.length; i++) {
+            if (stored[i]) {
+                logStored(wanted.get(i));
+            }
+        }
+    }
+
+    /** After an event is applied: stores the request to score its person, when its type asks for it. */
+    public void requestIfWanted(StoredEvent applied) {
+        if (wanted(applied) && eventLog.insertIfAbsent(request(applied))) {
+            logStored(applied);
+        }
+    }
+
+    private boolean wanted(StoredEvent applied) {
+        return applied.personEmail() != null && properties.enrichOn().contains(applied.type()) && mapping.handles(SCORED);
+    }
+
+    private CanonicalEvent request(StoredEvent applied) {
         ObjectNode request = objectMapper.createObjectNode();
         request.put("email", applied.personEmail());
         request.putObject("trigger").put("id", applied.id()).put("type", applied.type());
         try {
-            boolean stored = eventLog.insertIfAbsent(new CanonicalEvent("ai-score:" + applied.id(), SOURCE, REQUESTED,
-                    applied.occurredAt(), applied.personEmail(), objectMapper.writeValueAsBytes(request), EventStatus.RECEIVED,
-                    null, applied.personEmail()));
-            if (stored) {
-                log.info("Event ai-score:{} {} -> RECEIVED (score {} after {})", applied.id(), REQUESTED, applied.personEmail(), applied.type());
-            }
+            return new CanonicalEvent("ai-score:" + applied.id(), SOURCE, REQUESTED, applied.occurredAt(), applied.personEmail(),
+                    objectMapper.writeValueAsBytes(request), EventStatus.RECEIVED, null, applied.personEmail());
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    private static void logStored(StoredEvent applied) {
+        log.info("Event ai-score:{} {} -> RECEIVED (score {} after {})", applied.id(), REQUESTED, applied.personEmail(), applied.type());
     }
 
     /** Body in: the stored {@code ai.score.requested} event; body out: the CRM change the mapping makes of the score. */
     @Handler
     public CrmChange score(StoredEvent request) throws IOException {
         JsonNode payload = objectMapper.readTree(request.payload());
+        return change(request, payload, ai.scoreLead(ai.person(payload.path("email").asText())));
+    }
+
+    /** What became of one request of a batch: the change its score makes, or the failure that stopped it. */
+    public record Scored(StoredEvent request, CrmChange change, Exception failure) {
+    }
+
+    /** {@link #score} for a batch's requests, in order, scored together ({@link AiService#scoreLeads}). */
+    public List<Scored> scoreAll(List<StoredEvent> requests) {
+        List<Scored> scored = new ArrayList<>(requests.size());
+        List<StoredEvent> known = new ArrayList<>();
+        List<JsonNode> payloads = new ArrayList<>();
+        List<PersonFacts> people = new ArrayList<>();
+        for (StoredEvent request : requests) {
+            try {
+                JsonNode payload = objectMapper.readTree(request.payload());
+                people.add(ai.person(payload.path("email").asText()));
+                payloads.add(payload);
+                known.add(request);
+            } catch (Exception e) {
+                scored.add(new Scored(request, null, e)); // a person Sluice knows nothing of: retried alone, then dead-lettered
+            }
+        }
+        List<AiResults.LeadScore> scores;
+        try {
+            scores = ai.scoreLeads(people);
+        } catch (RuntimeException e) {
+            known.forEach(request -> scored.add(new Scored(request, null, e)));
+            return scored;
+        }
+        for (int i = 0; i < known.size(); i++) {
+            try {
+                scored.add(new Scored(known.get(i), change(known.get(i), payloads.get(i), scores.get(i)), null));
+            } catch (RuntimeException e) {
+                scored.add(new Scored(known.get(i), null, e));
+            }
+        }
+        return scored;
+    }
+
+    private CrmChange change(StoredEvent request, JsonNode payload, AiResults.LeadScore score) {
         String email = payload.path("email").asText();
-        PersonFacts person = ai.person(email);
-        AiResults.LeadScore score = ai.scoreLead(person);
         ObjectNode envelope = objectMapper.createObjectNode();
         envelope.put("id", request.id());
         envelope.put("type", SCORED);

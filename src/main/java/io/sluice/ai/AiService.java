@@ -71,6 +71,28 @@ public class AiService {
         return run("score-lead", p -> p.scoreLead(person), AiResults.LeadScore::usage);
     }
 
+    /**
+     * {@link #scoreLead} for several people. With the heuristic configured, their usage is one ledger entry of as many
+     * calls (one write for the batch, where each score would make its own).
+     */
+    public List<AiResults.LeadScore> scoreLeads(List<PersonFacts> people) {
+        if (configured != heuristic) {
+            return people.stream().map(this::scoreLead).toList();
+        }
+        List<AiResults.LeadScore> scores = people.stream().map(heuristic::scoreLead).toList();
+        if (!scores.isEmpty()) {
+            count(heuristic, "score-lead", "success", scores.size());
+            AiResults.Usage used = scores.stream().map(AiResults.LeadScore::usage).reduce(AiResults.Usage.NONE, (a, b) ->
+                    new AiResults.Usage(a.inputTokens() + b.inputTokens(), a.outputTokens() + b.outputTokens(), a.cachedTokens() + b.cachedTokens()));
+            usage.add(today(), heuristic.name(), heuristic.model(), "score-lead", scores.size(), used.inputTokens(), used.outputTokens(),
+                    used.cachedTokens());
+            tokens(heuristic, "input", used.inputTokens());
+            tokens(heuristic, "output", used.outputTokens());
+            tokens(heuristic, "cached", used.cachedTokens());
+        }
+        return scores;
+    }
+
     public AiResults.Sentiment sentiment(String text) {
         return run("sentiment", p -> p.sentiment(text), AiResults.Sentiment::usage);
     }
@@ -104,7 +126,8 @@ public class AiService {
 
     private <T> T run(String operation, Function<AiProvider, T> call, Function<T, AiResults.Usage> usageOf) {
         // a spent day's budget, or the ai target paused (a spent quota pauses it): the model is not called at all
-        AiProvider provider = budgetSpent(usage.tokensOn(today())) || pauses.isPaused("ai") ? heuristic : configured;
+        // (with the heuristic configured there is nothing to look up: it answers either way)
+        AiProvider provider = configured != heuristic && (budgetSpent(usage.tokensOn(today())) || pauses.isPaused("ai")) ? heuristic : configured;
         T result;
         try {
             AiProvider chosen = provider;
@@ -165,9 +188,13 @@ public class AiService {
     }
 
     private void count(AiProvider provider, String operation, String outcome) {
+        count(provider, operation, outcome, 1);
+    }
+
+    private void count(AiProvider provider, String operation, String outcome, int calls) {
         Counter.builder("ai.calls").description("AI operations by provider, operation and outcome")
                 .tag("provider", provider.name()).tag("operation", operation).tag("outcome", outcome)
-                .register(registry).increment();
+                .register(registry).increment(calls);
     }
 
     private void tokens(AiProvider provider, String direction, long count) {

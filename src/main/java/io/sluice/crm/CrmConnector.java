@@ -43,6 +43,15 @@ public interface CrmConnector extends io.sluice.mapping.MappingTarget {
     }
 
     /**
+     * Whether live events (webhooks, lead scores) are written in batches too, not only pulled records: for a provider
+     * whose {@link #applyBatch} costs no more per change than {@link #apply} and spends no remote budget on waiting
+     * for a batch to fill.
+     */
+    default boolean groupsLiveEvents() {
+        return false;
+    }
+
+    /**
      * Applies several changes (pulled records of a backfill) with the provider's batch calls; one outcome per change,
      * in order. A change that fails here is retried alone through {@link #apply}. Throws when the batch as a whole
      * could not be written (then every change is retried alone).

@@ -12,4 +12,11 @@ public interface AppliedChangeFollowUp {
      * @param duplicate the change had been applied before, by a sibling with the same change, and nothing was written now
      */
     void afterApplied(StoredEvent event, boolean duplicate) throws Exception;
+
+    /** {@link #afterApplied} for each of a batch's events; a follow-up that stores its requests together overrides it. */
+    default void afterAppliedAll(java.util.List<StoredEvent> events, boolean duplicate) throws Exception {
+        for (StoredEvent event : events) {
+            afterApplied(event, duplicate);
+        }
+    }
 }

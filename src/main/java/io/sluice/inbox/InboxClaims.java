@@ -57,15 +57,20 @@ public class InboxClaims {
         Instant instant = clock.instant();
         var now = SqlTime.of(instant);
         var leaseUntil = SqlTime.of(instant.plus(lease));
-        StringBuilder sql = new StringBuilder("SELECT id, source, status FROM event_log "
-                + "WHERE (status = 'RECEIVED' OR (status = 'WAITING' AND next_attempt_at <= ?))");
-        List<Object> args = new ArrayList<>();
+        String notHeld = heldSources.isEmpty() ? ""
+                : " AND source NOT IN (" + String.join(", ", java.util.Collections.nCopies(heldSources.size(), "?")) + ")";
+        // received and due events apart, each read in the order of its index (the oldest received; the longest due) and
+        // cut at the limit, then merged: one query over both with an OR read and sorted every received row per claim
+        StringBuilder sql = new StringBuilder("SELECT id, source, status FROM ("
+                + "(SELECT id, source, status, received_at FROM event_log WHERE status = 'RECEIVED'" + notHeld
+                + " ORDER BY received_at, id LIMIT ?) UNION ALL "
+                + "(SELECT id, source, status, received_at FROM event_log WHERE status = 'WAITING' AND next_attempt_at <= ?" + notHeld
+                + " ORDER BY next_attempt_at LIMIT ?)) candidates ORDER BY received_at, id LIMIT ?");
+        List<Object> args = new ArrayList<>(heldSources);
+        args.add(limit);
         args.add(now);
-        if (!heldSources.isEmpty()) {
-            sql.append(" AND source NOT IN (").append(String.join(", ", java.util.Collections.nCopies(heldSources.size(), "?"))).append(")");
-            args.addAll(heldSources);
-        }
-        sql.append(" ORDER BY received_at, id LIMIT ?");
+        args.addAll(heldSources);
+        args.add(limit);
         args.add(limit);
         List<Claimed> rows = jdbc.query(sql.toString(), (rs, n) -> new Claimed(rs.getString("id"), rs.getString("source"),
                 "WAITING".equals(rs.getString("status"))), args.toArray());

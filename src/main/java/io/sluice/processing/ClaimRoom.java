@@ -15,7 +15,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * How many more events this process may claim: {@code sluice.inbox.max-held} less the events it has on hand, queued
  * for processing or in it (counted in Camel, not from the claims it holds in the database: an exchange that ended
  * without its outcome reaching the database takes no room). When a claim finds no room, the claims that end next wake
- * the claimer as soon as half of it is free, so that claiming follows what the consumers take, not a timer.
+ * the claimer as soon as half of it is free, so that claiming follows what the consumers take, not a timer. A group
+ * of live events travels as one message, so its events are counted from when they are claimed until their batch
+ * ends ({@link #grouped}, {@link #groupDone}); one lost without ending stops counting after the claim timeout.
  */
 @Component
 public class ClaimRoom {
@@ -29,9 +31,12 @@ public class ClaimRoom {
     private final int maxHeld;
     /** A claim found no room: the releases that bring what is on hand down to half wake the claimer. */
     private final AtomicBoolean wanted = new AtomicBoolean();
+    /** The events of claimed groups whose batch has not ended. */
+    private final io.sluice.inbox.ExpiringIds inGroups;
 
     public ClaimRoom(CamelContext camel, InboxWake wake, InboxProperties inbox, HeldClaims held) {
         this.camel = camel;
+        this.inGroups = new io.sluice.inbox.ExpiringIds(inbox.claimTimeout());
         this.wake = wake;
         this.maxHeld = inbox.maxHeld();
         held.whenReleased(this::released);
@@ -47,9 +52,20 @@ public class ClaimRoom {
         return Math.max(0, room);
     }
 
+    /** The events of a group just claimed, before it is queued. */
+    void grouped(List<String> ids) {
+        inGroups.add(ids);
+    }
+
+    /** The batch of these grouped events ended: each is settled, or handed to the single path (where it counts). */
+    void groupDone(List<String> ids) {
+        inGroups.remove(ids);
+        released();
+    }
+
     /** Events queued for processing or being processed in this process. */
     int onHand() {
-        int onHand = 0;
+        int onHand = inGroups.size();
         SedaComponent seda = camel.getComponent("seda", SedaComponent.class);
         for (String queue : QUEUES) {
             QueueReference reference = seda.getQueues().get(queue);

@@ -51,12 +51,17 @@ public class EventBatchProcessor {
     /** The events the chunk being written on this thread handed to the single path. */
     private static final ThreadLocal<java.util.Set<String>> HANDED_ALONE = new ThreadLocal<>();
     private final java.time.Duration batchWait;
+    private final ClaimRoom room;
+    private final io.sluice.ai.AiEnrichment enrichment;
 
     /** {@code sluice.crm.batch-size} caps the records of a batch; 0 (the default) takes the CRM's maximum. */
     public EventBatchProcessor(EventLog eventLog, ActiveMapping mapping, EventProcessor single, CrmConnector crm,
                                @Qualifier("processedEvents") ProcessedEventRepository processed, CircuitBreaker crmCircuitBreaker,
                                ProducerTemplate producer, SluiceMetrics metrics,
-                               List<io.sluice.inbox.AppliedChangeFollowUp> followUps, PulledInFlight pulledInFlight, io.sluice.config.CrmProperties settings) {
+                               List<io.sluice.inbox.AppliedChangeFollowUp> followUps, PulledInFlight pulledInFlight, io.sluice.config.CrmProperties settings,
+                               ClaimRoom room, io.sluice.ai.AiEnrichment enrichment) {
+        this.room = room;
+        this.enrichment = enrichment;
         this.pulledInFlight = pulledInFlight;
         this.followUps = followUps;
         int maximum = Math.max(1, crm.batchSize());
@@ -83,7 +88,7 @@ public class EventBatchProcessor {
         return batchSize;
     }
 
-    /** Body in: the ids of claimed pulled events, as the aggregator grouped them. */
+    /** Body in: the ids of claimed pulled events, as the aggregator grouped them, or of live events claimed together. */
     @Handler
     public void process(List<Object> ids) {
         int size = Math.max(1, crm.batchSize());
@@ -102,13 +107,33 @@ public class EventBatchProcessor {
             java.util.Set<String> handed = HANDED_ALONE.get();
             HANDED_ALONE.remove();
             ids.stream().filter(id -> !handed.contains(id)).forEach(pulledInFlight::finished);
+            room.groupDone(ids);
         }
     }
 
     private void write(List<String> ids) {
         List<StoredEvent> mapped = new ArrayList<>();
         List<CrmChange> mappedChanges = new ArrayList<>();
-        for (StoredEvent event : eventLog.findAll(ids)) {
+        long started = System.nanoTime();
+        List<StoredEvent> found = eventLog.findAll(ids);
+        if (found.size() < ids.size()) {
+            // cannot happen while events are never deleted; if it does, their claims run out and the inbox takes them back
+            log.warn("{} of {} claimed events are not in the event log", ids.size() - found.size(), ids.size());
+        }
+        // lead-score requests (claimed in groups only when the heuristic scores them): scored together
+        List<StoredEvent> scoreRequests = found.stream().filter(e -> io.sluice.ai.AiEnrichment.REQUESTED.equals(e.type())).toList();
+        for (io.sluice.ai.AiEnrichment.Scored scored : enrichment.scoreAll(scoreRequests)) {
+            if (scored.failure() != null) {
+                alone(scored.request().id()); // a person Sluice does not know, a mapping error: retried or dead-lettered there
+            } else {
+                mappedChanges.add(scored.change());
+                mapped.add(scored.request());
+            }
+        }
+        for (StoredEvent event : found) {
+            if (io.sluice.ai.AiEnrichment.REQUESTED.equals(event.type())) {
+                continue;
+            }
             if (!mapping.handles(event.type())) {
                 alone(event.id()); // the single path marks it IGNORED
                 continue;
@@ -148,11 +173,20 @@ public class EventBatchProcessor {
             }
             outcomes = breaker.executeSupplier(() -> crm.applyBatch(changes));
         } catch (RuntimeException e) {
-            log.warn("A batch of {} pulled events could not be written to {} ({}); each is retried alone", mapped.size() - settled.size(),
+            log.warn("A batch of {} events could not be written to {} ({}); each is retried alone", mapped.size() - settled.size(),
                     crm.provider(), FailedAttemptRecorder.describe(e));
             mapped.stream().filter(event -> !settled.contains(event.id())).forEach(event -> alone(event.id()));
             return;
         }
+        List<StoredEvent> applied = new ArrayList<>();
+        for (int i = 0; i < events.size(); i++) {
+            BatchOutcome outcome = outcomes.get(i);
+            if (outcome.succeeded() && outcome.result() != CrmWriteResult.STALE) {
+                applied.add(events.get(i));
+            }
+        }
+        // the follow-ups of what was applied (handed to the single path where they failed)
+        java.util.Set<String> followedUp = runFollowUps(applied);
         List<EventLog.Completion> completions = new ArrayList<>();
         List<StoredEvent> completed = new ArrayList<>();
         for (int i = 0; i < events.size(); i++) {
@@ -163,12 +197,12 @@ public class EventBatchProcessor {
                 alone(event.id());
                 continue;
             }
-            boolean applied = outcome.result() != CrmWriteResult.STALE;
-            if (applied && !runFollowUps(event, false)) {
+            boolean wasApplied = outcome.result() != CrmWriteResult.STALE;
+            if (wasApplied && !followedUp.contains(event.id())) {
                 continue; // handed to the single path, which retries or dead-letters it with the reason
             }
-            EventStatus status = applied ? EventStatus.DONE : EventStatus.STALE;
-            String detail = applied ? "applied to " + crm.provider() + " in a batch of " + changes.size() : "the CRM holds a newer change";
+            EventStatus status = wasApplied ? EventStatus.DONE : EventStatus.STALE;
+            String detail = wasApplied ? "applied to " + crm.provider() + " in a batch of " + changes.size() : "the CRM holds a newer change";
             completions.add(new EventLog.Completion(event.id(), status, detail, event.idempotencyKey()));
             completed.add(event);
         }
@@ -191,6 +225,7 @@ public class EventBatchProcessor {
                 continue; // its claim was taken over (EventLog logs it): the process that holds it counts its outcome
             }
             metrics.event(event.type(), completion.status());
+            metrics.processed(java.time.Duration.ofNanos(System.nanoTime() - started));
             log.info("Event {} {} -> {} ({})", event.id(), event.type(), completion.status(), completion.detail());
         }
     }
@@ -200,6 +235,27 @@ public class EventBatchProcessor {
      * event's type asks for): the same here. Both store requests under once-keys, so running them again asks for
      * nothing twice. False when they failed and the event was handed to the single path.
      */
+    /**
+     * {@link #runFollowUps(StoredEvent, boolean)} for a batch's applied events, each follow-up storing its requests
+     * together; when that fails, one by one. The ids of the events whose follow-ups ran.
+     */
+    private java.util.Set<String> runFollowUps(List<StoredEvent> applied) {
+        if (applied.isEmpty()) {
+            return java.util.Set.of();
+        }
+        try {
+            for (io.sluice.inbox.AppliedChangeFollowUp followUp : followUps) {
+                followUp.afterAppliedAll(applied, false);
+            }
+            return applied.stream().map(StoredEvent::id).collect(java.util.stream.Collectors.toSet());
+        } catch (Exception e) {
+            // once-keys make running them again harmless: one by one, so that one event's failure stays its own
+            log.info("The follow-ups of a batch of {} failed together ({}); each is run alone", applied.size(), FailedAttemptRecorder.describe(e));
+            return applied.stream().filter(event -> runFollowUps(event, false)).map(StoredEvent::id)
+                    .collect(java.util.stream.Collectors.toSet());
+        }
+    }
+
     private boolean runFollowUps(StoredEvent event, boolean duplicate) {
         try {
             for (io.sluice.inbox.AppliedChangeFollowUp followUp : followUps) {

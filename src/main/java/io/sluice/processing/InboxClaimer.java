@@ -34,13 +34,22 @@ public class InboxClaimer {
     private final List<io.sluice.store.PausableWork> pausable;
     /** The sources whose events go to the CRM's batch calls (store/BackfillSource). */
     private final java.util.Set<String> backfillSources;
+    /**
+     * The sources of live events claimed as groups for the CRM's batch writes where it {@link CrmConnector#groupsLiveEvents}:
+     * Whop's webhooks, and lead-score requests when the heuristic scores them (at once, with no model call to wait for).
+     */
+    private final java.util.Set<String> groupedSources;
 
     public InboxClaimer(InboxClaims claims, PauseStore pauses, InboxProperties inbox,
                         CrmConnector crm, CrmPreflight preflight,
                         io.github.resilience4j.circuitbreaker.CircuitBreaker crmCircuitBreaker, io.sluice.http.ProviderLimits limits,
                         PulledInFlight pulledInFlight, EventBatchProcessor batches, List<io.sluice.store.PausableWork> pausable,
-                        List<io.sluice.store.BackfillSource> backfills, ClaimRoom room) {
+                        List<io.sluice.store.BackfillSource> backfills, ClaimRoom room, io.sluice.ai.AiProperties ai) {
         this.room = room;
+        this.groupedSources = !crm.groupsLiveEvents() ? java.util.Set.of()
+                : io.sluice.ai.heuristic.HeuristicAi.NAME.equals(ai.provider())
+                ? java.util.Set.of(io.sluice.webhook.WhopEventParser.SOURCE, io.sluice.ai.AiEnrichment.SOURCE)
+                : java.util.Set.of(io.sluice.webhook.WhopEventParser.SOURCE);
         this.pausable = pausable;
         this.backfillSources = backfills.stream().map(io.sluice.store.BackfillSource::source).collect(java.util.stream.Collectors.toUnmodifiableSet());
         this.pulledInFlight = pulledInFlight;
@@ -99,13 +108,25 @@ public class InboxClaimer {
             held.addAll(backfillSources);
         }
         List<io.sluice.inbox.InboxClaims.Claimed> claimed = claims.claimReceived(limit, held);
-        List<Claim> taken = claimed.stream()
-                .map(c -> new Claim(c.id(), crmBatches && backfillSources.contains(c.source())))
-                .toList();
+        List<Claim> taken = new java.util.ArrayList<>(claimed.size());
+        List<String> group = new java.util.ArrayList<>();
+        for (io.sluice.inbox.InboxClaims.Claimed c : claimed) {
+            if (crmBatches && backfillSources.contains(c.source())) {
+                taken.add(Claim.pulledRecord(c.id()));
+            } else if (!c.retry() && groupedSources.contains(c.source())) {
+                group.add(c.id()); // a retry goes alone: it failed before, and goes on retrying by itself
+            } else {
+                taken.add(Claim.singleEvent(c.id()));
+            }
+        }
+        if (!group.isEmpty()) {
+            room.grouped(group);
+            taken.add(Claim.groupOf(group));
+        }
         pulledInFlight.claimed(taken.stream().filter(Claim::batched).map(Claim::id).toList());
         // a full claim leaves more in the inbox, most likely: claim again at once rather than at the next poll or wake.
         // Not for a claim of retries only: events due again at once would cycle at the consumers' speed; the poll paces them
-        exchange.setProperty(MORE, taken.size() >= limit && state == io.github.resilience4j.circuitbreaker.CircuitBreaker.State.CLOSED
+        exchange.setProperty(MORE, claimed.size() >= limit && state == io.github.resilience4j.circuitbreaker.CircuitBreaker.State.CLOSED
                 && claimed.stream().anyMatch(c -> !c.retry()));
         return taken;
     }

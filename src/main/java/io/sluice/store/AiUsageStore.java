@@ -24,11 +24,17 @@ public class AiUsageStore {
 
     @Transactional
     public void add(LocalDate day, String provider, String model, String operation, long input, long output, long cached) {
+        add(day, provider, model, operation, 1, input, output, cached);
+    }
+
+    /** {@code calls} calls at once, with their tokens summed. */
+    @Transactional
+    public void add(LocalDate day, String provider, String model, String operation, long calls, long input, long output, long cached) {
         jdbc.update("INSERT INTO ai_usage (usage_day, provider, model, operation) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
                 day, provider, model, operation);
-        jdbc.update("UPDATE ai_usage SET calls = calls + 1, input_tokens = input_tokens + ?, output_tokens = output_tokens + ?, "
+        jdbc.update("UPDATE ai_usage SET calls = calls + ?, input_tokens = input_tokens + ?, output_tokens = output_tokens + ?, "
                 + "cached_tokens = cached_tokens + ? WHERE usage_day = ? AND provider = ? AND model = ? AND operation = ?",
-                input, output, cached, day, provider, model, operation);
+                calls, input, output, cached, day, provider, model, operation);
     }
 
     /** Tokens (input + output) spent on a day, by every model provider. */

@@ -18,6 +18,9 @@ import java.time.Instant;
 @Component("whopEventParser")
 public class WhopEventParser {
 
+    /** The source of events Whop delivered as webhooks. */
+    public static final String SOURCE = "whop";
+
     private final ObjectMapper objectMapper;
     private final EventTypeCatalog catalog;
 
@@ -64,7 +67,7 @@ public class WhopEventParser {
         }
         EventStatus status = catalog.handles(eventType) ? EventStatus.RECEIVED : EventStatus.IGNORED;
         String changeKey = CanonicalEvent.whopChangeKey(subjectKey, Timestamps.parse(data.path("updated_at")));
-        return new CanonicalEvent(deliveryId, "whop", eventType, occurredAt, subjectKey, body, status, changeKey,
+        return new CanonicalEvent(deliveryId, SOURCE, eventType, occurredAt, subjectKey, body, status, changeKey,
                 CanonicalEvent.whopPersonEmail(data));
     }
 

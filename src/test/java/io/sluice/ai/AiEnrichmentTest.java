@@ -45,6 +45,27 @@ class AiEnrichmentTest extends SluiceTestBase {
     }
 
     @Test
+    void leadScoresClaimedTogetherAreScoredAndWrittenInOneBatch() {
+        Long callsBefore = jdbc.queryForObject("SELECT COALESCE(SUM(calls), 0) FROM ai_usage WHERE operation = 'score-lead'", Long.class);
+        assertThat(admin("PUT", "/api/pauses/ai", ADMIN_TOKEN).statusCode()).isIn(200, 201, 204);
+        for (int i = 0; i < 4; i++) {
+            awaitStatus(send("msg_en_b" + i, "membership.activated", WhopApiStub.membership(20 + i, "active", false, "2026-01-01T00:00:00.000Z")),
+                    "DONE");
+        }
+        assertThat(admin("DELETE", "/api/pauses/ai", ADMIN_TOKEN).statusCode()).isIn(200, 204);
+        for (int i = 0; i < 4; i++) {
+            awaitStatus("ai-score:msg_en_b" + i, "DONE");
+            assertThat(adminJson("GET", "/api/events/ai-score:msg_en_b" + i).path("history").findValuesAsText("detail"))
+                    .contains("applied to local in a batch of 4");
+            assertThat(jdbc.queryForObject("SELECT lead_score FROM crm_person WHERE email = ?", Integer.class, "person" + (20 + i) + "@example.com"))
+                    .isEqualTo(80);
+        }
+        // the four scores are one write of the usage ledger, of four calls
+        assertThat(jdbc.queryForObject("SELECT COALESCE(SUM(calls), 0) FROM ai_usage WHERE operation = 'score-lead'", Long.class))
+                .isEqualTo(callsBefore + 4);
+    }
+
+    @Test
     void onlyTheConfiguredTypesAskForAScore() {
         String failed = send("msg_en_f", "payment.failed", WhopApiStub.payment(7, 2, "failed", "2026-05-01T00:00:00.000Z"));
         String succeeded = send("msg_en_s", "payment.succeeded", WhopApiStub.payment(8, 2, "succeeded", "2026-05-02T00:00:00.000Z"));

@@ -96,6 +96,29 @@ abstract class EventProcessingContract extends SluiceTestBase {
     }
 
     @Test
+    void webhooksClaimedTogetherAreWrittenToTheLocalCrmInOneBatch() {
+        assertThat(admin("PUT", "/api/pauses/crm", ADMIN_TOKEN).statusCode()).isLessThan(300);
+        long now = clock.instant().getEpochSecond();
+        for (int i = 0; i < 5; i++) {
+            byte[] body = Webhooks.membershipBody("msg_grp" + i, "mem_grp" + i, "grp" + i + "@example.com", "Gro Up", "active", false,
+                    "2026-01-01T00:00:00.000Z").getBytes(StandardCharsets.UTF_8);
+            assertThat(Webhooks.sendSigned(port, "msg_grp" + i, now, body).statusCode()).isEqualTo(202);
+        }
+        assertThat(admin("DELETE", "/api/pauses/crm", ADMIN_TOKEN).statusCode()).isLessThan(300);
+
+        for (int i = 0; i < 5; i++) {
+            awaitStatus("msg_grp" + i, "DONE");
+        }
+        // one claim took all five, and one transaction of the local CRM wrote them
+        for (int i = 0; i < 5; i++) {
+            assertThat(adminJson("GET", "/api/events/msg_grp" + i).path("history").findValuesAsText("detail"))
+                    .contains("applied to local in a batch of 5");
+        }
+        assertThat(count("SELECT COUNT(*) FROM crm_opportunity WHERE membership_id LIKE 'mem_grp%' AND stage = 'won'")).isEqualTo(5);
+        assertThat(count("SELECT COUNT(*) FROM crm_person WHERE email LIKE 'grp%'")).isEqualTo(5);
+    }
+
+    @Test
     void crmFailureIsRetriedThenDeadLetteredAndAReplayCompletesIt() {
         long now = clock.instant().getEpochSecond();
         crm.failFor("msg_fails");
@@ -104,7 +127,9 @@ abstract class EventProcessingContract extends SluiceTestBase {
         assertThat(Webhooks.sendSigned(port, "msg_fails", now, body).statusCode()).isEqualTo(202);
 
         awaitStatus("msg_fails", "DEAD");
-        assertThat(crm.failures()).isEqualTo(3); // the first try and two redeliveries (sluice.processing.max-redeliveries=2)
+        // its try in the batch it was claimed with (the local CRM writes webhooks in batches), then alone: the first try
+        // and two redeliveries (sluice.processing.max-redeliveries=2)
+        assertThat(crm.failures()).isEqualTo(4);
         JsonNode deadLetter = adminJson("GET", "/api/dead-letters").path("items").get(0);
         assertThat(deadLetter.path("eventId").asText()).isEqualTo("msg_fails");
         assertThat(deadLetter.path("error").asText()).contains("local CRM connector broken");

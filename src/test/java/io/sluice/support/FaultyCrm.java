@@ -83,6 +83,11 @@ public class FaultyCrm implements CrmConnector {
     }
 
     @Override
+    public boolean groupsLiveEvents() {
+        return delegate.groupsLiveEvents();
+    }
+
+    @Override
     public java.util.List<io.sluice.crm.BatchOutcome> applyBatch(java.util.List<CrmChange> changes) {
         if (down) {
             failures.addAndGet(changes.size());

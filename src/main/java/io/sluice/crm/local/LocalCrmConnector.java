@@ -10,6 +10,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionTemplate;
+import io.sluice.crm.BatchOutcome;
 
 import java.math.BigDecimal;
 import java.time.Clock;
@@ -25,6 +27,7 @@ import java.util.Set;
 /**
  * The {@code local} CRM: people, opportunities and notes in Sluice's own database. Writes are keyed upserts that
  * only apply when the change is at least as new as what is stored, and never blank a field with a missing value.
+ * A batch is one transaction, so webhooks go the batch path too ({@link #groupsLiveEvents}).
  */
 @Component
 @ConditionalOnProperty(name = "sluice.crm.provider", havingValue = "local", matchIfMissing = true)
@@ -45,12 +48,17 @@ public class LocalCrmConnector implements CrmConnector {
     private static final Map<String, String> NOTE_COLUMNS = columns("text", "text", "membershipId", "membership_id",
             "personEmail", "person_email");
 
+    /** Changes written in one transaction. */
+    static final int BATCH_SIZE = 100;
+
     private final JdbcTemplate jdbc;
     private final Clock clock;
+    private final TransactionTemplate transaction;
 
-    public LocalCrmConnector(JdbcTemplate jdbc, Clock clock) {
+    public LocalCrmConnector(JdbcTemplate jdbc, Clock clock, TransactionTemplate transaction) {
         this.jdbc = jdbc;
         this.clock = clock;
+        this.transaction = transaction;
     }
 
     @Override
@@ -66,6 +74,60 @@ public class LocalCrmConnector implements CrmConnector {
     @Override
     @Transactional
     public CrmWriteResult apply(CrmChange change) {
+        return write(change);
+    }
+
+    @Override
+    public int batchSize() {
+        return BATCH_SIZE;
+    }
+
+    /** A batch costs what its changes written one by one cost, less a commit each: live events are worth grouping too. */
+    @Override
+    public boolean groupsLiveEvents() {
+        return true;
+    }
+
+    /**
+     * Writes the changes in one transaction. A change whose values the store cannot take (an amount or a date that is
+     * not one) fails alone and writes nothing; a failure of the database fails the whole batch, which writes nothing.
+     */
+    @Override
+    public List<BatchOutcome> applyBatch(List<CrmChange> changes) {
+        List<BatchOutcome> outcomes = new ArrayList<>(changes.size());
+        transaction.executeWithoutResult(status -> {
+            for (CrmChange change : changes) {
+                try {
+                    checkValues(change); // before any of its rows is written: a change is written whole or not at all
+                } catch (MappingException e) {
+                    outcomes.add(BatchOutcome.failed(e));
+                    continue;
+                }
+                outcomes.add(BatchOutcome.of(write(change)));
+            }
+        });
+        return outcomes;
+    }
+
+    private static void checkValues(CrmChange change) {
+        checkValues(change.person(), PERSON_COLUMNS);
+        checkValues(change.opportunity(), OPPORTUNITY_COLUMNS);
+        checkValues(change.note(), NOTE_COLUMNS);
+    }
+
+    private static void checkValues(Map<String, Object> fields, Map<String, String> columns) {
+        if (fields == null) {
+            return;
+        }
+        fields.forEach((field, value) -> {
+            String column = columns.get(field);
+            if (column != null) {
+                convert(column, value);
+            }
+        });
+    }
+
+    private CrmWriteResult write(CrmChange change) {
         String email = text(change.person() == null ? null : change.person().get(CrmFieldSchema.PERSON_KEY));
         Boolean opportunity = upsertLinkedToPerson(change.opportunity(), CrmFieldSchema.OPPORTUNITY_KEY, "crm_opportunity",
                 "membership_id", OPPORTUNITY_COLUMNS, email, change);
