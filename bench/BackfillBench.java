@@ -15,7 +15,7 @@ import java.util.Locale;
  * person and an opportunity upsert).
  *
  * java -cp <jackson>:<classes> BackfillBench --jar target/sluice-*.jar --work DIR [--pg-url URL] [--records 3000]
- *      [--whop-rps 5] [--crm-rps 10] [--label name]
+ *      [--whop-rps 5] [--crm-rps 10] [--label name] [--heap 512m]
  */
 public class BackfillBench {
 
@@ -46,9 +46,11 @@ public class BackfillBench {
                 "--sluice.whop.api-key=" + WhopStub.KEY, "--sluice.whop.company-id=" + WhopStub.COMPANY,
                 "--sluice.whop.api-base-url=" + whop.baseUrl(), "--sluice.whop.api.max-requests-per-second=" + whopRps,
                 "--sluice.whop.api.page-size=" + PAGE, "--sluice.crm.twenty.max-requests=" + crmRps, "--sluice.crm.twenty.per=1s"));
+        sluice.heap = ChaosBench.arg(args, "--heap", "512m");
         int exit = 1;
         try {
             sluice.start();
+            long readyRss = sluice.rssMib();
             long start = System.nanoTime();
             long deadline = start + Duration.ofMinutes(15).toNanos();
             while ((crm.opportunities() < records || crm.people() < records) && System.nanoTime() < deadline) {
@@ -59,7 +61,7 @@ public class BackfillBench {
             // member's person is written again after its membership's: the 50 calls the ceiling counts for members)
             JsonNode status = ChaosBench.admin(sluice, "GET", "/api/status");
             while (!finished(status) && System.nanoTime() < deadline) {
-                Thread.sleep(200);
+                Thread.sleep(500); // the status's counts are work for the database too, with a large backlog
                 status = ChaosBench.admin(sluice, "GET", "/api/status");
             }
             double seconds = (System.nanoTime() - start) / 1e9;
@@ -75,9 +77,10 @@ public class BackfillBench {
                     label, pulled, records, records, whop.pages.get(), seconds, pulled / seconds, ceiling, whopRps, whopSeconds, crmRps,
                     BATCH, crmSeconds, 100 * (pulled / seconds) / ceiling);
             System.out.printf(Locale.ROOT, "[%s] CRM calls %d carrying %d records (%.1f per call); people %d, opportunities %d; "
-                            + "last sync %s %s; RSS %d MiB%n", label, crm.calls.get(), crm.recordsWritten.get(),
-                    (double) crm.recordsWritten.get() / Math.max(1, crm.calls.get()), crm.people(), crm.opportunities(),
-                    sync.path("mode").asText(), sync.path("status").asText(), sluice.rssMib());
+                            + "last sync %s %s; -Xmx%s, RSS %d MiB at ready, %d MiB at most, %d MiB after%n", label, crm.calls.get(),
+                    crm.recordsWritten.get(), (double) crm.recordsWritten.get() / Math.max(1, crm.calls.get()), crm.people(),
+                    crm.opportunities(), sync.path("mode").asText(), sync.path("status").asText(), sluice.heap, readyRss,
+                    sluice.peakRssMib(), sluice.rssMib());
             timeline(start, whop, crm, crmRps, records, Math.max(whopSeconds, crmSeconds));
             exit = crm.opportunities() == records && crm.people() == records && finished(status)
                     && "COMPLETED".equals(sync.path("status").asText()) ? 0 : 1;

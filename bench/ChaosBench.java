@@ -632,6 +632,8 @@ public class ChaosBench {
         /** Settings of the current scenario, over {@link #extra}: see {@link #ensureSettings}. */
         List<String> scenario = List.of();
         final int port = freePort();
+        /** The JVM's -Xmx. */
+        String heap = "512m";
         Process process;
         double startSeconds;
 
@@ -671,7 +673,7 @@ public class ChaosBench {
                 int eq = override.indexOf('=');
                 properties.put(override.substring(2, eq), override.substring(eq + 1));
             }
-            List<String> command = new ArrayList<>(List.of("java", "-Xmx512m", "-jar", jar.toString()));
+            List<String> command = new ArrayList<>(List.of("java", "-Xmx" + heap, "-jar", jar.toString()));
             properties.forEach((name, value) -> command.add("--" + name + "=" + value));
             process = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(work.resolve("sluice.log").toFile())).start();
@@ -724,9 +726,18 @@ public class ChaosBench {
         }
 
         long rssMib() {
+            return statusMib("VmRSS");
+        }
+
+        /** The highest RSS the process has had (the kernel's high-water mark). */
+        long peakRssMib() {
+            return statusMib("VmHWM");
+        }
+
+        private long statusMib(String field) {
             try {
                 String status = Files.readString(Path.of("/proc/" + process.pid() + "/status"));
-                Matcher m = Pattern.compile("VmRSS:\\s+(\\d+) kB").matcher(status);
+                Matcher m = Pattern.compile(field + ":\\s+(\\d+) kB").matcher(status);
                 return m.find() ? Long.parseLong(m.group(1)) / 1024 : -1;
             } catch (IOException e) {
                 return -1;

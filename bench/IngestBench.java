@@ -111,6 +111,10 @@ public class IngestBench {
         long sent = (long) requests * rounds + warmupSent;
 
         int sustainedSeconds = Integer.parseInt(arg(args, "--sustained-seconds", "60"));
+        if (sustainedSeconds > 240) {
+            // requests are signed before the clock starts, and Sluice refuses a signature older than five minutes
+            throw new IllegalArgumentException("--sustained-seconds is at most 240");
+        }
         if (sustainedSeconds > 0 && applied == expected && accepted == sent) {
             double share = Double.parseDouble(arg(args, "--sustained-share", "0.8"));
             Sustained result = sustained(base, url, token, secret, concurrency, share, hookRps, sustainedSeconds, label);

@@ -4,6 +4,7 @@
 # jar as a separate process, on PostgreSQL (database sluice_backfill on 127.0.0.1:5432, recreated) and then on H2.
 #
 #   bench/backfill.sh [records] [whop-pages-per-second] [crm-calls-per-second]      defaults: 3000 5 10
+#   BENCH_HEAP=256m bench/backfill.sh 100000 200 400                                 the memory target's run
 set -euo pipefail
 cd "$(dirname "$0")/.."
 records=${1:-3000}
@@ -24,5 +25,5 @@ for database in ${BENCH_DATABASES:-postgres h2}; do
   esac
   mkdir -p "$work/$database"
   java -cp "$bench_classpath" BackfillBench --jar target/sluice-0.1.0-SNAPSHOT.jar --work "$work/$database" \
-    --pg-url "$url" --records "$records" --whop-rps "$whop_rps" --crm-rps "$crm_rps" --label "$database"
+    --pg-url "$url" --records "$records" --whop-rps "$whop_rps" --crm-rps "$crm_rps" --label "$database" --heap "${BENCH_HEAP:-512m}"
 done

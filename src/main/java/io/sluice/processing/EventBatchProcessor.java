@@ -13,7 +13,6 @@ import io.sluice.inbox.EventLog;
 import io.sluice.store.ProcessedEventRepository;
 import io.sluice.inbox.StoredEvent;
 import org.apache.camel.Handler;
-import org.apache.camel.ProducerTemplate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Qualifier;
@@ -41,7 +40,7 @@ public class EventBatchProcessor {
     private final CrmConnector crm;
     private final ProcessedEventRepository processed;
     private final CircuitBreaker breaker;
-    private final ProducerTemplate producer;
+    private final SedaHandOver handOver;
     private final SluiceMetrics metrics;
     private final List<io.sluice.inbox.AppliedChangeFollowUp> followUps;
     private final int batchSize;
@@ -50,6 +49,8 @@ public class EventBatchProcessor {
     private final PulledInFlight pulledInFlight;
     /** The events the chunk being written on this thread handed to the single path. */
     private static final ThreadLocal<java.util.Set<String>> HANDED_ALONE = new ThreadLocal<>();
+    /** The events the chunk being written on this thread completed (or found taken over). */
+    private static final ThreadLocal<java.util.Set<String>> SETTLED = new ThreadLocal<>();
     private final java.time.Duration batchWait;
     private final ClaimRoom room;
     private final io.sluice.ai.AiEnrichment enrichment;
@@ -57,7 +58,7 @@ public class EventBatchProcessor {
     /** {@code sluice.crm.batch-size} caps the records of a batch; 0 (the default) takes the CRM's maximum. */
     public EventBatchProcessor(EventLog eventLog, ActiveMapping mapping, EventProcessor single, CrmConnector crm,
                                @Qualifier("processedEvents") ProcessedEventRepository processed, CircuitBreaker crmCircuitBreaker,
-                               ProducerTemplate producer, SluiceMetrics metrics,
+                               SedaHandOver handOver, SluiceMetrics metrics,
                                List<io.sluice.inbox.AppliedChangeFollowUp> followUps, PulledInFlight pulledInFlight, io.sluice.config.CrmProperties settings,
                                ClaimRoom room, io.sluice.ai.AiEnrichment enrichment) {
         this.room = room;
@@ -74,7 +75,7 @@ public class EventBatchProcessor {
         this.crm = crm;
         this.processed = processed;
         this.breaker = crmCircuitBreaker;
-        this.producer = producer;
+        this.handOver = handOver;
         this.metrics = metrics;
     }
 
@@ -91,7 +92,7 @@ public class EventBatchProcessor {
     /** Body in: the ids of claimed pulled events, as the aggregator grouped them, or of live events claimed together. */
     @Handler
     public void process(List<Object> ids) {
-        int size = Math.max(1, crm.batchSize());
+        int size = batchSize;
         for (int from = 0; from < ids.size(); from += size) {
             processChunk(ids.subList(from, Math.min(ids.size(), from + size)));
         }
@@ -100,12 +101,23 @@ public class EventBatchProcessor {
     private void processChunk(List<Object> raw) {
         List<String> ids = raw.stream().map(Object::toString).toList();
         HANDED_ALONE.set(new java.util.HashSet<>());
+        SETTLED.set(new java.util.HashSet<>());
         try {
             write(ids);
+        } catch (RuntimeException e) {
+            // anything unforeseen (the database failing the load, say): what this chunk did not settle goes the single
+            // way, which counts its attempts and waits or dead-letters, rather than sitting claimed until the claim runs out
+            java.util.Set<String> handed = HANDED_ALONE.get();
+            java.util.Set<String> settled = SETTLED.get();
+            List<String> rest = ids.stream().filter(id -> !handed.contains(id) && !settled.contains(id)).toList();
+            log.warn("A batch of {} events stopped ({}); the {} it had not settled are retried alone", ids.size(),
+                    FailedAttemptRecorder.describe(e), rest.size());
+            rest.forEach(this::alone);
         } finally {
             // done here; an event handed to the single path stays in flight until that path finishes it
             java.util.Set<String> handed = HANDED_ALONE.get();
             HANDED_ALONE.remove();
+            SETTLED.remove();
             ids.stream().filter(id -> !handed.contains(id)).forEach(pulledInFlight::finished);
             room.groupDone(ids);
         }
@@ -151,6 +163,9 @@ public class EventBatchProcessor {
         List<StoredEvent> events = new ArrayList<>();
         List<CrmChange> changes = new ArrayList<>();
         java.util.Set<String> settled = new java.util.HashSet<>();
+        // the event of this batch that writes each change, and those with the same change, settled after it
+        java.util.Map<String, String> firstWithKey = new java.util.HashMap<>();
+        List<StoredEvent> sameChangeLater = new ArrayList<>();
         List<BatchOutcome> outcomes;
         try (PersonLocks.Held held = people.lockAll(mappedChanges.stream().map(io.sluice.crm.ChangeKeys::email).toList())) {
             // checked under the locks: a change another batch applied meanwhile is not written again (its webhook on the
@@ -163,6 +178,8 @@ public class EventBatchProcessor {
                         complete(event, EventStatus.DONE, "this change was already applied earlier; nothing written");
                     }
                     settled.add(event.id()); // completed, or handed to the single path by followUps
+                } else if (event.idempotencyKey() != null && firstWithKey.putIfAbsent(event.idempotencyKey(), event.id()) != null) {
+                    sameChangeLater.add(event); // a sibling in this batch writes the same change (a webhook and its pull)
                 } else {
                     events.add(event);
                     changes.add(mappedChanges.get(i));
@@ -216,8 +233,10 @@ public class EventBatchProcessor {
             log.warn("{} events written in a batch could not be marked done ({}); each is retried alone", completed.size(),
                     FailedAttemptRecorder.describe(e));
             completed.forEach(event -> alone(event.id()));
+            sameChangeLater.forEach(event -> alone(event.id()));
             return;
         }
+        completed.forEach(event -> SETTLED.get().add(event.id())); // recorded, or taken over by another claimer
         for (int i = 0; i < completed.size(); i++) {
             StoredEvent event = completed.get(i);
             EventLog.Completion completion = completions.get(i);
@@ -227,6 +246,13 @@ public class EventBatchProcessor {
             metrics.event(event.type(), completion.status());
             metrics.processed(java.time.Duration.ofNanos(System.nanoTime() - started));
             log.info("Event {} {} -> {} ({})", event.id(), event.type(), completion.status(), completion.detail());
+        }
+        for (StoredEvent event : sameChangeLater) {
+            if (!recorded.contains(firstWithKey.get(event.idempotencyKey()))) {
+                alone(event.id()); // its sibling did not get it written: the single path applies it, or sees it applied
+            } else if (runFollowUps(event, true)) {
+                complete(event, EventStatus.DONE, "this change was already applied earlier; nothing written");
+            }
         }
     }
 
@@ -271,7 +297,9 @@ public class EventBatchProcessor {
     }
 
     private void complete(StoredEvent event, EventStatus status, String detail) {
-        if (!eventLog.markCompleted(event.id(), status, detail)) {
+        boolean recorded = eventLog.markCompleted(event.id(), status, detail);
+        SETTLED.get().add(event.id());
+        if (!recorded) {
             return; // its claim was taken over (EventLog logs it)
         }
         metrics.event(event.type(), status);
@@ -283,15 +311,6 @@ public class EventBatchProcessor {
         if (handed != null) {
             handed.add(id);
         }
-        // on an interrupted thread (a stop, a route reload) a put into the queue fails at once and Camel drops the
-        // message: hand the event over regardless, then keep the interrupt for whoever asked for it
-        boolean interrupted = Thread.interrupted();
-        try {
-            producer.sendBody(SINGLE_PATH, id);
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        handOver.send(SINGLE_PATH, id);
     }
 }

@@ -17,6 +17,9 @@ import java.util.List;
 @Component("inboxClaimer")
 public class InboxClaimer {
 
+    /** Where a group of live events goes: the batch writers, waiting for room (a short queue: see the route). */
+    static final String GROUP_PATH = "seda:process-batch-apply?size=4&blockWhenFull=true";
+
     /** Full batches of pulled records this process has on hand before it claims more of them. */
     static final int BATCHES_AHEAD = 8;
 
@@ -39,13 +42,16 @@ public class InboxClaimer {
      * Whop's webhooks, and lead-score requests when the heuristic scores them (at once, with no model call to wait for).
      */
     private final java.util.Set<String> groupedSources;
+    private final SedaHandOver handOver;
 
     public InboxClaimer(InboxClaims claims, PauseStore pauses, InboxProperties inbox,
                         CrmConnector crm, CrmPreflight preflight,
                         io.github.resilience4j.circuitbreaker.CircuitBreaker crmCircuitBreaker, io.sluice.http.ProviderLimits limits,
                         PulledInFlight pulledInFlight, EventBatchProcessor batches, List<io.sluice.store.PausableWork> pausable,
-                        List<io.sluice.store.BackfillSource> backfills, ClaimRoom room, io.sluice.ai.AiProperties ai) {
+                        List<io.sluice.store.BackfillSource> backfills, ClaimRoom room, io.sluice.ai.AiProperties ai,
+                        SedaHandOver handOver) {
         this.room = room;
+        this.handOver = handOver;
         this.groupedSources = !crm.groupsLiveEvents() ? java.util.Set.of()
                 : io.sluice.ai.heuristic.HeuristicAi.NAME.equals(ai.provider())
                 ? java.util.Set.of(io.sluice.webhook.WhopEventParser.SOURCE, io.sluice.ai.AiEnrichment.SOURCE)
@@ -111,17 +117,17 @@ public class InboxClaimer {
         List<Claim> taken = new java.util.ArrayList<>(claimed.size());
         List<String> group = new java.util.ArrayList<>();
         for (io.sluice.inbox.InboxClaims.Claimed c : claimed) {
-            if (crmBatches && backfillSources.contains(c.source())) {
-                taken.add(Claim.pulledRecord(c.id()));
-            } else if (!c.retry() && groupedSources.contains(c.source())) {
+            if (!c.retry() && groupedSources.contains(c.source())) {
                 group.add(c.id()); // a retry goes alone: it failed before, and goes on retrying by itself
             } else {
-                taken.add(Claim.singleEvent(c.id()));
+                taken.add(new Claim(c.id(), crmBatches && backfillSources.contains(c.source())));
             }
         }
         if (!group.isEmpty()) {
+            // handed over here, not by the route: a route set edited by an operator, or one of an earlier version
+            // during a rolling update, cannot strand a group it does not know how to pass on
             room.grouped(group);
-            taken.add(Claim.groupOf(group));
+            handOver.send(GROUP_PATH, group);
         }
         pulledInFlight.claimed(taken.stream().filter(Claim::batched).map(Claim::id).toList());
         // a full claim leaves more in the inbox, most likely: claim again at once rather than at the next poll or wake.

@@ -119,6 +119,26 @@ abstract class EventProcessingContract extends SluiceTestBase {
     }
 
     @Test
+    void twoDeliveriesOfOneChangeInOneBatchAreWrittenOnce() {
+        assertThat(admin("PUT", "/api/pauses/crm", ADMIN_TOKEN).statusCode()).isLessThan(300);
+        long now = clock.instant().getEpochSecond();
+        for (String id : new String[]{"msg_twin_a", "msg_twin_b"}) { // two deliveries of one change: its change key is the same
+            byte[] body = Webhooks.membershipBody(id, "mem_twin", "twin@example.com", "Twi N", "active", false,
+                    "2026-01-01T00:00:00.000Z").getBytes(StandardCharsets.UTF_8);
+            assertThat(Webhooks.sendSigned(port, id, now, body).statusCode()).isEqualTo(202);
+        }
+        assertThat(admin("DELETE", "/api/pauses/crm", ADMIN_TOKEN).statusCode()).isLessThan(300);
+        awaitStatus("msg_twin_a", "DONE");
+        awaitStatus("msg_twin_b", "DONE");
+
+        assertThat(adminJson("GET", "/api/events/msg_twin_a").path("history").findValuesAsText("detail"))
+                .contains("applied to local in a batch of 1");
+        assertThat(adminJson("GET", "/api/events/msg_twin_b").path("history").findValuesAsText("detail"))
+                .contains("this change was already applied earlier; nothing written");
+        assertThat(count("SELECT COUNT(*) FROM crm_opportunity WHERE membership_id = 'mem_twin'")).isEqualTo(1);
+    }
+
+    @Test
     void crmFailureIsRetriedThenDeadLetteredAndAReplayCompletesIt() {
         long now = clock.instant().getEpochSecond();
         crm.failFor("msg_fails");
