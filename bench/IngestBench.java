@@ -15,7 +15,6 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -169,19 +168,23 @@ public class IngestBench {
         return new Sustained(n, accepted);
     }
 
-    /** As {@link #run}, but request i is sent no earlier than i / rate seconds after the start (an open-loop load). */
+    /**
+     * The requests over keep-alive connections from {@code concurrency} senders, request i no earlier than i / rate
+     * seconds after the start (an open-loop load; an infinite rate sends each as soon as a sender is free). The last
+     * entry carries the wall time.
+     */
     static List<Result> runPaced(URI base, List<byte[]> requests, int concurrency, double rate) throws Exception {
         Result[] results = new Result[requests.size()];
         AtomicInteger next = new AtomicInteger();
-        long start = System.nanoTime() + 10_000_000L;
+        boolean paced = !Double.isInfinite(rate);
+        long start = System.nanoTime() + (paced ? 10_000_000L : 0);
         Thread[] threads = new Thread[concurrency];
         for (int t = 0; t < concurrency; t++) {
             threads[t] = new Thread(() -> {
                 Connection connection = null;
                 try {
                     for (int i = next.getAndIncrement(); i < results.length; i = next.getAndIncrement()) {
-                        long due = start + (long) (i * 1e9 / rate);
-                        long wait = due - System.nanoTime();
+                        long wait = paced ? start + (long) (i * 1e9 / rate) - System.nanoTime() : 0;
                         if (wait > 0) {
                             java.util.concurrent.locks.LockSupport.parkNanos(wait);
                         }
@@ -197,7 +200,7 @@ public class IngestBench {
                         }
                     }
                 } catch (IOException e) {
-                    // counted as not accepted
+                    // this sender stops; its requests not sent count as not accepted
                 } finally {
                     if (connection != null) {
                         connection.close();
@@ -277,47 +280,7 @@ public class IngestBench {
     }
 
     static List<Result> run(URI base, String path, List<byte[]> requests, int concurrency) throws Exception {
-        Result[] results = new Result[requests.size()];
-        AtomicInteger next = new AtomicInteger();
-        Thread[] threads = new Thread[concurrency];
-        AtomicLong failures = new AtomicLong();
-        for (int t = 0; t < concurrency; t++) {
-            threads[t] = new Thread(() -> {
-                Connection connection = null;
-                try {
-                    for (int i = next.getAndIncrement(); i < results.length; i = next.getAndIncrement()) {
-                        if (connection == null) {
-                            connection = new Connection(base);
-                        }
-                        long start = System.nanoTime();
-                        int status = connection.exchange(requests.get(i));
-                        results[i] = new Result(Math.abs(status), System.nanoTime() - start);
-                        if (status < 0) {
-                            connection.close();
-                            connection = null;
-                        }
-                    }
-                } catch (IOException e) {
-                    failures.incrementAndGet();
-                } finally {
-                    if (connection != null) {
-                        connection.close();
-                    }
-                }
-            });
-        }
-        long start = System.nanoTime();
-        for (Thread t : threads) {
-            t.start();
-        }
-        for (Thread t : threads) {
-            t.join();
-        }
-        long wall = System.nanoTime() - start;
-        List<Result> list = new ArrayList<>(Arrays.asList(results));
-        list.removeIf(r -> r == null);
-        list.add(new Result(-2, wall)); // the last entry carries the wall time
-        return list;
+        return runPaced(base, requests, concurrency, Double.POSITIVE_INFINITY);
     }
 
     /** A keep-alive HTTP/1.1 connection with a buffered reader. */

@@ -14,9 +14,10 @@ crm_rps=${3:-10}
 [ -f target/sluice-0.1.0-SNAPSHOT.jar ] || mvn -q -B -DskipTests package
 source bench/common.sh
 work=$(mktemp -d)
-trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
+trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"; restore_autovacuum' EXIT
 compile_bench "$work" bench/BackfillBench.java bench/ChaosBench.java bench/TwentyStub.java bench/WhopStub.java bench/Hostile.java
 
+case " ${BENCH_DATABASES:-postgres h2} " in *" postgres "*) autovacuum_for_the_run ;; esac
 for database in ${BENCH_DATABASES:-postgres h2}; do
   case $database in
     postgres) url=$(recreate_database sluice_backfill) ;;

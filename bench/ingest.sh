@@ -23,7 +23,8 @@ token=bench-$(openssl rand -hex 16)
 
 [ -f target/sluice-0.1.0-SNAPSHOT.jar ] || mvn -q -B -DskipTests package
 work=$(mktemp -d)
-trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
+source bench/common.sh
+trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"; restore_autovacuum' EXIT
 cp -r routes "$work/routes"
 cp bench/routes/*.camel.yaml "$work/routes/"
 
@@ -31,24 +32,7 @@ if [ "$(psql -h 127.0.0.1 -U "$pg_user" -d postgres -tAc "SELECT 1 FROM pg_datab
   psql -q -h 127.0.0.1 -U "$pg_user" -d postgres -c 'DROP DATABASE sluice_bench'
 fi
 psql -q -h 127.0.0.1 -U "$pg_user" -d postgres -c 'CREATE DATABASE sluice_bench'
-# PostgreSQL as a production server runs it: with autovacuum, which keeps the inbox's planner statistics current and
-# its indexes free of the rows processing has moved on from. A server set up for tests may have it off; then it is on
-# for the run (ALTER SYSTEM, a superuser's) and set back at the end as it was: an earlier ALTER SYSTEM value restored,
-# else the entry removed
-pg() { psql -tA -h 127.0.0.1 -U "$pg_user" -d postgres "$@"; }
-if [ "$(pg -c 'SHOW autovacuum')" != on ]; then
-  earlier=$(pg -c "SELECT setting FROM pg_file_settings WHERE name = 'autovacuum' AND sourcefile LIKE '%postgresql.auto.conf' AND applied")
-  if [ -n "$earlier" ]; then restore="ALTER SYSTEM SET autovacuum = '$earlier'"; else restore='ALTER SYSTEM RESET autovacuum'; fi
-  trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"; pg -q -c "$restore" -c "SELECT pg_reload_conf()" >/dev/null || true' EXIT
-  pg -q -c 'ALTER SYSTEM SET autovacuum = on' -c 'SELECT pg_reload_conf()' >/dev/null 2>&1 || true
-  sleep 1
-  if [ "$(pg -c 'SHOW autovacuum')" = on ]; then
-    echo "== autovacuum was off on this server: on for the run"
-  else
-    echo "== autovacuum is off on this server and could not be turned on (a superuser's ALTER SYSTEM, or a command-line setting):"
-    echo "   processing slows the longer it runs, unlike on a production server"
-  fi
-fi
+autovacuum_for_the_run
 
 run_against() {
   local label=$1; shift
