@@ -14,7 +14,7 @@ crm_rps=${3:-10}
 [ -f target/sluice-0.1.0-SNAPSHOT.jar ] || mvn -q -B -DskipTests package
 source bench/common.sh
 work=$(mktemp -d)
-trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"; restore_autovacuum' EXIT
+trap 'kill $(jobs -p) 2>/dev/null || true; restore_autovacuum; rm -rf "$work"' EXIT
 compile_bench "$work" bench/BackfillBench.java bench/ChaosBench.java bench/TwentyStub.java bench/WhopStub.java bench/Hostile.java
 
 case " ${BENCH_DATABASES:-postgres h2} " in *" postgres "*) autovacuum_for_the_run ;; esac

@@ -26,7 +26,7 @@ autovacuum_for_the_run() {
   autovacuum_restore=
   [ "$(psql -tA -h 127.0.0.1 -U "$user" -d postgres -c 'SHOW autovacuum')" = on ] && return 0
   earlier=$(psql -tA -h 127.0.0.1 -U "$user" -d postgres -c "SELECT setting FROM pg_file_settings
-    WHERE name = 'autovacuum' AND sourcefile LIKE '%postgresql.auto.conf' AND applied")
+    WHERE name = 'autovacuum' AND sourcefile LIKE '%postgresql.auto.conf' AND applied" 2>/dev/null || true)
   if [ -n "$earlier" ]; then autovacuum_restore="ALTER SYSTEM SET autovacuum = '$earlier'"; else autovacuum_restore='ALTER SYSTEM RESET autovacuum'; fi
   psql -q -h 127.0.0.1 -U "$user" -d postgres -c 'ALTER SYSTEM SET autovacuum = on' -c 'SELECT pg_reload_conf()' >/dev/null 2>&1 || true
   sleep 1

@@ -24,7 +24,7 @@ token=bench-$(openssl rand -hex 16)
 [ -f target/sluice-0.1.0-SNAPSHOT.jar ] || mvn -q -B -DskipTests package
 work=$(mktemp -d)
 source bench/common.sh
-trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"; restore_autovacuum' EXIT
+trap 'kill $(jobs -p) 2>/dev/null || true; restore_autovacuum; rm -rf "$work"' EXIT
 cp -r routes "$work/routes"
 cp bench/routes/*.camel.yaml "$work/routes/"
 

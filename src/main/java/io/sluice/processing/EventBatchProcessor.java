@@ -112,7 +112,15 @@ public class EventBatchProcessor {
             List<String> rest = ids.stream().filter(id -> !handed.contains(id) && !settled.contains(id)).toList();
             log.warn("A batch of {} events stopped ({}); the {} it had not settled are retried alone", ids.size(),
                     FailedAttemptRecorder.describe(e), rest.size());
-            rest.forEach(this::alone);
+            for (String id : rest) {
+                try {
+                    alone(id);
+                } catch (RuntimeException handOverFailed) {
+                    // the single path's queue refused it (a stop): its claim runs out and the inbox takes it back
+                    log.error("Event {} could not be handed to the single path ({}); it waits for its claim to run out", id,
+                            FailedAttemptRecorder.describe(handOverFailed));
+                }
+            }
         } finally {
             // done here; an event handed to the single path stays in flight until that path finishes it
             java.util.Set<String> handed = HANDED_ALONE.get();
@@ -307,10 +315,10 @@ public class EventBatchProcessor {
     }
 
     private void alone(String id) {
+        handOver.send(SINGLE_PATH, id);
         java.util.Set<String> handed = HANDED_ALONE.get();
         if (handed != null) {
-            handed.add(id);
+            handed.add(id); // once it went: one that did not is still this chunk's to settle
         }
-        handOver.send(SINGLE_PATH, id);
     }
 }

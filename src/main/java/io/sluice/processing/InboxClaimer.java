@@ -17,8 +17,13 @@ import java.util.List;
 @Component("inboxClaimer")
 public class InboxClaimer {
 
-    /** Where a group of live events goes: the batch writers, waiting for room (a short queue: see the route). */
-    static final String GROUP_PATH = "seda:process-batch-apply?size=4&blockWhenFull=true";
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(InboxClaimer.class);
+
+    /**
+     * Where a group of live events goes: the batch writers, waiting for room in their short queue (the route sets its
+     * size), at most 30 s; a group that cannot go goes the single-event way instead.
+     */
+    static final String GROUP_PATH = "seda:process-batch-apply?blockWhenFull=true&offerTimeout=30000";
 
     /** Full batches of pulled records this process has on hand before it claims more of them. */
     static final int BATCHES_AHEAD = 8;
@@ -124,10 +129,18 @@ public class InboxClaimer {
             }
         }
         if (!group.isEmpty()) {
-            // handed over here, not by the route: a route set edited by an operator, or one of an earlier version
-            // during a rolling update, cannot strand a group it does not know how to pass on
+            // handed over here, not by inbox-claim's route: a version of it that does not know groups (an operator's,
+            // or an earlier release's during a rolling update) cannot pass a group on wrongly
             room.grouped(group);
-            handOver.send(GROUP_PATH, group);
+            try {
+                handOver.send(GROUP_PATH, group);
+            } catch (RuntimeException e) {
+                // no batch writer took it (its route stopped or missing, a stop): the events go one by one, as claimed
+                room.groupDone(group);
+                log.warn("A group of {} claimed events could not go to the batch writers ({}); each goes alone", group.size(),
+                        FailedAttemptRecorder.describe(e));
+                group.forEach(id -> taken.add(new Claim(id, false)));
+            }
         }
         pulledInFlight.claimed(taken.stream().filter(Claim::batched).map(Claim::id).toList());
         // a full claim leaves more in the inbox, most likely: claim again at once rather than at the next poll or wake.

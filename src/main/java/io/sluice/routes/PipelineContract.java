@@ -35,7 +35,7 @@ import java.util.function.Consumer;
 public final class PipelineContract {
 
     /** Endpoints Sluice's Java code sends to; a route must read each. */
-    static final List<String> SENT_BY_SLUICE = List.of("seda:process-event", "seda:whop-sync");
+    static final List<String> SENT_BY_SLUICE = List.of("seda:process-event", "seda:whop-sync", "seda:process-batch-apply");
     static final String SINGLE_EVENT_ROUTE = "seda:process-event";
     static final String CRM_WRITE_ROUTE = "direct:crm-upsert";
     /** What the single-event route hands the change to, each applying it to an outside system. */
