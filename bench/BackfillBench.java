@@ -15,7 +15,7 @@ import java.util.Locale;
  * person and an opportunity upsert).
  *
  * java -cp <jackson>:<classes> BackfillBench --jar target/sluice-*.jar --work DIR [--pg-url URL] [--records 3000]
- *      [--whop-rps 5] [--crm-rps 10] [--label name] [--heap 512m]
+ *      [--whop-rps 5] [--crm-rps 10] [--label name] [--heap 512m] [--jvm-options '-XX:+UseSerialGC']
  */
 public class BackfillBench {
 
@@ -47,6 +47,8 @@ public class BackfillBench {
                 "--sluice.whop.api-base-url=" + whop.baseUrl(), "--sluice.whop.api.max-requests-per-second=" + whopRps,
                 "--sluice.whop.api.page-size=" + PAGE, "--sluice.crm.twenty.max-requests=" + crmRps, "--sluice.crm.twenty.per=1s"));
         sluice.heap = ChaosBench.arg(args, "--heap", "512m");
+        String jvmOptions = ChaosBench.arg(args, "--jvm-options", "");
+        sluice.jvmOptions = jvmOptions.isBlank() ? List.of() : List.of(jvmOptions.trim().split("\\s+"));
         int exit = 1;
         try {
             sluice.start();
@@ -77,10 +79,10 @@ public class BackfillBench {
                     label, pulled, records, records, whop.pages.get(), seconds, pulled / seconds, ceiling, whopRps, whopSeconds, crmRps,
                     BATCH, crmSeconds, 100 * (pulled / seconds) / ceiling);
             System.out.printf(Locale.ROOT, "[%s] CRM calls %d carrying %d records (%.1f per call); people %d, opportunities %d; "
-                            + "last sync %s %s; -Xmx%s, RSS %d MiB at ready, %d MiB at most, %d MiB after%n", label, crm.calls.get(),
+                            + "last sync %s %s; -Xmx%s, RSS %d MiB at ready, %d MiB at most, %d MiB after (JVM options: %s)%n", label, crm.calls.get(),
                     crm.recordsWritten.get(), (double) crm.recordsWritten.get() / Math.max(1, crm.calls.get()), crm.people(),
                     crm.opportunities(), sync.path("mode").asText(), sync.path("status").asText(), sluice.heap, readyRss,
-                    sluice.peakRssMib(), sluice.rssMib());
+                    sluice.peakRssMib(), sluice.rssMib(), jvmOptions.isBlank() ? "none" : jvmOptions);
             timeline(start, whop, crm, crmRps, records, Math.max(whopSeconds, crmSeconds));
             exit = crm.opportunities() == records && crm.people() == records && finished(status)
                     && "COMPLETED".equals(sync.path("status").asText()) ? 0 : 1;

@@ -634,6 +634,8 @@ public class ChaosBench {
         final int port = freePort();
         /** The JVM's -Xmx. */
         String heap = "512m";
+        /** More JVM options (a collector, say), before -jar. */
+        List<String> jvmOptions = List.of();
         Process process;
         double startSeconds;
 
@@ -673,7 +675,9 @@ public class ChaosBench {
                 int eq = override.indexOf('=');
                 properties.put(override.substring(2, eq), override.substring(eq + 1));
             }
-            List<String> command = new ArrayList<>(List.of("java", "-Xmx" + heap, "-jar", jar.toString()));
+            List<String> command = new ArrayList<>(List.of("java", "-Xmx" + heap));
+            command.addAll(jvmOptions);
+            command.addAll(List.of("-jar", jar.toString()));
             properties.forEach((name, value) -> command.add("--" + name + "=" + value));
             process = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(work.resolve("sluice.log").toFile())).start();

@@ -5,6 +5,7 @@
 #
 #   bench/backfill.sh [records] [whop-pages-per-second] [crm-calls-per-second]      defaults: 3000 5 10
 #   BENCH_HEAP=256m bench/backfill.sh 100000 200 400                                 the memory target's run
+#   BENCH_JVM_OPTS adds JVM options to Sluice's (-XX:+UseSerialGC, say); the environment (MALLOC_ARENA_MAX) is Sluice's too
 set -euo pipefail
 cd "$(dirname "$0")/.."
 records=${1:-3000}
@@ -26,5 +27,6 @@ for database in ${BENCH_DATABASES:-postgres h2}; do
   esac
   mkdir -p "$work/$database"
   java -cp "$bench_classpath" BackfillBench --jar target/sluice-0.1.0-SNAPSHOT.jar --work "$work/$database" \
-    --pg-url "$url" --records "$records" --whop-rps "$whop_rps" --crm-rps "$crm_rps" --label "$database" --heap "${BENCH_HEAP:-512m}"
+    --pg-url "$url" --records "$records" --whop-rps "$whop_rps" --crm-rps "$crm_rps" --label "$database" --heap "${BENCH_HEAP:-512m}" \
+    --jvm-options "${BENCH_JVM_OPTS:-}"
 done
