@@ -82,13 +82,9 @@ public class AiService {
         List<AiResults.LeadScore> scores = people.stream().map(heuristic::scoreLead).toList();
         if (!scores.isEmpty()) {
             count(heuristic, "score-lead", "success", scores.size());
-            AiResults.Usage used = scores.stream().map(AiResults.LeadScore::usage).reduce(AiResults.Usage.NONE, (a, b) ->
-                    new AiResults.Usage(a.inputTokens() + b.inputTokens(), a.outputTokens() + b.outputTokens(), a.cachedTokens() + b.cachedTokens()));
-            usage.add(today(), heuristic.name(), heuristic.model(), "score-lead", scores.size(), used.inputTokens(), used.outputTokens(),
-                    used.cachedTokens());
-            tokens(heuristic, "input", used.inputTokens());
-            tokens(heuristic, "output", used.outputTokens());
-            tokens(heuristic, "cached", used.cachedTokens());
+            account(heuristic, "score-lead", scores.size(), scores.stream().map(AiResults.LeadScore::usage).reduce(AiResults.Usage.NONE,
+                    (a, b) -> new AiResults.Usage(a.inputTokens() + b.inputTokens(), a.outputTokens() + b.outputTokens(),
+                            a.cachedTokens() + b.cachedTokens())));
         }
         return scores;
     }
@@ -162,7 +158,12 @@ public class AiService {
     }
 
     private void account(AiProvider provider, String operation, AiResults.Usage used) {
-        usage.add(today(), provider.name(), provider.model(), operation, used.inputTokens(), used.outputTokens(), used.cachedTokens());
+        account(provider, operation, 1, used);
+    }
+
+    /** {@code calls} calls with {@code used} tokens between them: the ledger and the token counters. */
+    private void account(AiProvider provider, String operation, int calls, AiResults.Usage used) {
+        usage.add(today(), provider.name(), provider.model(), operation, calls, used.inputTokens(), used.outputTokens(), used.cachedTokens());
         tokens(provider, "input", used.inputTokens());
         tokens(provider, "output", used.outputTokens());
         tokens(provider, "cached", used.cachedTokens());

@@ -95,16 +95,26 @@ abstract class EventProcessingContract extends SluiceTestBase {
         assertThat(count("SELECT COUNT(*) FROM crm_person")).isEqualTo(1);
     }
 
-    @Test
-    void webhooksClaimedTogetherAreWrittenToTheLocalCrmInOneBatch() {
+    /** An activation per id msg_X (membership mem_X, person X@example.com), sent while processing waits: one claim takes all. */
+    private void sendWhileProcessingIsPaused(String... ids) {
+        sendWhileProcessingIsPaused(id -> id.substring("msg_".length()), ids);
+    }
+
+    /** As above, with the membership and person of each id named by {@code subject}. */
+    private void sendWhileProcessingIsPaused(java.util.function.UnaryOperator<String> subject, String... ids) {
         assertThat(admin("PUT", "/api/pauses/crm", ADMIN_TOKEN).statusCode()).isLessThan(300);
         long now = clock.instant().getEpochSecond();
-        for (int i = 0; i < 5; i++) {
-            byte[] body = Webhooks.membershipBody("msg_grp" + i, "mem_grp" + i, "grp" + i + "@example.com", "Gro Up", "active", false,
-                    "2026-01-01T00:00:00.000Z").getBytes(StandardCharsets.UTF_8);
-            assertThat(Webhooks.sendSigned(port, "msg_grp" + i, now, body).statusCode()).isEqualTo(202);
+        for (String id : ids) {
+            byte[] body = Webhooks.membershipBody(id, "mem_" + subject.apply(id), subject.apply(id) + "@example.com", "Gro Up", "active",
+                    false, "2026-01-01T00:00:00.000Z").getBytes(StandardCharsets.UTF_8);
+            assertThat(Webhooks.sendSigned(port, id, now, body).statusCode()).isEqualTo(202);
         }
         assertThat(admin("DELETE", "/api/pauses/crm", ADMIN_TOKEN).statusCode()).isLessThan(300);
+    }
+
+    @Test
+    void webhooksClaimedTogetherAreWrittenToTheLocalCrmInOneBatch() {
+        sendWhileProcessingIsPaused("msg_grp0", "msg_grp1", "msg_grp2", "msg_grp3", "msg_grp4");
 
         for (int i = 0; i < 5; i++) {
             awaitStatus("msg_grp" + i, "DONE");
@@ -120,14 +130,8 @@ abstract class EventProcessingContract extends SluiceTestBase {
 
     @Test
     void twoDeliveriesOfOneChangeInOneBatchAreWrittenOnce() {
-        assertThat(admin("PUT", "/api/pauses/crm", ADMIN_TOKEN).statusCode()).isLessThan(300);
-        long now = clock.instant().getEpochSecond();
-        for (String id : new String[]{"msg_twin_a", "msg_twin_b"}) { // two deliveries of one change: its change key is the same
-            byte[] body = Webhooks.membershipBody(id, "mem_twin", "twin@example.com", "Twi N", "active", false,
-                    "2026-01-01T00:00:00.000Z").getBytes(StandardCharsets.UTF_8);
-            assertThat(Webhooks.sendSigned(port, id, now, body).statusCode()).isEqualTo(202);
-        }
-        assertThat(admin("DELETE", "/api/pauses/crm", ADMIN_TOKEN).statusCode()).isLessThan(300);
+        // two deliveries of one change (the same membership, the same time): their change key is the same
+        sendWhileProcessingIsPaused(id -> "twin", "msg_twin_a", "msg_twin_b");
         awaitStatus("msg_twin_a", "DONE");
         awaitStatus("msg_twin_b", "DONE");
 
